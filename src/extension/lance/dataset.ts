@@ -1,0 +1,532 @@
+// One open Lance dataset (at its latest version, or pinned read-only to a version or tag) and every
+// read the inspector makes of it. Nothing here writes to the dataset. No `vscode` import: this runs,
+// is tested and is benchmarked in plain Node.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type {
+  Cell,
+  DatasetDescription,
+  DatasetLocation,
+  ErrorInfo,
+  IndexInfo,
+  RowsPage,
+  RowsRequest,
+  SchemaField,
+  SimilarRequest,
+  SimilarResult,
+  VersionInfo,
+  VersionsPage,
+} from '../../shared/types';
+import { encodeCell, EncodeOptions } from './cells';
+import { lance, Table } from './engine';
+import { classify, LanceError, toErrorInfo } from './errors';
+import { isObjectStoreUri, tableNameOf } from './locate';
+import { describeDataFormat, listManifestVersions, logicalTypeToDisplay, ManifestField, ManifestInfo, readManifest } from './manifest';
+import { decodeClassNames, schemaToFields } from './schema';
+
+export interface OpenOptions {
+  version?: number;
+  tag?: string;
+  storageOptions?: Record<string, string>;
+  /** Per-query time limit handed to the engine. */
+  timeoutMs?: number;
+}
+
+/** Rows per Arrow batch when streaming: small, so one page of 110 KB images never materialises at once. */
+const BATCH_ROWS = 16;
+const ROW_ID = '_rowid';
+
+export class LanceDataset {
+  private constructor(
+    readonly location: DatasetLocation,
+    /** undefined when the engine could not open the dataset at all (e.g. an early format with missing files). */
+    private readonly table: Table | undefined,
+    private readonly openError: LanceError | undefined,
+    private readonly opts: OpenOptions,
+    private readonly linkDir: string | undefined,
+    readonly version: number,
+  ) {}
+
+  static async open(location: DatasetLocation, opts: OpenOptions = {}): Promise<LanceDataset> {
+    const { parent, name, linkDir } = await connectionTarget(location);
+    const mapPaths = pathMapper(location, linkDir);
+    let version = opts.version;
+    let table: Table | undefined;
+    let openError: LanceError | undefined;
+    try {
+      const db = await lance().connect(parent, { storageOptions: opts.storageOptions });
+      if (opts.tag !== undefined) {
+        const latest = await db.openTable(name, undefined, { storageOptions: opts.storageOptions });
+        try {
+          version = await (await latest.tags()).getVersion(opts.tag);
+        } catch (err) {
+          throw new LanceError('not-found', `There is no tag "${opts.tag}" on this dataset.`, String((err as Error).message ?? err));
+        } finally {
+          latest.close();
+        }
+      }
+      // Options go third: passing them second throws "Failed to get Array length" (see shared notes).
+      table = await db.openTable(name, undefined, { storageOptions: opts.storageOptions, ...(version !== undefined ? { version } : {}) });
+      version = await table.version();
+    } catch (err) {
+      const e = classify(err, mapPaths);
+      if (e.kind === 'not-found' && opts.tag !== undefined) throw e;
+      // Old or damaged local datasets: keep going with what the manifests say, so schema and versions still show.
+      const hasVersions = !isObjectStoreUri(location.uri) && (await listManifestVersions(location.uri).catch(() => [])).length > 0;
+      if (!hasVersions || (opts.version !== undefined && e.kind !== 'unreadable-data')) throw e;
+      openError = e;
+      version = version ?? (await listManifestVersions(location.uri)).at(-1);
+    }
+    return new LanceDataset(location, table, openError, opts, linkDir, version ?? 0);
+  }
+
+  get pinned(): boolean {
+    return this.opts.version !== undefined || this.opts.tag !== undefined;
+  }
+
+  close(): void {
+    try {
+      this.table?.close();
+    } catch {
+      /* already closed */
+    }
+    if (this.linkDir) fs.rm(this.linkDir, { recursive: true, force: true }, () => undefined);
+  }
+
+  /** The user's own path in engine messages, never our temporary symlink folder. */
+  toErrorInfo(err: unknown): ErrorInfo {
+    return toErrorInfo(err, pathMapper(this.location, this.linkDir));
+  }
+
+  private requireTable(): Table {
+    if (!this.table) throw this.openError ?? new LanceError('unreadable-data', 'The dataset could not be opened.');
+    return this.table;
+  }
+
+  private isLocal(): boolean {
+    return !isObjectStoreUri(this.location.uri);
+  }
+
+  private async manifest(version = this.version): Promise<ManifestInfo | undefined> {
+    if (!this.isLocal()) return undefined;
+    try {
+      return await readManifest(this.location.uri, version);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async describe(): Promise<DatasetDescription> {
+    const manifest = await this.manifest();
+    const versions = this.isLocal() ? await listManifestVersions(this.location.uri).catch(() => [] as number[]) : [];
+    let latestVersion = versions.at(-1) ?? this.version;
+    const indices = await this.indices();
+    let schema: SchemaField[];
+    let schemaMetadata: Record<string, string>;
+    let rows: number | undefined;
+    let rowsError: ErrorInfo | undefined = this.openError ? this.openError.toInfo() : undefined;
+    let fragments = manifest?.fragmentCount ?? 0;
+    let bytes: number | undefined = manifest?.fileSizeBytes;
+    if (this.table) {
+      const arrowSchema = await this.arrowSchema();
+      if (arrowSchema) {
+        schema = schemaToFields(arrowSchema, indices);
+        schemaMetadata = Object.fromEntries(arrowSchema.metadata ?? new Map());
+      } else {
+        ({ schema, schemaMetadata } = manifestSchema(manifest, indices));
+      }
+      try {
+        rows = await this.table.countRows();
+      } catch (err) {
+        // Counting reads fragment metadata; when a data file is gone the manifest's count still stands.
+        rowsError = this.toErrorInfo(err);
+        rows = manifest?.rowCount;
+      }
+      try {
+        const s = await this.table.stats();
+        fragments = s.fragmentStats.numFragments;
+        // Older manifests lack file sizes and the engine then reports 0: that means "unknown", not empty.
+        bytes = s.totalBytes > 0 || rows === 0 ? s.totalBytes : bytes;
+      } catch {
+        /* stats are a nicety; the manifest numbers stand */
+      }
+      if (!this.isLocal() && !this.pinned) latestVersion = this.version;
+      if (!rowsError) rowsError = await this.probeRows();
+    } else {
+      ({ schema, schemaMetadata } = manifestSchema(manifest, indices));
+    }
+    const deletedRows = !manifest
+      ? undefined
+      : manifest.deletedRowsKnown
+        ? manifest.deletedRows
+        : rows !== undefined && manifest.physicalRows >= rows
+          ? manifest.physicalRows - rows
+          : undefined;
+    return {
+      location: this.location,
+      version: this.version,
+      latestVersion,
+      pinned: this.pinned,
+      tag: this.opts.tag,
+      schema,
+      schemaMetadata,
+      classNames: decodeClassNames(schemaMetadata),
+      indices,
+      indexMetadataMissing: indices.length === 0 && this.isLocal() && hasIndexFiles(this.location.uri),
+      stats: {
+        rows: rows ?? 0,
+        deletedRows,
+        fragments,
+        bytes: bytes === 0 && (rows ?? 0) > 0 ? undefined : bytes,
+        dataFormat: manifest ? describeDataFormat(manifest) : undefined,
+      },
+      rowsError,
+    };
+  }
+
+  /** The Arrow schema, or undefined when arrow-js cannot decode one of its types (LargeList). */
+  private async arrowSchema(): Promise<Schema | undefined> {
+    try {
+      return await this.requireTable().schema();
+    } catch (err) {
+      if (classify(err).kind === 'unsupported-type') return undefined;
+      throw err;
+    }
+  }
+
+  /** Reading one row of one cheap column tells whether data files are there at all. */
+  private async probeRows(): Promise<ErrorInfo | undefined> {
+    try {
+      const t = this.requireTable();
+      const first = (await this.arrowSchema())?.fields[0]?.name;
+      const q = t.query().limit(1);
+      if (first) q.select([first]);
+      await q.toArray();
+      return undefined;
+    } catch (err) {
+      return this.toErrorInfo(err);
+    }
+  }
+
+  async indices(): Promise<IndexInfo[]> {
+    if (!this.table) return [];
+    try {
+      const list = await this.table.listIndices();
+      return list.map((i) => {
+        const details = (i as unknown as { indexDetails?: Record<string, unknown> }).indexDetails;
+        const raw = i as unknown as { numIndexedRows?: number; numUnindexedRows?: number };
+        const metric = typeof details?.metric_type === 'string' ? details.metric_type : undefined;
+        return {
+          name: i.name,
+          type: i.indexType,
+          columns: i.columns,
+          metric,
+          indexedRows: raw.numIndexedRows,
+          unindexedRows: raw.numUnindexedRows,
+          details,
+        };
+      });
+    } catch {
+      return [];
+    }
+  }
+
+  /** Versions newest first, read from manifests one page at a time so thousands stay quick. */
+  async versions(offset: number, limit: number): Promise<VersionsPage> {
+    const tags = await this.tagsByVersion();
+    if (this.isLocal()) {
+      const all = await listManifestVersions(this.location.uri);
+      const newestFirst = all.slice().reverse();
+      const page = newestFirst.slice(offset, offset + limit);
+      const versions: VersionInfo[] = [];
+      for (const v of page) {
+        const m = await readManifest(this.location.uri, v).catch(() => undefined);
+        versions.push({
+          version: v,
+          timestamp: m?.timestamp,
+          rows: m?.rowCount,
+          metadata: m ? { fragments: String(m.fragmentCount), ...(m.tag ? { tag: m.tag } : {}) } : {},
+          tags: tags.get(v) ?? [],
+        });
+      }
+      return { total: all.length, latest: all.at(-1) ?? this.version, versions };
+    }
+    const all = (await this.requireTable().listVersions()).slice().reverse();
+    return {
+      total: all.length,
+      latest: all[0]?.version ?? this.version,
+      versions: all.slice(offset, offset + limit).map((v) => ({
+        version: v.version,
+        timestamp: v.timestamp.toISOString(),
+        rows: v.metadata?.total_rows !== undefined ? Number(v.metadata.total_rows) : undefined,
+        metadata: v.metadata ?? {},
+        tags: tags.get(v.version) ?? [],
+      })),
+    };
+  }
+
+  private async tagsByVersion(): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (!this.table) return out;
+    try {
+      const list = await (await this.table.tags()).list();
+      for (const [name, info] of Object.entries(list)) {
+        const v = Number((info as { version: number | bigint }).version);
+        out.set(v, [...(out.get(v) ?? []), name]);
+      }
+    } catch {
+      /* datasets without tag support: no tags */
+    }
+    return out;
+  }
+
+  async count(filter?: string): Promise<number> {
+    const t = this.requireTable();
+    try {
+      return await t.countRows(filter?.trim() || undefined);
+    } catch (err) {
+      throw classify(err, pathMapper(this.location, this.linkDir), filter ? 'filter' : undefined);
+    }
+  }
+
+  /**
+   * One page of rows. Heavy columns (images, vectors) are read only for the rows on the page: the filter
+   * and offset run over row ids alone, then the page's rows are taken by id with the shown columns.
+   * Legacy (v1) data files cannot be taken by id; there the page is read in one streamed pass.
+   */
+  async rows(req: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
+    const t = this.requireTable();
+    const mapPaths = pathMapper(this.location, this.linkDir);
+    const filter = req.filter?.trim() || undefined;
+    const schema = await this.arrowSchema();
+    const columns = req.columns ?? schema?.fields.map((f) => f.name) ?? [];
+    const enc = encodeOptions(req);
+    const wrap = (err: unknown) => classify(err, mapPaths, filter && !(err instanceof LanceError) ? 'filter' : undefined);
+    const ids: bigint[] = [];
+    try {
+      const q = t.query().select([]).withRowId().offset(req.offset).limit(req.limit);
+      if (filter) q.where(filter);
+      for await (const batch of execute(q, { maxBatchLength: 1024, timeoutMs: this.opts.timeoutMs })) {
+        const col = batch.getChild(ROW_ID);
+        for (let i = 0; i < batch.numRows; i++) ids.push(col!.get(i) as bigint);
+        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
+      }
+    } catch (err) {
+      throw wrap(err);
+    }
+    try {
+      const rows = await this.takeRows(ids, columns, schema, enc, signal);
+      return { offset: req.offset, columns, rowIds: ids.map(String), rows };
+    } catch (err) {
+      if (!/v1 files|FilteredRead/i.test(String((err as LanceError).detail ?? err))) throw err;
+    }
+    const rowIds: string[] = [];
+    const rows: Cell[][] = [];
+    try {
+      const q = t.query().select(projection(columns, schema)).withRowId().offset(req.offset).limit(req.limit);
+      if (filter) q.where(filter);
+      for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
+        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
+        encodeBatch(batch, columns, enc, (id, row) => {
+          rowIds.push(id.toString());
+          rows.push(row);
+        });
+      }
+    } catch (err) {
+      throw wrap(err);
+    }
+    return { offset: req.offset, columns, rowIds, rows };
+  }
+
+  /** Rows by engine row id, in the order given, reading only `columns`. */
+  async takeRows(ids: bigint[], columns: string[], schema: Schema | undefined, enc: EncodeOptions, signal?: AbortSignal): Promise<Cell[][]> {
+    if (!ids.length || !columns.length) return ids.map(() => []);
+    const t = this.requireTable();
+    const byId = new Map<bigint, Cell[]>();
+    try {
+      const q = t.takeRowIds(ids).select(projection(columns, schema)).withRowId();
+      for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
+        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
+        encodeBatch(batch, columns, enc, (id, row) => byId.set(id, row));
+      }
+    } catch (err) {
+      throw classify(err, pathMapper(this.location, this.linkDir));
+    }
+    return ids.map((id) => byId.get(id) ?? columns.map(() => null));
+  }
+
+  /** One cell with everything in it (full vector, image bytes up to maxImageBytes): the preview's view. */
+  async cell(rowId: string, column: string, maxImageBytes: number): Promise<Cell> {
+    const schema = await this.arrowSchema();
+    const [row] = await this.takeRows([BigInt(rowId)], [column], schema, { maxImageBytes, fullVectors: true, maxListItems: 1000 });
+    return row[0] ?? null;
+  }
+
+  /** Nearest neighbours of one row's vector, through the vector index when there is one. */
+  async similar(req: SimilarRequest, signal?: AbortSignal): Promise<SimilarResult> {
+    const t = this.requireTable();
+    const mapPaths = pathMapper(this.location, this.linkDir);
+    const schema = await this.arrowSchema();
+    const columns = req.columns ?? schema?.fields.map((f) => f.name) ?? [];
+    const enc = encodeOptions(req);
+    const queryId = await this.resolveRowId(req);
+    const [vecRow] = await this.takeRows([queryId], [req.vectorColumn], schema, { maxImageBytes: 0, fullVectors: true, maxListItems: 0 });
+    const vecCell = vecRow[0];
+    if (!vecCell || typeof vecCell !== 'object' || !('t' in vecCell) || vecCell.t !== 'vec' || !vecCell.values)
+      throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
+    const index = (await this.indices()).find((i) => i.columns.includes(req.vectorColumn) && /ivf|hnsw|flat|pq|sq/i.test(i.type));
+    const metric = (index?.metric ?? 'l2').toLowerCase();
+    const build = () => {
+      const q = t.query().nearestTo(vecCell.values!).column(req.vectorColumn).distanceType(metric as 'l2' | 'cosine' | 'dot').limit(req.k + 1);
+      if (req.nprobes) q.nprobes(req.nprobes);
+      if (req.refineFactor) q.refineFactor(req.refineFactor);
+      if (req.filter?.trim()) q.where(req.filter.trim());
+      return q;
+    };
+    const hits: { id: bigint; distance: number; row: Cell[] }[] = [];
+    let plan = '';
+    try {
+      plan = await build().explainPlan();
+      const q = build().select(projection(columns, schema)).withRowId();
+      for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
+        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
+        const dist = batch.getChild('_distance');
+        let i = 0;
+        encodeBatch(batch, columns, enc, (id, row) => hits.push({ id, distance: Number(dist?.get(i++) ?? NaN), row }));
+      }
+    } catch (err) {
+      throw classify(err, mapPaths, req.filter && !(err instanceof LanceError) ? 'filter' : undefined);
+    }
+    const neighbours = hits.filter((h) => h.id !== queryId).slice(0, req.k);
+    const [queryRow] = await this.takeRows([queryId], columns, schema, enc, signal);
+    const annIndex = /ANNSubIndex: name=([^,\s]+)/.exec(plan);
+    return {
+      query: { rowId: queryId.toString(), row: queryRow },
+      columns,
+      rowIds: neighbours.map((h) => h.id.toString()),
+      rows: neighbours.map((h) => h.row),
+      distances: neighbours.map((h) => h.distance),
+      metric,
+      answeredBy: annIndex ? { kind: 'index', name: annIndex[1], type: index?.type ?? 'vector index' } : { kind: 'scan' },
+    };
+  }
+
+  private async resolveRowId(req: SimilarRequest): Promise<bigint> {
+    if (req.rowId !== undefined) return BigInt(req.rowId);
+    if (!req.key) throw new LanceError('internal', 'Find similar needs a row id or a key.');
+    const { column, value } = req.key;
+    const filter = `${quoteIdent(column)} = ${sqlLiteral(value)}`;
+    const rows = await this.requireTable().query().where(filter).select([]).withRowId().limit(1).toArray();
+    if (!rows.length) throw new LanceError('not-found', `No row has ${column} = ${String(value)}.`);
+    return rows[0][ROW_ID] as bigint;
+  }
+}
+
+function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number }): EncodeOptions {
+  return { maxImageBytes: req.withImages ? req.maxImageBytes ?? 16 * 1024 * 1024 : 0, fullVectors: false, maxListItems: 32 };
+}
+
+function encodeBatch(batch: RecordBatch, columns: string[], enc: EncodeOptions, emit: (id: bigint, row: Cell[]) => void): void {
+  const idCol = batch.getChild(ROW_ID)!;
+  const cols = columns.map((c) => batch.getChild(c));
+  for (let i = 0; i < batch.numRows; i++) {
+    emit(
+      idCol.get(i) as bigint,
+      cols.map((v) => (v ? safeEncode(v, i, enc) : null)),
+    );
+  }
+}
+
+/** One odd value never breaks a page: it becomes a labelled placeholder. */
+function safeEncode(v: Parameters<typeof encodeCell>[0], i: number, enc: EncodeOptions): Cell {
+  try {
+    return encodeCell(v, i, enc);
+  } catch (err) {
+    return { t: 'unsupported', type: String(v.type), reason: (err as Error).message };
+  }
+}
+
+/** Decimals come back from arrow-js unscaled (128) or as 0 (256): read them as text instead. */
+function projection(columns: string[], schema: Schema | undefined): string[] | Record<string, string> {
+  const decimals = new Set(schema?.fields.filter((f) => String(f.type).startsWith('Decimal')).map((f) => f.name) ?? []);
+  if (!columns.some((c) => decimals.has(c))) return columns;
+  const out: Record<string, string> = {};
+  for (const c of columns) out[c] = decimals.has(c) ? `arrow_cast(${quoteIdent(c)}, 'Utf8')` : quoteIdent(c);
+  return out;
+}
+
+/** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
+function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
+  return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
+}
+
+export function quoteIdent(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
+}
+
+export function sqlLiteral(v: string | number | boolean | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+function manifestSchema(m: ManifestInfo | undefined, indices: IndexInfo[]): { schema: SchemaField[]; schemaMetadata: Record<string, string> } {
+  if (!m) return { schema: [], schemaMetadata: {} };
+  const build = (f: ManifestField, prefix: string): SchemaField => {
+    const full = prefix ? `${prefix}.${f.name}` : f.name;
+    const covering = indices.filter((i) => i.columns.includes(full));
+    const type = logicalTypeToDisplay(f.logicalType);
+    return {
+      name: f.name,
+      type,
+      kind: /^FixedSizeList\[\d+\]<Float/.test(type) ? 'vector' : 'other',
+      nullable: f.nullable,
+      metadata: f.metadata,
+      children: m.fields.filter((c) => c.parentId === f.id).map((c) => build(c, full)),
+      ...(covering.length ? { indices: covering.map((i) => ({ name: i.name, type: i.type, metric: i.metric })) } : {}),
+      ...(/large_list/i.test(f.logicalType) ? { unsupported: 'LargeList columns cannot be decoded by arrow-js 18.' } : {}),
+    };
+  };
+  return { schema: m.fields.filter((f) => f.parentId === -1).map((f) => build(f, '')), schemaMetadata: m.schemaMetadata };
+}
+
+function hasIndexFiles(dir: string): boolean {
+  try {
+    return fs.readdirSync(path.join(dir, '_indices')).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * LanceDB opens `<parent>/<name>.lance`. A dataset folder with another name is reached through a
+ * symlink `<tmp>/<name>.lance → folder` (reads and tag writes go through it to the real files).
+ */
+async function connectionTarget(loc: DatasetLocation): Promise<{ parent: string; name: string; linkDir?: string }> {
+  const uri = loc.uri.replace(/[\\/]+$/, '');
+  if (isObjectStoreUri(uri)) {
+    const cut = uri.lastIndexOf('/');
+    const base = uri.slice(cut + 1);
+    if (!/\.lance$/i.test(base))
+      throw new LanceError('not-a-dataset', `Object-store datasets must end in .lance to be opened (${uri}).`);
+    return { parent: uri.slice(0, cut), name: tableNameOf(uri) };
+  }
+  const abs = path.resolve(uri);
+  if (/\.lance$/i.test(abs)) return { parent: path.dirname(abs), name: tableNameOf(abs) };
+  const linkDir = path.join(os.tmpdir(), 'lance-inspector-links', crypto.randomBytes(6).toString('hex'));
+  await fs.promises.mkdir(linkDir, { recursive: true });
+  const name = tableNameOf(abs) || 'dataset';
+  await fs.promises.symlink(abs, path.join(linkDir, `${name}.lance`), 'dir');
+  return { parent: linkDir, name, linkDir };
+}
+
+function pathMapper(loc: DatasetLocation, linkDir: string | undefined): (s: string) => string {
+  if (!linkDir) return (s) => s;
+  const link = path.join(linkDir, `${tableNameOf(loc.uri) || 'dataset'}.lance`);
+  // The engine prints paths without their leading slash.
+  const variants = [link, link.replace(/^\//, '')];
+  return (s) => variants.reduce((acc, v) => acc.split(v).join(loc.uri), s);
+}

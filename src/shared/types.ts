@@ -1,0 +1,184 @@
+// Data shapes that cross the host ↔ webview boundary. Everything here is structured-clone safe:
+// no bigint, no Buffer, no class instances (a Uint8Array is fine and is transferred efficiently).
+
+/** What went wrong, in words a user can act on, plus the engine's own message. */
+export type ErrorKind =
+  | 'not-a-dataset'
+  | 'bad-filter'
+  | 'unreadable-data'
+  | 'unsupported-type'
+  | 'unsupported-version'
+  | 'not-found'
+  | 'io'
+  | 'timeout'
+  | 'superseded'
+  | 'cancelled'
+  | 'internal';
+
+export interface ErrorInfo {
+  kind: ErrorKind;
+  /** One sentence for the user. */
+  message: string;
+  /** The engine's (or the system's) own message, for the details view. */
+  detail?: string;
+}
+
+/** Where a dataset lives and how to reach it. */
+export interface DatasetLocation {
+  /** Absolute folder path or object-store URI of the dataset itself. */
+  uri: string;
+  /** Table name inside a LanceDB folder (the folder name without `.lance`). */
+  name: string;
+}
+
+export interface SchemaField {
+  name: string;
+  /** Arrow type as people read it: `Int64`, `FixedSizeList[512]<Float32>`, `Struct<a: Int32>`. */
+  type: string;
+  /** Rough family the UI uses to pick a renderer. */
+  kind: FieldKind;
+  nullable: boolean;
+  metadata: Record<string, string>;
+  children: SchemaField[];
+  /** Vector dimension for fixed-size lists of floats. */
+  dimension?: number;
+  /** Indices covering this column. */
+  indices?: { name: string; type: string; metric?: string }[];
+  /** Why this column cannot be read as is (shown as a labelled placeholder). */
+  unsupported?: string;
+}
+
+export type FieldKind =
+  | 'int'
+  | 'float'
+  | 'decimal'
+  | 'bool'
+  | 'string'
+  | 'binary'
+  | 'vector'
+  | 'list'
+  | 'struct'
+  | 'temporal'
+  | 'dictionary'
+  | 'null'
+  | 'other';
+
+export interface IndexInfo {
+  name: string;
+  type: string;
+  columns: string[];
+  metric?: string;
+  indexedRows?: number;
+  unindexedRows?: number;
+  details?: Record<string, unknown>;
+}
+
+export interface DatasetStats {
+  rows: number;
+  /** Rows deleted but still present in fragments; undefined when the manifest does not tell. */
+  deletedRows?: number;
+  fragments: number;
+  /** Undefined when the manifests lack file sizes (older datasets): show "unknown", never 0. */
+  bytes?: number;
+  /** Lance data storage format, e.g. "2.1" or "legacy". */
+  dataFormat?: string;
+}
+
+export interface DatasetDescription {
+  location: DatasetLocation;
+  version: number;
+  latestVersion: number;
+  /** True when this view is pinned to an older version or a tag (read-only by construction). */
+  pinned: boolean;
+  tag?: string;
+  schema: SchemaField[];
+  schemaMetadata: Record<string, string>;
+  /** `lance:class_names` decoded to a list, when present and parseable. */
+  classNames?: string[];
+  indices: IndexInfo[];
+  /** True when `_indices/` holds files but the engine reported none (old datasets). */
+  indexMetadataMissing: boolean;
+  stats: DatasetStats;
+  /** Set when rows cannot be read at all (e.g. a data file is missing); schema and versions still show. */
+  rowsError?: ErrorInfo;
+}
+
+export interface VersionInfo {
+  version: number;
+  /** ISO 8601. */
+  timestamp?: string;
+  rows?: number;
+  metadata: Record<string, string>;
+  tags: string[];
+}
+
+export interface VersionsPage {
+  total: number;
+  latest: number;
+  /** Newest first. */
+  versions: VersionInfo[];
+}
+
+/** A cell as it crosses the wire. Plain JSON scalars stay plain; everything else is tagged. */
+export type Cell =
+  | null
+  | boolean
+  | number
+  | string
+  | { t: 'i64'; v: string }
+  | { t: 'time'; v: string; type: string }
+  | { t: 'bin'; size: number; media?: string; head: string; bytes?: Uint8Array }
+  | { t: 'vec'; dim: number; norm: number; head: number[]; values?: number[] }
+  | { t: 'list'; length: number; items: Cell[] }
+  | { t: 'struct'; fields: Record<string, Cell> }
+  | { t: 'unsupported'; type: string; reason: string };
+
+export interface RowsRequest {
+  filter?: string;
+  /** Columns to read; undefined reads all. Only these are read from disk. */
+  columns?: string[];
+  offset: number;
+  limit: number;
+  /** Send image bytes for binary cells sniffed as images (up to maxImageBytes each). */
+  withImages?: boolean;
+  maxImageBytes?: number;
+}
+
+export interface RowsPage {
+  offset: number;
+  columns: string[];
+  /** Engine row ids (as decimal strings: they are u64) in the order of `rows`. */
+  rowIds: string[];
+  rows: Cell[][];
+}
+
+export interface SimilarRequest {
+  /** The query row, by engine row id… */
+  rowId?: string;
+  /** …or by a key column's value. */
+  key?: { column: string; value: string | number };
+  vectorColumn: string;
+  k: number;
+  nprobes?: number;
+  refineFactor?: number;
+  filter?: string;
+  columns?: string[];
+  withImages?: boolean;
+  maxImageBytes?: number;
+}
+
+export interface SimilarResult {
+  query: { rowId: string; row: Cell[] };
+  columns: string[];
+  rowIds: string[];
+  rows: Cell[][];
+  distances: number[];
+  metric: string;
+  /** Which path answered: the ANN index (named) or an exact scan. */
+  answeredBy: { kind: 'index'; name: string; type: string } | { kind: 'scan' };
+}
+
+export interface TableEntry {
+  name: string;
+  uri: string;
+}
