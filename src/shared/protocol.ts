@@ -18,6 +18,8 @@ export interface HostRequests {
   count: { params: { filter?: string }; result: number };
   rows: { params: RowsRequest; result: RowsPage };
   similar: { params: SimilarRequest; result: SimilarResult };
+  /** Reopen the dataset at its latest version (or the pinned one) and forget cached state. */
+  reload: { params: Record<string, never>; result: null };
 }
 
 /** Events the host may send. */

@@ -1,0 +1,63 @@
+// "Lance: Open Dataset…": a quick pick of the workspace's datasets, a folder picker, and any typed
+// absolute path or object-store URI. Whatever is chosen is located first, so a folder that is not a
+// dataset gets a message saying what a dataset looks like instead of an empty panel.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { DatasetLocation } from '../../shared/types';
+import { LanceError } from '../lance/errors';
+import { locate } from '../lance/locate';
+import { findWorkspaceDatasets } from '../discovery';
+
+interface Pick extends vscode.QuickPickItem {
+  action: 'browse' | 'path';
+  value?: string;
+}
+
+/** Ask for a location; undefined when the user cancels. */
+export async function pickLocation(): Promise<string | undefined> {
+  const qp = vscode.window.createQuickPick<Pick>();
+  qp.title = 'Open Lance Dataset';
+  qp.placeholder = 'Pick a dataset, browse for a folder, or type an absolute path or s3:// gs:// az:// URI';
+  qp.matchOnDescription = true;
+  const browse: Pick = { label: '$(folder-opened) Browse…', description: 'Choose a dataset folder', action: 'browse', alwaysShow: true };
+  const found = await findWorkspaceDatasets().catch(() => [] as string[]);
+  const base: Pick[] = [
+    browse,
+    ...found.map((d): Pick => ({ label: `$(database) ${path.basename(d)}`, description: vscode.workspace.asRelativePath(d), action: 'path', value: d })),
+  ];
+  qp.items = base;
+  qp.onDidChangeValue((v) => {
+    const typed = v.trim();
+    const looksLikePath = typed.startsWith('/') || /^[a-z][a-z0-9+]*:\/\//i.test(typed) || /^[A-Za-z]:[\\/]/.test(typed);
+    qp.items = looksLikePath ? [{ label: typed, description: 'Open this path', action: 'path', value: typed, alwaysShow: true }, ...base] : base;
+  });
+  const choice = await new Promise<Pick | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  if (!choice) return undefined;
+  if (choice.action === 'path') return choice.value;
+  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Open Dataset' });
+  return picked?.[0]?.fsPath;
+}
+
+/**
+ * Turn a path into a dataset location: a dataset opens directly; a LanceDB folder asks which table.
+ * Throws a LanceError('not-a-dataset') for anything else.
+ */
+export async function resolveToDataset(input: string): Promise<DatasetLocation | undefined> {
+  const found = await locate(input);
+  if (found.kind === 'dataset') return found.location;
+  const pick = await vscode.window.showQuickPick(
+    found.tables.map((t) => ({ label: t.name, description: t.uri, t })),
+    { title: `Tables in ${path.basename(found.uri)}`, placeHolder: 'Choose a table to open' },
+  );
+  return pick ? { uri: pick.t.uri, name: pick.t.name } : undefined;
+}
+
+export function describeOpenError(err: unknown): string {
+  if (err instanceof LanceError) return err.message;
+  return `Could not open the dataset: ${err instanceof Error ? err.message : String(err)}`;
+}

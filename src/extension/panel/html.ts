@@ -1,0 +1,37 @@
+// The panel's HTML shell: a strict CSP (scripts only with this load's nonce, images only from the
+// webview itself and blob: URLs made from bytes we post), the bundled script and the stylesheet.
+import * as crypto from 'crypto';
+import * as vscode from 'vscode';
+
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'panel.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
+  // The toolkit's web components style themselves with constructed stylesheets and inline styles,
+  // hence 'unsafe-inline' for styles only; scripts stay nonce-only.
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} blob:`,
+    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>
+<div id="app" aria-busy="true"><p class="muted">Opening ${escapeHtml(title)}…</p></div>
+<script type="module" nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
