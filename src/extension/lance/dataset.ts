@@ -21,6 +21,7 @@ import type {
   VersionsPage,
 } from '../../shared/types';
 import { encodeCell, EncodeOptions } from './cells';
+import { ColumnPlan, planFromArrow, planFromManifest, quoteIdent, selectFor } from './columns';
 import { lance, Table } from './engine';
 import { classify, LanceError, toErrorInfo } from './errors';
 import { isObjectStoreUri, tableNameOf } from './locate';
@@ -197,6 +198,19 @@ export class LanceDataset {
     }
   }
 
+  private planPromise?: Promise<ColumnPlan>;
+
+  /** How each column is read (cached: the schema of an open dataset does not change). */
+  private plan(): Promise<ColumnPlan> {
+    this.planPromise ??= (async () => {
+      const schema = await this.arrowSchema();
+      if (schema) return planFromArrow(schema);
+      const m = await this.manifest();
+      return m ? planFromManifest(m) : { names: [], exprs: new Map(), unreadable: new Map() };
+    })();
+    return this.planPromise;
+  }
+
   /** Reading one row of one cheap column tells whether data files are there at all. */
   private async probeRows(): Promise<ErrorInfo | undefined> {
     try {
@@ -301,8 +315,8 @@ export class LanceDataset {
     const t = this.requireTable();
     const mapPaths = pathMapper(this.location, this.linkDir);
     const filter = req.filter?.trim() || undefined;
-    const schema = await this.arrowSchema();
-    const columns = req.columns ?? schema?.fields.map((f) => f.name) ?? [];
+    const plan = await this.plan();
+    const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
     const wrap = (err: unknown) => classify(err, mapPaths, filter && !(err instanceof LanceError) ? 'filter' : undefined);
     const ids: bigint[] = [];
@@ -318,7 +332,7 @@ export class LanceDataset {
       throw wrap(err);
     }
     try {
-      const rows = await this.takeRows(ids, columns, schema, enc, signal);
+      const rows = await this.takeRows(ids, columns, plan, enc, signal);
       return { offset: req.offset, columns, rowIds: ids.map(String), rows };
     } catch (err) {
       if (!/v1 files|FilteredRead/i.test(String((err as LanceError).detail ?? err))) throw err;
@@ -326,11 +340,11 @@ export class LanceDataset {
     const rowIds: string[] = [];
     const rows: Cell[][] = [];
     try {
-      const q = t.query().select(projection(columns, schema)).withRowId().offset(req.offset).limit(req.limit);
+      const q = t.query().select(selectFor(plan, columns)).withRowId().offset(req.offset).limit(req.limit);
       if (filter) q.where(filter);
       for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
         if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
-        encodeBatch(batch, columns, enc, (id, row) => {
+        encodeBatch(batch, columns, plan, enc, (id, row) => {
           rowIds.push(id.toString());
           rows.push(row);
         });
@@ -342,15 +356,15 @@ export class LanceDataset {
   }
 
   /** Rows by engine row id, in the order given, reading only `columns`. */
-  async takeRows(ids: bigint[], columns: string[], schema: Schema | undefined, enc: EncodeOptions, signal?: AbortSignal): Promise<Cell[][]> {
+  async takeRows(ids: bigint[], columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<Cell[][]> {
     if (!ids.length || !columns.length) return ids.map(() => []);
     const t = this.requireTable();
     const byId = new Map<bigint, Cell[]>();
     try {
-      const q = t.takeRowIds(ids).select(projection(columns, schema)).withRowId();
+      const q = t.takeRowIds(ids).select(selectFor(plan, columns)).withRowId();
       for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
         if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
-        encodeBatch(batch, columns, enc, (id, row) => byId.set(id, row));
+        encodeBatch(batch, columns, plan, enc, (id, row) => byId.set(id, row));
       }
     } catch (err) {
       throw classify(err, pathMapper(this.location, this.linkDir));
@@ -360,8 +374,7 @@ export class LanceDataset {
 
   /** One cell with everything in it (full vector, image bytes up to maxImageBytes): the preview's view. */
   async cell(rowId: string, column: string, maxImageBytes: number): Promise<Cell> {
-    const schema = await this.arrowSchema();
-    const [row] = await this.takeRows([BigInt(rowId)], [column], schema, { maxImageBytes, fullVectors: true, maxListItems: 1000 });
+    const [row] = await this.takeRows([BigInt(rowId)], [column], await this.plan(), { maxImageBytes, fullVectors: true, maxListItems: 1000 });
     return row[0] ?? null;
   }
 
@@ -369,11 +382,11 @@ export class LanceDataset {
   async similar(req: SimilarRequest, signal?: AbortSignal): Promise<SimilarResult> {
     const t = this.requireTable();
     const mapPaths = pathMapper(this.location, this.linkDir);
-    const schema = await this.arrowSchema();
-    const columns = req.columns ?? schema?.fields.map((f) => f.name) ?? [];
+    const plan = await this.plan();
+    const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
     const queryId = await this.resolveRowId(req);
-    const [vecRow] = await this.takeRows([queryId], [req.vectorColumn], schema, { maxImageBytes: 0, fullVectors: true, maxListItems: 0 });
+    const [vecRow] = await this.takeRows([queryId], [req.vectorColumn], plan, { maxImageBytes: 0, fullVectors: true, maxListItems: 0 });
     const vecCell = vecRow[0];
     if (!vecCell || typeof vecCell !== 'object' || !('t' in vecCell) || vecCell.t !== 'vec' || !vecCell.values)
       throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
@@ -387,22 +400,22 @@ export class LanceDataset {
       return q;
     };
     const hits: { id: bigint; distance: number; row: Cell[] }[] = [];
-    let plan = '';
+    let explained = '';
     try {
-      plan = await build().explainPlan();
-      const q = build().select(projection(columns, schema)).withRowId();
+      explained = await build().explainPlan();
+      const q = build().select(selectFor(plan, columns)).withRowId();
       for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
         if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
         const dist = batch.getChild('_distance');
         let i = 0;
-        encodeBatch(batch, columns, enc, (id, row) => hits.push({ id, distance: Number(dist?.get(i++) ?? NaN), row }));
+        encodeBatch(batch, columns, plan, enc, (id, row) => hits.push({ id, distance: Number(dist?.get(i++) ?? NaN), row }));
       }
     } catch (err) {
       throw classify(err, mapPaths, req.filter && !(err instanceof LanceError) ? 'filter' : undefined);
     }
     const neighbours = hits.filter((h) => h.id !== queryId).slice(0, req.k);
-    const [queryRow] = await this.takeRows([queryId], columns, schema, enc, signal);
-    const annIndex = /ANNSubIndex: name=([^,\s]+)/.exec(plan);
+    const [queryRow] = await this.takeRows([queryId], columns, plan, enc, signal);
+    const annIndex = /ANNSubIndex: name=([^,\s]+)/.exec(explained);
     return {
       query: { rowId: queryId.toString(), row: queryRow },
       columns,
@@ -429,13 +442,17 @@ function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number }): E
   return { maxImageBytes: req.withImages ? req.maxImageBytes ?? 16 * 1024 * 1024 : 0, fullVectors: false, maxListItems: 32 };
 }
 
-function encodeBatch(batch: RecordBatch, columns: string[], enc: EncodeOptions, emit: (id: bigint, row: Cell[]) => void): void {
+function encodeBatch(batch: RecordBatch, columns: string[], plan: ColumnPlan, enc: EncodeOptions, emit: (id: bigint, row: Cell[]) => void): void {
   const idCol = batch.getChild(ROW_ID)!;
   const cols = columns.map((c) => batch.getChild(c));
+  const placeholders = columns.map((c): Cell => {
+    const u = plan.unreadable.get(c);
+    return u ? { t: 'unsupported', type: u.type, reason: u.reason } : null;
+  });
   for (let i = 0; i < batch.numRows; i++) {
     emit(
       idCol.get(i) as bigint,
-      cols.map((v) => (v ? safeEncode(v, i, enc) : null)),
+      cols.map((v, j) => (v ? safeEncode(v, i, enc) : placeholders[j])),
     );
   }
 }
@@ -449,23 +466,12 @@ function safeEncode(v: Parameters<typeof encodeCell>[0], i: number, enc: EncodeO
   }
 }
 
-/** Decimals come back from arrow-js unscaled (128) or as 0 (256): read them as text instead. */
-function projection(columns: string[], schema: Schema | undefined): string[] | Record<string, string> {
-  const decimals = new Set(schema?.fields.filter((f) => String(f.type).startsWith('Decimal')).map((f) => f.name) ?? []);
-  if (!columns.some((c) => decimals.has(c))) return columns;
-  const out: Record<string, string> = {};
-  for (const c of columns) out[c] = decimals.has(c) ? `arrow_cast(${quoteIdent(c)}, 'Utf8')` : quoteIdent(c);
-  return out;
-}
-
 /** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
 function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
   return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
 }
 
-export function quoteIdent(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
-}
+export { quoteIdent };
 
 export function sqlLiteral(v: string | number | boolean | null): string {
   if (v === null) return 'NULL';
