@@ -77,3 +77,11 @@ test('SQL quoting of identifiers and values', () => {
   assert.equal(sqlLiteral(3), '3');
   assert.equal(sqlLiteral(null), 'NULL');
 });
+
+test('lance:class_names decodes from JSON, lines or commas', async () => {
+  const { decodeClassNames } = await import('../../src/extension/lance/schema');
+  assert.deepEqual(decodeClassNames({ 'lance:class_names': '["a","b, c"]' }), ['a', 'b, c']);
+  assert.deepEqual(decodeClassNames({ 'lance:class_names': 'tench\ngoldfish\n' }), ['tench', 'goldfish']);
+  assert.deepEqual(decodeClassNames({ 'lance:class_names': 'tench,goldfish,great_white_shark' }), ['tench', 'goldfish', 'great_white_shark']);
+  assert.equal(decodeClassNames({}), undefined);
+});

@@ -74,7 +74,10 @@ export function kindOf(t: DataType): FieldKind {
   }
 }
 
-/** `lance:class_names` is stored as a JSON array (or, in some datasets, one name per line). */
+/**
+ * `lance:class_names` comes as a JSON array, one name per line, or (as in the Lance ImageNet datasets)
+ * the names joined with commas.
+ */
 export function decodeClassNames(meta: Record<string, string>): string[] | undefined {
   const raw = meta['lance:class_names'];
   if (raw === undefined) return undefined;
@@ -82,8 +85,8 @@ export function decodeClassNames(meta: Record<string, string>): string[] | undef
     const v = JSON.parse(raw);
     if (Array.isArray(v)) return v.map(String);
   } catch {
-    /* fall through to line splitting */
+    /* not JSON: a list in text */
   }
-  const lines = raw.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-  return lines.length ? lines : undefined;
+  const parts = (/\n/.test(raw) ? raw.split(/\r?\n/) : raw.split(',')).map((s) => s.trim()).filter(Boolean);
+  return parts.length ? parts : undefined;
 }
