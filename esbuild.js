@@ -37,7 +37,7 @@ const targets = [
     logLevel: 'info',
   },
   {
-    entryPoints: { panel: 'src/webview/panel/main.ts' },
+    entryPoints: { panel: 'src/webview/panel/main.ts', preview: 'src/webview/preview/main.ts' },
     outdir: 'dist/webview',
     bundle: true,
     platform: 'browser',

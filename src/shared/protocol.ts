@@ -2,8 +2,12 @@
 // Requests go webview → host and are answered once (a result or an ErrorInfo that rejects the caller's
 // promise); events go host → webview and are not answered. Every message is an Envelope.
 import type {
+  ColumnStats,
   DatasetDescription,
   ErrorInfo,
+  FullRow,
+  VersionDiff,
+  ViewState,
   RowsPage,
   RowsRequest,
   SimilarRequest,
@@ -20,6 +24,22 @@ export interface HostRequests {
   similar: { params: SimilarRequest; result: SimilarResult };
   /** Reopen the dataset at its latest version (or the pinned one) and forget cached state. */
   reload: { params: Record<string, never>; result: null };
+  /** One row in full, for the preview. */
+  row: { params: { rowId: string; columns?: string[] }; result: FullRow };
+  /** Statistics of one column, streamed over only that column; progress arrives as 'progress' events. */
+  columnStats: { params: { column: string; filter?: string; topK?: number }; result: ColumnStats };
+  /** Values of a column with their counts (for "filter by class"), most frequent first. */
+  distinct: { params: { column: string; limit: number }; result: { value: string | number | boolean; count: number }[] };
+  compareVersions: { params: { from: number; to: number }; result: VersionDiff };
+  /** Show another version or tag in this panel (read-only), or the latest again (both undefined). */
+  browse: { params: { version?: number; tag?: string }; result: null };
+  /** Ask the host to create / delete a tag. The host asks the user to confirm first: these write. */
+  createTag: { params: { version: number; name?: string }; result: { created: boolean } };
+  deleteTag: { params: { name: string }; result: { deleted: boolean } };
+  /** The webview tells the host what it shows (filter, columns, selection). */
+  viewState: { params: ViewState; result: null };
+  /** Run a palette command on this panel's dataset (export, subset, copy row…). */
+  command: { params: { id: string; args?: unknown }; result: null };
 }
 
 /** Events the host may send. */
@@ -28,6 +48,20 @@ export interface WebviewEvents {
   datasetChanged: { latestVersion: number };
   /** Something outside the webview asks it to show an error (e.g. a command failed). */
   showError: ErrorInfo;
+  /** Progress of a long request (column statistics): done of total rows. */
+  progress: { requestId: number; done: number; total: number };
+  /** A palette command asks the panel to do something in its UI. */
+  uiAction:
+    | { action: 'setFilter'; filter: string }
+    | { action: 'goToRow'; index: number }
+    | { action: 'showTab'; tab: 'schema' | 'rows' | 'versions' | 'indices' }
+    | { action: 'findSimilar'; rowId: string }
+    | { action: 'selectRelative'; delta: number }
+    | { action: 'compare'; from: number; to: number };
+  /** To the preview view: the row selected in the active dataset panel (rowId undefined: nothing selected). */
+  select: { rowId?: string; index?: number; dataset?: string; version?: number };
+  /** The whole view must be asked again (the panel now shows another version, or was reloaded). */
+  reset: Record<string, never>;
 }
 
 export type RequestMethod = keyof HostRequests;

@@ -36,13 +36,22 @@ export class RpcClient {
     params: HostRequests[M]['params'],
     opts: RequestOptions = {},
   ): Promise<HostRequests[M]['result']> {
+    return this.start(method, params, opts).result;
+  }
+
+  /** Like request(), but also gives the id (to match 'progress' events) and a cancel function. */
+  start<M extends RequestMethod>(
+    method: M,
+    params: HostRequests[M]['params'],
+    opts: RequestOptions = {},
+  ): { id: number; result: Promise<HostRequests[M]['result']>; cancel: () => void } {
     if (opts.channel) {
       for (const [id, p] of this.pending) {
         if (p.channel === opts.channel) this.settle(id, { kind: 'superseded', message: 'Superseded by a newer request.' }, true);
       }
     }
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const result = new Promise((resolve, reject) => {
       const p: Pending = { resolve, reject, channel: opts.channel };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
       if (timeoutMs > 0) {
@@ -54,6 +63,7 @@ export class RpcClient {
       this.pending.set(id, p);
       this.post({ type: 'request', id, method, params, channel: opts.channel });
     }) as Promise<HostRequests[M]['result']>;
+    return { id, result, cancel: () => this.settle(id, { kind: 'cancelled', message: 'Cancelled.' }, true) };
   }
 
   on<E extends EventName>(name: E, fn: (payload: WebviewEvents[E]) => void): () => void {
@@ -95,9 +105,12 @@ export class RpcClient {
   }
 }
 
-export type Handlers = {
-  [M in RequestMethod]: (params: HostRequests[M]['params'], signal: AbortSignal) => Promise<HostRequests[M]['result']>;
-};
+/** Reports progress of a long request to the webview as 'progress' events carrying the request id. */
+export type Progress = (done: number, total: number) => void;
+
+export type Handler<M extends RequestMethod> = (params: HostRequests[M]['params'], signal: AbortSignal, progress: Progress) => Promise<HostRequests[M]['result']>;
+
+export type Handlers = { [M in RequestMethod]: Handler<M> };
 
 /** Host side: dispatches requests to handlers, answers each once, honours cancel messages. */
 export class RpcServer {
@@ -115,7 +128,7 @@ export class RpcServer {
       return;
     }
     if (msg.type !== 'request') return;
-    const handler = this.handlers[msg.method] as ((p: unknown, s: AbortSignal) => Promise<unknown>) | undefined;
+    const handler = this.handlers[msg.method] as ((p: unknown, s: AbortSignal, progress: Progress) => Promise<unknown>) | undefined;
     if (!handler) {
       this.post({ type: 'response', id: msg.id, error: { kind: 'internal', message: `Unknown request "${msg.method}".` } });
       return;
@@ -123,7 +136,10 @@ export class RpcServer {
     const ac = new AbortController();
     this.running.set(msg.id, ac);
     try {
-      const result = await handler(msg.params, ac.signal);
+      const progress: Progress = (done, total) => {
+        if (!ac.signal.aborted) this.post({ type: 'event', name: 'progress', payload: { requestId: msg.id, done, total } });
+      };
+      const result = await handler(msg.params, ac.signal, progress);
       if (!ac.signal.aborted) this.post({ type: 'response', id: msg.id, result });
     } catch (err) {
       if (!ac.signal.aborted) this.post({ type: 'response', id: msg.id, error: this.toErrorInfo(err) });

@@ -182,3 +182,50 @@ export interface TableEntry {
   name: string;
   uri: string;
 }
+
+/** One row with everything in it (full vectors, images up to the inline limit): the preview's view. */
+export interface FullRow {
+  rowId: string;
+  columns: string[];
+  row: Cell[];
+}
+
+export interface ColumnStats {
+  column: string;
+  type: string;
+  /** Rows looked at (all rows matching the filter, unless cancelled). */
+  rows: number;
+  nulls: number;
+  /** Numbers only. */
+  min?: number | string;
+  max?: number | string;
+  mean?: number;
+  /** Exact distinct count when it stayed under the cap, else a lower bound with distinctCapped. */
+  distinct?: number;
+  distinctCapped?: boolean;
+  /** Most frequent values, most frequent first (low-cardinality columns). */
+  top?: { value: string | number | boolean; count: number }[];
+  /** True when the scan stopped early (cancelled): the figures cover `rows` rows only. */
+  partial: boolean;
+}
+
+export interface VersionDiff {
+  from: number;
+  to: number;
+  rows: { from: number; to: number };
+  schema: {
+    added: { name: string; type: string }[];
+    removed: { name: string; type: string }[];
+    changed: { name: string; from: string; to: string }[];
+  };
+  fragments: { added: number[]; removed: number[]; from: number; to: number };
+  indices: { added: string[]; removed: string[] };
+  metadata: { added: string[]; removed: string[]; changed: string[] };
+}
+
+/** What the webview currently shows: the host uses it for export, subsets and palette commands. */
+export interface ViewState {
+  filter?: string;
+  columns?: string[];
+  selectedRowId?: string;
+}

@@ -1,6 +1,9 @@
 // One dataset view's requests, answered from a LanceDataset. Kept free of `vscode` so the same
 // handlers serve the panel, the tests and the benchmark.
 import type { Handlers } from '../../shared/rpc';
+
+/** Requests answered from the data alone (the rest need the editor: dialogs, other panels). */
+export type DataMethod = 'describe' | 'versions' | 'count' | 'rows' | 'similar' | 'row' | 'columnStats' | 'distinct' | 'compareVersions';
 import type { DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 
@@ -20,12 +23,16 @@ export class DatasetSession {
     this.settings = settings;
   }
 
-  readonly handlers: Omit<Handlers, 'reload'> = {
+  readonly handlers: Pick<Handlers, DataMethod> = {
     describe: () => this.dataset.describe(),
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
     count: ({ filter }) => this.dataset.count(filter),
     rows: (req, signal) => this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
     similar: (req, signal) => this.dataset.similar({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
+    row: ({ rowId, columns }) => this.dataset.fullRow(rowId, columns, this.settings.maxImageBytes),
+    columnStats: (p, signal, progress) => this.dataset.columnStats(p, signal, progress),
+    distinct: ({ column, limit }, signal) => this.dataset.distinct(column, limit, signal),
+    compareVersions: ({ from, to }) => this.dataset.compareVersions(from, to),
   };
 
   close(): void {

@@ -10,13 +10,16 @@ import type {
   Cell,
   DatasetDescription,
   DatasetLocation,
+  ColumnStats,
   ErrorInfo,
+  FullRow,
   IndexInfo,
   RowsPage,
   RowsRequest,
   SchemaField,
   SimilarRequest,
   SimilarResult,
+  VersionDiff,
   VersionInfo,
   VersionsPage,
 } from '../../shared/types';
@@ -27,6 +30,8 @@ import { classify, LanceError, toErrorInfo } from './errors';
 import { isObjectStoreUri, tableNameOf } from './locate';
 import { describeDataFormat, listManifestVersions, logicalTypeToDisplay, ManifestField, ManifestInfo, readManifest } from './manifest';
 import { decodeClassNames, schemaToFields } from './schema';
+import { computeColumnStats, distinctValues } from './columnStats';
+import { compareVersions } from './versionDiff';
 
 export interface OpenOptions {
   version?: number;
@@ -100,6 +105,37 @@ export class LanceDataset {
   /** The user's own path in engine messages, never our temporary symlink folder. */
   toErrorInfo(err: unknown): ErrorInfo {
     return toErrorInfo(err, pathMapper(this.location, this.linkDir));
+  }
+
+  /** The engine's table, for the data-layer modules beside this one (stats, diff, export, subset). */
+  engineTable(): Table {
+    return this.requireTable();
+  }
+
+  /** How columns are read (casts, placeholders): shared with export and subset. */
+  columnPlan(): Promise<ColumnPlan> {
+    return this.plan();
+  }
+
+  /** The same dataset at another version, read-only (caller closes it). */
+  openVersion(version: number): Promise<LanceDataset> {
+    return LanceDataset.open(this.location, { ...this.opts, tag: undefined, version });
+  }
+
+  /** Statistics of one column, streaming only that column. */
+  async columnStats(p: { column: string; filter?: string; topK?: number }, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<ColumnStats> {
+    const total = await this.count(p.filter);
+    return computeColumnStats(this.requireTable(), p.column, { filter: p.filter?.trim() || undefined, topK: p.topK ?? 20, total, signal, progress, timeoutMs: this.opts.timeoutMs });
+  }
+
+  /** A column's values with their counts, most frequent first (the class picker). */
+  distinct(column: string, limit: number, signal?: AbortSignal): Promise<{ value: string | number | boolean; count: number }[]> {
+    return distinctValues(this.requireTable(), column, limit, signal);
+  }
+
+  /** What changed from one version to another. */
+  compareVersions(from: number, to: number): Promise<VersionDiff> {
+    return compareVersions(this, from, to);
   }
 
   private requireTable(): Table {
@@ -372,10 +408,12 @@ export class LanceDataset {
     return ids.map((id) => byId.get(id) ?? columns.map(() => null));
   }
 
-  /** One cell with everything in it (full vector, image bytes up to maxImageBytes): the preview's view. */
-  async cell(rowId: string, column: string, maxImageBytes: number): Promise<Cell> {
-    const [row] = await this.takeRows([BigInt(rowId)], [column], await this.plan(), { maxImageBytes, fullVectors: true, maxListItems: 1000 });
-    return row[0] ?? null;
+  /** One row with everything in it (full vectors, images up to maxImageBytes): the preview's view. */
+  async fullRow(rowId: string, columns: string[] | undefined, maxImageBytes: number): Promise<FullRow> {
+    const plan = await this.plan();
+    const cols = columns ?? plan.names;
+    const [row] = await this.takeRows([BigInt(rowId)], cols, plan, { maxImageBytes, fullVectors: true, maxListItems: 1000 });
+    return { rowId, columns: cols, row };
   }
 
   /** Nearest neighbours of one row's vector, through the vector index when there is one. */

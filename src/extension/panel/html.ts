@@ -3,10 +3,13 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+/** Stylesheets of the webviews: one per UI area so areas can be styled without touching each other. */
+const STYLES = ['panel.css', 'grid.css', 'similar.css', 'tabs.css', 'preview.css'];
+
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, bundle: 'panel' | 'preview' = 'panel'): string {
   const nonce = crypto.randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'panel.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
+  const styles = STYLES.map((f) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)));
   // The toolkit's web components style themselves with constructed stylesheets and inline styles,
   // hence 'unsafe-inline' for styles only; scripts stay nonce-only.
   const csp = [
@@ -22,7 +25,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
+${styles.map((u) => `<link rel="stylesheet" href="${u}">`).join('\n')}
 <title>${escapeHtml(title)}</title>
 </head>
 <body>

@@ -1,0 +1,52 @@
+// Tags are the one thing the inspector writes to a dataset, and only when the user has confirmed
+// (the caller asks). They go through a fresh handle on the latest version: a pinned, read-only view
+// refuses writes.
+import type { DatasetLocation } from '../../shared/types';
+import { LanceDataset } from './dataset';
+import { classify, LanceError } from './errors';
+
+const TAG_NAME = /^[A-Za-z0-9_.-]+$/;
+
+export function validateTagName(name: string): string | undefined {
+  if (!name.trim()) return 'A tag needs a name.';
+  if (!TAG_NAME.test(name)) return 'Use letters, digits, ".", "_" and "-" only.';
+  if (/^\d+$/.test(name)) return 'A tag name cannot be only digits (it would read as a version number).';
+  return undefined;
+}
+
+async function withLatest<T>(location: DatasetLocation, storageOptions: Record<string, string> | undefined, fn: (ds: LanceDataset) => Promise<T>): Promise<T> {
+  const ds = await LanceDataset.open(location, { storageOptions });
+  try {
+    return await fn(ds);
+  } catch (err) {
+    throw classify(err);
+  } finally {
+    ds.close();
+  }
+}
+
+export async function createTag(location: DatasetLocation, name: string, version: number, storageOptions?: Record<string, string>): Promise<void> {
+  const problem = validateTagName(name);
+  if (problem) throw new LanceError('bad-filter', problem);
+  await withLatest(location, storageOptions, async (ds) => {
+    const tags = await ds.engineTable().tags();
+    const existing = await tags.list();
+    if (Object.prototype.hasOwnProperty.call(existing, name)) throw new LanceError('internal', `A tag named "${name}" already exists.`);
+    await tags.create(name, version);
+  });
+}
+
+export async function deleteTag(location: DatasetLocation, name: string, storageOptions?: Record<string, string>): Promise<void> {
+  await withLatest(location, storageOptions, async (ds) => {
+    await (await ds.engineTable().tags()).delete(name);
+  });
+}
+
+export async function listTags(location: DatasetLocation, storageOptions?: Record<string, string>): Promise<{ name: string; version: number }[]> {
+  return withLatest(location, storageOptions, async (ds) => {
+    const list = await (await ds.engineTable().tags()).list();
+    return Object.entries(list)
+      .map(([name, info]) => ({ name, version: Number((info as { version: number | bigint }).version) }))
+      .sort((a, b) => b.version - a.version || a.name.localeCompare(b.name));
+  });
+}
