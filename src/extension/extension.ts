@@ -1,20 +1,25 @@
-// Activation: commands, the panel serializer, and the dataset context key. The Lance engine itself
-// loads lazily on the first open, so activating costs little.
+// Activation: commands, the panel serializer, the Datasets tree, the preview view and the dataset
+// context key. The Lance engine itself loads lazily on the first open, so activating costs little.
 import * as vscode from 'vscode';
 import { describeOpenError, pickLocation, resolveToDataset } from './commands/openDataset';
+import { registerPaletteCommands } from './commands/paletteCommands';
+import { registerExportCommands } from './commands/exportCommands';
 import { refreshDatasetContext } from './discovery';
+import { tableNameOf } from './lance/locate';
 import { DatasetPanel, PANEL_VIEW_TYPE, type PanelState } from './panel/datasetPanel';
+import { PREVIEW_VIEW_ID, PreviewProvider } from './preview/previewProvider';
+import { DatasetsTree } from './tree/datasetsTree';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Lance Inspector', { log: true });
   context.subscriptions.push(log);
   log.info('Lance Inspector activated');
 
-  const open = async (input: string | undefined) => {
+  const open = async (input: string | undefined, pin: { version?: number; tag?: string } = {}) => {
     if (!input) return;
     try {
       const location = await resolveToDataset(input);
-      if (location) DatasetPanel.show(context.extensionUri, log, { location });
+      if (location) DatasetPanel.show(context.extensionUri, log, { location, ...pin });
     } catch (err) {
       const msg = describeOpenError(err);
       log.warn(msg);
@@ -22,17 +27,39 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
 
+  const tree = new DatasetsTree();
+  const preview = new PreviewProvider(context.extensionUri);
   context.subscriptions.push(
-    vscode.commands.registerCommand('lanceInspector.openDataset', async (arg?: vscode.Uri | string) => {
-      await open(arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : await pickLocation());
+    preview,
+    vscode.window.registerWebviewViewProvider(PREVIEW_VIEW_ID, preview),
+    vscode.window.createTreeView('lanceInspector.datasets', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.commands.registerCommand('lanceInspector.openDataset', async (arg?: vscode.Uri | string | { dir?: string }) => {
+      const input =
+        arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : typeof arg?.dir === 'string' ? arg.dir : await pickLocation();
+      await open(input);
     }),
     vscode.commands.registerCommand('lanceInspector.openFolder', async (uri?: vscode.Uri) => {
       await open(uri?.fsPath ?? (await pickLocation()));
+    }),
+    vscode.commands.registerCommand('lanceInspector.openVersion', async (arg?: { uri: string; version?: number; tag?: string }) => {
+      if (!arg) return vscode.commands.executeCommand('lanceInspector.browseVersion');
+      const existing = DatasetPanel.all().find((p) => p.state.location.uri === arg.uri);
+      if (existing) {
+        existing.panel.reveal();
+        await existing.browse(arg.version, arg.tag).catch((err) => void vscode.window.showErrorMessage(describeOpenError(err)));
+      } else {
+        DatasetPanel.show(context.extensionUri, log, { location: { uri: arg.uri, name: tableNameOf(arg.uri) }, version: arg.version, tag: arg.tag });
+      }
+    }),
+    vscode.commands.registerCommand('lanceInspector.refreshDatasets', async () => {
+      await refreshDatasetContext().catch(() => undefined);
+      tree.refresh();
     }),
     vscode.commands.registerCommand('lanceInspector.reload', () => {
       const p = DatasetPanel.current;
       if (!p) return void vscode.window.showInformationMessage('Open a Lance dataset first.');
       p.reload();
+      tree.refresh();
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
@@ -45,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  registerPaletteCommands(context, preview);
+  registerExportCommands(context);
 
   // Which explorer folders are datasets (for the context menu), kept fresh as manifests appear.
   void refreshDatasetContext().catch((err) => log.warn(`Dataset discovery failed: ${String(err)}`));
@@ -52,7 +81,10 @@ export function activate(context: vscode.ExtensionContext): void {
   let timer: NodeJS.Timeout | undefined;
   watcher.onDidCreate(() => {
     clearTimeout(timer);
-    timer = setTimeout(() => void refreshDatasetContext().catch(() => undefined), 1000);
+    timer = setTimeout(() => {
+      void refreshDatasetContext().catch(() => undefined);
+      tree.refresh();
+    }, 1000);
   });
   context.subscriptions.push(watcher, { dispose: () => clearTimeout(timer) });
 }

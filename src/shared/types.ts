@@ -228,4 +228,6 @@ export interface ViewState {
   filter?: string;
   columns?: string[];
   selectedRowId?: string;
+  /** Position of the selected row in the filtered table. */
+  selectedIndex?: number;
 }

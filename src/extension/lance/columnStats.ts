@@ -1,7 +1,27 @@
-// Column statistics, computed by streaming one column. (Stub: being implemented.)
+// Column statistics and value counts, computed by streaming ONE column (or one cheap expression over
+// it) through the engine in large batches. Nothing else is read: a stats request on `label` of an
+// image dataset never touches the image bytes, and a stats request on `image` reads only the sizes.
+//
+// What is computed depends on the column's Arrow type:
+//   ints, floats      nulls, min/max/mean (int64 exact: a number when safe, else a decimal string),
+//                     distinct count; top-K for ints only (floats are rarely categorical)
+//   decimals          as floats (through a Float64 cast), min/max shown as the exact decimal text
+//   strings, bools,   nulls, distinct count, top-K
+//   dictionaries
+//   dates, times      nulls, min/max as display text (ISO dates/timestamps), distinct count
+//   binaries          nulls, byte-size min/max/mean (image sizes), no value counts
+//   everything else   nulls only (vectors, lists, structs, maps, LargeList): read as `col IS NULL`,
+//                     so only one boolean per row crosses from Rust
+// Distinct counting stops admitting new values past DISTINCT_CAP (then `distinctCapped` and no
+// top-K: counts of values first seen after the cap would be missing, so a top-K would lie).
+import * as crypto from 'crypto';
+import { DataType, Field, Float, Precision, RecordBatch, Type, Vector } from 'apache-arrow';
 import type { ColumnStats } from '../../shared/types';
+import { encodeCell } from './cells';
+import { quoteIdent } from './columns';
 import type { Table } from './engine';
-import { LanceError } from './errors';
+import { classify, LanceError } from './errors';
+import { typeName } from './schema';
 
 export interface ColumnStatsOptions {
   filter?: string;
@@ -13,10 +33,344 @@ export interface ColumnStatsOptions {
   timeoutMs?: number;
 }
 
-export async function computeColumnStats(_table: Table, _column: string, _opts: ColumnStatsOptions): Promise<ColumnStats> {
-  throw new LanceError('internal', 'Column statistics are not available yet.');
+/** Exact distinct counting stops admitting new values here (memory stays bounded). */
+export const DISTINCT_CAP = 10_000;
+/** distinctValues() keeps at most this many values (a class picker never needs more). */
+const DISTINCT_VALUES_CAP = 100_000;
+/** Rows per batch for small values; binaries stream in small batches so a batch of images stays small. */
+const BATCH_ROWS = 4096;
+const BINARY_BATCH_ROWS = 64;
+/** Strings longer than this are counted by hash (a 20 KB text must not be kept 10,000 times). */
+const LONG_STRING = 512;
+
+type Value = string | number | boolean;
+type Kind = 'int' | 'float' | 'decimal' | 'category' | 'temporal' | 'binary' | 'nulls-only';
+
+/** The projected names: never clash with user columns, and not a valid SQL column reference by chance. */
+const V = '__li_v';
+const F = '__li_f';
+
+export async function computeColumnStats(table: Table, column: string, opts: ColumnStatsOptions): Promise<ColumnStats> {
+  const field = await fieldOf(table, column);
+  const kind = field ? kindOf(field.type) : 'nulls-only';
+  const stats: ColumnStats = { column, type: field ? typeName(field.type) : 'LargeList', rows: 0, nulls: 0, partial: false };
+  const col = quoteIdent(column);
+
+  if (kind === 'nulls-only') return nullsOnly(table, col, field, stats, opts);
+
+  const select: Record<string, string> =
+    kind === 'decimal' ? { [V]: `arrow_cast(${col}, 'Utf8')`, [F]: `arrow_cast(${col}, 'Float64')` } : { [V]: col };
+  const acc = new Accumulator(kind, field!.type);
+  stats.partial = await scan(table, select, opts, kind === 'binary' ? BINARY_BATCH_ROWS : BATCH_ROWS, (batch) => {
+    acc.add(batch.getChild(V)!, batch.getChild(F) ?? undefined);
+    stats.rows += batch.numRows;
+  });
+  return acc.finish(stats, opts.topK);
 }
 
-export async function distinctValues(_table: Table, _column: string, _limit: number, _signal?: AbortSignal): Promise<{ value: string | number | boolean; count: number }[]> {
-  throw new LanceError('internal', 'Distinct values are not available yet.');
+/**
+ * A column's values with their counts, most frequent first (ties: by value), at most `limit`.
+ * Used to filter by class on `label_name`. Cancelling throws: a partial count would mislead a picker.
+ */
+export async function distinctValues(table: Table, column: string, limit: number, signal?: AbortSignal): Promise<{ value: Value; count: number }[]> {
+  const field = await fieldOf(table, column);
+  const kind = field ? kindOf(field.type) : 'nulls-only';
+  if (kind === 'binary' || kind === 'nulls-only')
+    throw new LanceError('unsupported-type', `Column "${column}" holds ${field ? typeName(field.type) : 'unreadable'} values, which cannot be listed as distinct values.`);
+  const col = quoteIdent(column);
+  const select = kind === 'decimal' ? { [V]: `arrow_cast(${col}, 'Utf8')` } : { [V]: col };
+  const counts = new Counter(DISTINCT_VALUES_CAP);
+  const cancelled = await scan(table, select, { signal }, BATCH_ROWS, (batch) => {
+    const v = batch.getChild(V)!;
+    for (let i = 0; i < v.length; i++) if (v.isValid(i)) counts.add(valueOf(v, i, field!.type));
+  });
+  if (cancelled) throw new LanceError('cancelled', 'Cancelled.');
+  return counts.top(limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The column's Arrow field, or undefined when arrow-js cannot decode its type (LargeList). */
+async function fieldOf(table: Table, column: string): Promise<Field | undefined> {
+  let fields: Field[];
+  try {
+    fields = (await table.schema()).fields;
+  } catch (err) {
+    if (classify(err).kind !== 'unsupported-type') throw classify(err);
+    // Another column breaks the whole schema (LargeList): ask for this column alone.
+    try {
+      for await (const b of execute(table.query().select([column]).limit(1), { maxBatchLength: 1 })) return b.schema.fields[0];
+      return undefined;
+    } catch (e) {
+      if (classify(e).kind === 'unsupported-type') return undefined;
+      throw classify(e);
+    }
+  }
+  const f = fields.find((x) => x.name === column);
+  if (!f) throw new LanceError('not-found', `No column named "${column}" in this dataset.`);
+  return f;
+}
+
+function kindOf(t: DataType): Kind {
+  switch (t.typeId) {
+    case Type.Int:
+      return 'int';
+    case Type.Float:
+      return 'float';
+    case Type.Decimal:
+      return 'decimal';
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Bool:
+    case Type.Dictionary:
+      return 'category';
+    case Type.Date:
+    case Type.Timestamp:
+    case Type.Time:
+    case Type.Duration:
+      return 'temporal';
+    case Type.Binary:
+    case Type.LargeBinary:
+    case Type.FixedSizeBinary:
+      return 'binary';
+    default:
+      return 'nulls-only';
+  }
+}
+
+/**
+ * Nulls of a column whose values are not looked at. A NOT NULL column has none and is not read at
+ * all (the engine even refuses `col IS NULL` there: it folds to a constant and the scan has no column).
+ */
+async function nullsOnly(table: Table, col: string, field: Field | undefined, stats: ColumnStats, opts: ColumnStatsOptions): Promise<ColumnStats> {
+  if (field && !field.nullable) {
+    opts.progress?.(opts.total, opts.total);
+    return { ...stats, rows: opts.total };
+  }
+  try {
+    stats.partial = await scan(table, { [V]: `${col} IS NULL` }, opts, BATCH_ROWS, (batch) => {
+      const v = batch.getChild(V)!;
+      stats.rows += batch.numRows;
+      for (let i = 0; i < v.length; i++) if (v.get(i)) stats.nulls++;
+    });
+  } catch (err) {
+    if (!/at least one column/i.test(String((err as LanceError).detail ?? err))) throw err;
+    return { ...stats, rows: opts.total };
+  }
+  return stats;
+}
+
+/**
+ * Streams `select` over the rows the filter matches. Returns true when cancelled (the scan stops:
+ * leaving the async iterator early ends the engine's stream).
+ */
+async function scan(
+  table: Table,
+  select: Record<string, string>,
+  opts: { filter?: string; signal?: AbortSignal; progress?: (done: number, total: number) => void; total?: number; timeoutMs?: number },
+  batchRows: number,
+  onBatch: (batch: RecordBatch) => void,
+): Promise<boolean> {
+  if (opts.signal?.aborted) return true;
+  const q = table.query().select(select);
+  if (opts.filter) q.where(opts.filter);
+  let done = 0;
+  try {
+    for await (const batch of execute(q, { maxBatchLength: batchRows, timeoutMs: opts.timeoutMs })) {
+      onBatch(batch);
+      done += batch.numRows;
+      opts.progress?.(done, Math.max(done, opts.total ?? done));
+      if (opts.signal?.aborted) return true;
+    }
+  } catch (err) {
+    throw classify(err, undefined, opts.filter && !(err instanceof LanceError) && !/at least one column/i.test(String(err)) ? 'filter' : undefined);
+  }
+  return false;
+}
+
+/** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
+function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
+  return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Value counts with a cap on how many distinct values are admitted. */
+class Counter {
+  readonly counts = new Map<Value, number>();
+  /** Display text of values counted by hash (long strings). */
+  private readonly shown = new Map<string, string>();
+  capped = false;
+  constructor(private readonly cap: number) {}
+
+  add(v: Value): void {
+    let key = v;
+    if (typeof v === 'string' && v.length > LONG_STRING) {
+      key = '\u0000#' + crypto.createHash('sha1').update(v).digest('base64');
+      if (!this.shown.has(key) && this.counts.size < this.cap) this.shown.set(key, v.slice(0, LONG_STRING) + '…');
+    }
+    const n = this.counts.get(key);
+    if (n !== undefined) this.counts.set(key, n + 1);
+    else if (this.counts.size < this.cap) this.counts.set(key, 1);
+    else this.capped = true;
+  }
+
+  top(k: number): { value: Value; count: number }[] {
+    const entries = [...this.counts.entries()];
+    entries.sort((a, b) => b[1] - a[1] || compareValues(a[0], b[0]));
+    return entries.slice(0, Math.max(0, k)).map(([key, count]) => ({ value: typeof key === 'string' ? this.shown.get(key) ?? key : key, count }));
+  }
+}
+
+function compareValues(a: Value, b: Value): number {
+  if (typeof a === typeof b) return a < b ? -1 : a > b ? 1 : 0;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+/** One value as it is counted and shown: int64 as a number when exact, else its decimal text. */
+function valueOf(v: Vector, i: number, t: DataType): Value {
+  const x = v.get(i) as unknown;
+  if (typeof x === 'bigint') return toNumberOrString(x);
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') {
+    if (t.typeId === Type.Date || t.typeId === Type.Timestamp || t.typeId === Type.Time || t.typeId === Type.Duration) return temporalText(v, i);
+    return x;
+  }
+  if (x instanceof Date) return temporalText(v, i);
+  return String(x);
+}
+
+function toNumberOrString(x: bigint): number | string {
+  return x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(x) : x.toString();
+}
+
+function temporalText(v: Vector, i: number): string {
+  const c = encodeCell(v, i);
+  return c && typeof c === 'object' && 't' in c && c.t === 'time' ? c.v : String(v.get(i));
+}
+
+/** Everything one pass gathers; `finish` turns it into ColumnStats. */
+class Accumulator {
+  private nulls = 0;
+  private count = 0; // non-null values that took part in min/max
+  private sum = 0;
+  private bigSum = 0n;
+  private meanCount = 0;
+  private min: number | bigint | undefined;
+  private max: number | bigint | undefined;
+  /** Display text for the extremes (decimals, temporals). */
+  private minText: string | undefined;
+  private maxText: string | undefined;
+  private readonly counter: Counter | undefined;
+
+  constructor(
+    private readonly kind: Exclude<Kind, 'nulls-only'>,
+    private readonly type: DataType,
+  ) {
+    this.counter = kind === 'binary' ? undefined : new Counter(DISTINCT_CAP);
+  }
+
+  add(v: Vector, f?: Vector): void {
+    const n = v.length;
+    const hasNulls = v.nullCount > 0;
+    switch (this.kind) {
+      case 'int':
+      case 'float': {
+        // Float16 typed arrays hold raw half-float bits: read those through get().
+        const half = this.type.typeId === Type.Float && (this.type as Float).precision === Precision.HALF;
+        const raw = half ? undefined : (v.toArray() as ArrayLike<number | bigint>);
+        for (let i = 0; i < n; i++) {
+          if (hasNulls && !v.isValid(i)) {
+            this.nulls++;
+            continue;
+          }
+          const x = raw ? raw[i] : (v.get(i) as number);
+          this.number(x);
+          this.counter!.add(typeof x === 'bigint' ? toNumberOrString(x) : x);
+        }
+        return;
+      }
+      case 'decimal':
+        for (let i = 0; i < n; i++) {
+          if (!v.isValid(i)) {
+            this.nulls++;
+            continue;
+          }
+          const text = v.get(i) as string;
+          const x = f!.get(i) as number;
+          if (this.min === undefined || x < (this.min as number)) this.minText = text;
+          if (this.max === undefined || x > (this.max as number)) this.maxText = text;
+          this.number(x);
+          this.counter!.add(text);
+        }
+        return;
+      case 'category':
+        for (let i = 0; i < n; i++) {
+          if (hasNulls && !v.isValid(i)) this.nulls++;
+          else this.counter!.add(valueOf(v, i, this.type));
+        }
+        return;
+      case 'temporal':
+        for (let i = 0; i < n; i++) {
+          if (hasNulls && !v.isValid(i)) {
+            this.nulls++;
+            continue;
+          }
+          const raw = v.get(i) as number | bigint | Date;
+          const x = raw instanceof Date ? raw.getTime() : raw;
+          const text = temporalText(v, i);
+          if (this.min === undefined || x < this.min) [this.min, this.minText] = [x, text];
+          if (this.max === undefined || x > this.max) [this.max, this.maxText] = [x, text];
+          this.count++;
+          this.counter!.add(text);
+        }
+        return;
+      case 'binary':
+        for (let i = 0; i < n; i++) {
+          if (hasNulls && !v.isValid(i)) this.nulls++;
+          // get() returns a view into the batch: no bytes are copied to measure it.
+          else this.number((v.get(i) as Uint8Array).byteLength);
+        }
+        return;
+    }
+  }
+
+  private number(x: number | bigint): void {
+    if (typeof x === 'bigint') {
+      this.bigSum += x;
+      this.meanCount++;
+    } else {
+      if (Number.isNaN(x)) return; // NaN has no order and no mean: it counts as a value, nothing more
+      if (Number.isFinite(x)) {
+        this.sum += x;
+        this.meanCount++;
+      }
+    }
+    if (this.min === undefined || x < this.min) this.min = x;
+    if (this.max === undefined || x > this.max) this.max = x;
+    this.count++;
+  }
+
+  finish(stats: ColumnStats, topK: number): ColumnStats {
+    stats.nulls = this.nulls;
+    const out = (x: number | bigint | undefined) => (typeof x === 'bigint' ? toNumberOrString(x) : x);
+    if (this.count > 0) {
+      if (this.kind === 'decimal' || this.kind === 'temporal') {
+        stats.min = this.minText;
+        stats.max = this.maxText;
+      } else {
+        stats.min = out(this.min);
+        stats.max = out(this.max);
+      }
+      if (this.kind !== 'temporal' && this.meanCount > 0) {
+        // int64 sums are exact bigints (no overflow), the rest plain doubles; the mean is a double either way.
+        stats.mean = (Number(this.bigSum) + this.sum) / this.meanCount;
+      }
+    }
+    if (this.counter) {
+      stats.distinct = this.counter.counts.size;
+      if (this.counter.capped) stats.distinctCapped = true;
+      else if (this.kind === 'int' || this.kind === 'category') stats.top = this.counter.top(topK);
+    }
+    return stats;
+  }
 }

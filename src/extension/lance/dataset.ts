@@ -468,11 +468,26 @@ export class LanceDataset {
   private async resolveRowId(req: SimilarRequest): Promise<bigint> {
     if (req.rowId !== undefined) return BigInt(req.rowId);
     if (!req.key) throw new LanceError('internal', 'Find similar needs a row id or a key.');
-    const { column, value } = req.key;
+    return BigInt(await this.rowIdForKey(req.key.column, req.key.value));
+  }
+
+  /** The engine row id of the first row whose `column` equals `value` (a key such as `id`). */
+  async rowIdForKey(column: string, value: string | number): Promise<string> {
     const filter = `${quoteIdent(column)} = ${sqlLiteral(value)}`;
-    const rows = await this.requireTable().query().where(filter).select([]).withRowId().limit(1).toArray();
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this.requireTable().query().where(filter).select([]).withRowId().limit(1).toArray();
+    } catch (err) {
+      throw classify(err, pathMapper(this.location, this.linkDir), 'filter');
+    }
     if (!rows.length) throw new LanceError('not-found', `No row has ${column} = ${String(value)}.`);
-    return rows[0][ROW_ID] as bigint;
+    return String(rows[0][ROW_ID]);
+  }
+
+  /** The engine row id of the row at a position of the (filtered) table. */
+  async rowIdAt(index: number, filter?: string): Promise<string | undefined> {
+    const page = await this.rows({ filter, columns: [], offset: index, limit: 1 });
+    return page.rowIds[0];
   }
 }
 

@@ -2,14 +2,15 @@
 // The host owns the Lance connection; the webview asks for what it shows through the protocol.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { isEnvelope, type Envelope } from '../../shared/protocol';
-import { RpcServer } from '../../shared/rpc';
-import type { DatasetLocation, ErrorInfo } from '../../shared/types';
-import { DatasetSession } from '../host/session';
+import { isEnvelope, type Envelope, type WebviewEvents } from '../../shared/protocol';
+import { RpcServer, type Handlers } from '../../shared/rpc';
+import type { DatasetLocation, ViewState } from '../../shared/types';
+import { DatasetSession, type DataMethod } from '../host/session';
 import { toErrorInfo } from '../lance/errors';
 import { isObjectStoreUri } from '../lance/locate';
 import { listManifestVersions } from '../lance/manifest';
 import { readSettings } from '../settings';
+import { confirmCreateTag, confirmDeleteTag } from '../commands/tagCommands';
 import { panelHtml } from './html';
 
 export const PANEL_VIEW_TYPE = 'lanceInspector.dataset';
@@ -21,18 +22,47 @@ export interface PanelState {
   tag?: string;
 }
 
+type Listener = (panel: DatasetPanel | undefined) => void;
+
 export class DatasetPanel {
   private static readonly open = new Set<DatasetPanel>();
   private static active: DatasetPanel | undefined;
+  private static readonly activeListeners = new Set<Listener>();
+  private static readonly selectionListeners = new Set<Listener>();
 
   private readonly disposables: vscode.Disposable[] = [];
   private readonly server: RpcServer;
-  private session: Promise<DatasetSession>;
+  private sessionPromise: Promise<DatasetSession>;
   private ready = false;
   private readonly queued: Envelope[] = [];
+  /** What the webview last said it shows (filter, columns, selection). */
+  view: ViewState = {};
+  selectedIndex: number | undefined;
 
+  /** The dataset panel the user used last (palette commands act on it). */
   static get current(): DatasetPanel | undefined {
     return DatasetPanel.active;
+  }
+
+  static all(): DatasetPanel[] {
+    return [...DatasetPanel.open];
+  }
+
+  static onDidChangeActive(fn: Listener): vscode.Disposable {
+    DatasetPanel.activeListeners.add(fn);
+    return { dispose: () => DatasetPanel.activeListeners.delete(fn) };
+  }
+
+  static onDidChangeSelection(fn: Listener): vscode.Disposable {
+    DatasetPanel.selectionListeners.add(fn);
+    return { dispose: () => DatasetPanel.selectionListeners.delete(fn) };
+  }
+
+  private static setActive(p: DatasetPanel | undefined): void {
+    if (DatasetPanel.active === p) return;
+    DatasetPanel.active = p;
+    for (const fn of DatasetPanel.activeListeners) fn(p);
+    void vscode.commands.executeCommand('setContext', 'lanceInspector.panelOpen', !!p);
   }
 
   /** Reveal the panel already showing this dataset (same version), or open a new one. */
@@ -43,56 +73,93 @@ export class DatasetPanel {
         return p;
       }
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, titleOf(state), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, titleOf(state), vscode.ViewColumn.Active, webviewOptions(extensionUri));
     return new DatasetPanel(panel, extensionUri, log, state);
   }
 
   /** Restores a panel after a reload (registered as the webview panel serializer). */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel, state: PanelState): DatasetPanel {
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    panel.webview.options = webviewOptions(extensionUri);
     return new DatasetPanel(panel, extensionUri, log, state);
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-    readonly state: PanelState,
+    public state: PanelState,
   ) {
     DatasetPanel.open.add(this);
-    DatasetPanel.active = this;
+    DatasetPanel.setActive(this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lance.svg');
     panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state));
-    const post = (msg: Envelope) => void panel.webview.postMessage(msg);
-    this.session = this.openSession();
-    this.server = new RpcServer(
-      post,
-      {
-        describe: async (p, s) => (await this.session).handlers.describe(p, s),
-        versions: async (p, s) => (await this.session).handlers.versions(p, s),
-        count: async (p, s) => (await this.session).handlers.count(p, s),
-        rows: async (p, s) => (await this.session).handlers.rows(p, s),
-        similar: async (p, s) => (await this.session).handlers.similar(p, s),
-        reload: async () => {
-          this.reopen();
-          await this.session;
-          return null;
-        },
-      },
-      (err) => this.errorInfo(err),
-    );
+    this.sessionPromise = this.openSession();
+    this.server = new RpcServer((msg) => this.post(msg), this.handlers(), (err) => toErrorInfo(err));
     panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), undefined, this.disposables);
-    panel.onDidChangeViewState(() => {
-      if (panel.active) DatasetPanel.active = this;
-    }, undefined, this.disposables);
+    panel.onDidChangeViewState(
+      () => {
+        if (panel.active) DatasetPanel.setActive(this);
+        // A hidden webview loses its messages; it asks again for what it shows when it comes back.
+        if (!panel.visible) this.ready = false;
+      },
+      undefined,
+      this.disposables,
+    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.watchVersions();
+  }
+
+  session(): Promise<DatasetSession> {
+    return this.sessionPromise;
+  }
+
+  get title(): string {
+    return titleOf(this.state);
+  }
+
+  private handlers(): Handlers {
+    const data = <M extends DataMethod>(m: M): Handlers[M] =>
+      (async (p: never, signal: AbortSignal, progress: never) => {
+        const h = (await this.sessionPromise).handlers[m] as unknown as (p: never, s: AbortSignal, pr: never) => Promise<unknown>;
+        return h(p, signal, progress);
+      }) as unknown as Handlers[M];
+    return {
+      describe: data('describe'),
+      versions: data('versions'),
+      count: data('count'),
+      rows: data('rows'),
+      similar: data('similar'),
+      row: data('row'),
+      columnStats: data('columnStats'),
+      distinct: data('distinct'),
+      compareVersions: data('compareVersions'),
+      reload: async () => {
+        this.reopen();
+        await this.sessionPromise;
+        return null;
+      },
+      browse: async ({ version, tag }) => {
+        await this.browse(version, tag);
+        return null;
+      },
+      createTag: async ({ version, name }) => ({ created: await confirmCreateTag(this, version, name) }),
+      deleteTag: async ({ name }) => ({ deleted: await confirmDeleteTag(this, name) }),
+      viewState: async (v) => {
+        this.setView(v);
+        return null;
+      },
+      command: async ({ id, args }) => {
+        await vscode.commands.executeCommand(`lanceInspector.${id}`, args);
+        return null;
+      },
+    };
+  }
+
+  private setView(v: ViewState): void {
+    const selectionChanged = v.selectedRowId !== this.view.selectedRowId;
+    this.view = { filter: v.filter, columns: v.columns, selectedRowId: v.selectedRowId };
+    this.selectedIndex = v.selectedIndex;
+    if (selectionChanged) for (const fn of DatasetPanel.selectionListeners) fn(this);
   }
 
   private async openSession(): Promise<DatasetSession> {
@@ -113,10 +180,6 @@ export class DatasetPanel {
     }
   }
 
-  private errorInfo(err: unknown): ErrorInfo {
-    return toErrorInfo(err);
-  }
-
   private onMessage(m: unknown): void {
     if (!isEnvelope(m)) return;
     if (m.type === 'ready') {
@@ -127,22 +190,49 @@ export class DatasetPanel {
     void this.server.handle(m);
   }
 
-  /** Tell the webview something; held back until it has said it is ready (a hidden or loading webview drops messages). */
-  post(msg: Envelope): void {
-    if (this.ready) void this.panel.webview.postMessage(msg);
+  /** Tell the webview something; replies always go out, events wait until it has said it is ready. */
+  private post(msg: Envelope): void {
+    if (this.ready || msg.type === 'response') void this.panel.webview.postMessage(msg);
     else this.queued.push(msg);
+  }
+
+  event<E extends keyof WebviewEvents>(name: E, payload: WebviewEvents[E]): void {
+    this.post({ type: 'event', name, payload });
+  }
+
+  /** Ask the webview to do something (palette commands), revealing the panel first. */
+  uiAction(action: WebviewEvents['uiAction']): void {
+    this.panel.reveal(undefined, false);
+    this.event('uiAction', action);
   }
 
   /** Reopen the dataset (e.g. after "version N is available") and let the webview ask again. */
   reload(): void {
     this.reopen();
-    this.ready = false;
-    this.panel.webview.html = this.panel.webview.html.replace(/<\/title>/, '</title>\n<!-- reload ' + Date.now() + ' -->');
+    this.event('reset', {});
+  }
+
+  /** Show another version or tag (both undefined: the latest) in this same panel, read-only. */
+  async browse(version: number | undefined, tag: string | undefined): Promise<void> {
+    const previous = this.state;
+    this.state = { location: this.state.location, version: tag === undefined ? version : undefined, tag };
+    this.reopen();
+    try {
+      await this.sessionPromise;
+    } catch (err) {
+      // Stay on what was shown before; the caller's promise rejects with the reason.
+      this.state = previous;
+      this.reopen();
+      throw err;
+    }
+    this.panel.title = titleOf(this.state);
+    this.event('reset', {});
   }
 
   private reopen(): void {
-    const old = this.session;
-    this.session = this.openSession();
+    const old = this.sessionPromise;
+    this.sessionPromise = this.openSession();
+    this.sessionPromise.catch(() => undefined);
     old.then((s) => s.close(), () => undefined);
   }
 
@@ -157,7 +247,7 @@ export class DatasetPanel {
       timer = setTimeout(async () => {
         const versions = await listManifestVersions(uri).catch(() => [] as number[]);
         const latest = versions.at(-1);
-        if (latest !== undefined) this.server.event('datasetChanged', { latestVersion: latest });
+        if (latest !== undefined) this.event('datasetChanged', { latestVersion: latest });
       }, 500);
     };
     watcher.onDidCreate(changed, undefined, this.disposables);
@@ -167,11 +257,19 @@ export class DatasetPanel {
 
   private dispose(): void {
     DatasetPanel.open.delete(this);
-    if (DatasetPanel.active === this) DatasetPanel.active = undefined;
+    if (DatasetPanel.active === this) DatasetPanel.setActive([...DatasetPanel.open].at(-1));
     this.server.dispose();
-    this.session.then((s) => s.close(), () => undefined);
+    this.sessionPromise.then((s) => s.close(), () => undefined);
     for (const d of this.disposables.splice(0)) d.dispose();
+    for (const fn of DatasetPanel.selectionListeners) fn(DatasetPanel.active);
   }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
 }
 
 function titleOf(state: PanelState): string {

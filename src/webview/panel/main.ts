@@ -1,28 +1,49 @@
 // The dataset panel's webview: asks the host to describe the dataset, then shows a header and tabs.
+// Views never talk to each other directly; they go through the PanelContext built here.
 import type { DatasetDescription } from '../../shared/types';
 import { RpcError } from '../../shared/rpc';
 import { announceReady, rpc, vscodeApi } from '../host';
 import { formatBytes, formatCount, h } from '../ui/dom';
 import { badge, button, registerToolkit, tabs } from '../ui/toolkit';
+import type { PanelContext, RowsViewApi, SimilarViewApi, TabId, VersionsViewApi, View } from './context';
 import { indicesView } from './indicesView';
 import { rowsView } from './rowsView';
 import { schemaView } from './schemaView';
+import { similarView } from './similarView';
 import { versionsView } from './versionsView';
 
 interface UiState {
   location?: DatasetDescription['location'];
   version?: number;
   tag?: string;
-  tab?: string;
+  tab?: TabId;
+  views?: Record<string, unknown>;
 }
 
 registerToolkit();
 const app = document.getElementById('app')!;
-const saved = (vscodeApi.getState() as UiState | undefined) ?? {};
+const TAB_LABELS: Record<TabId, string> = { rows: 'Rows', schema: 'Schema', versions: 'Versions', indices: 'Indices & stats', similar: 'Similar' };
+const TAB_ORDER: TabId[] = ['rows', 'schema', 'versions', 'indices', 'similar'];
+
+let views: { rows: RowsViewApi; schema: View; versions: VersionsViewApi; indices: View; similar: SimilarViewApi } | undefined;
+let tabsEl: HTMLElement | undefined;
+
+function state(): UiState {
+  return (vscodeApi.getState() as UiState | undefined) ?? {};
+}
+function patchState(p: Partial<UiState>): void {
+  vscodeApi.setState({ ...state(), ...p });
+}
 
 function showError(message: string, detail?: string): void {
   app.setAttribute('aria-busy', 'false');
   app.replaceChildren(h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'error' }, message, detail ? h('pre', { class: 'detail' }, detail) : null));
+}
+
+function showTab(id: TabId): void {
+  tabsEl?.setAttribute('activeid', `tab-${id}`);
+  patchState({ tab: id });
+  views?.[id].onShow?.();
 }
 
 async function start(): Promise<void> {
@@ -34,32 +55,95 @@ async function start(): Promise<void> {
     showError(info?.message ?? String(err), info?.detail);
     return;
   }
+  for (const v of Object.values(views ?? {})) v.dispose?.();
   // What the panel serializer needs to bring this panel back after a reload.
-  const state: UiState = { ...saved, location: d.location, version: d.pinned ? d.version : undefined, tag: d.tag };
-  vscodeApi.setState(state);
+  patchState({ location: d.location, version: d.pinned && !d.tag ? d.version : undefined, tag: d.tag });
+
+  let lastReport = '';
+  const ctx: PanelContext = {
+    rpc,
+    description: d,
+    showTab,
+    setFilter(filter) {
+      showTab('rows');
+      views?.rows.setFilter(filter);
+    },
+    findSimilar(rowId) {
+      showTab('similar');
+      views?.similar.run(rowId);
+    },
+    reportView(v) {
+      const key = JSON.stringify(v);
+      if (key === lastReport) return;
+      lastReport = key;
+      void rpc.request('viewState', v).catch(() => undefined);
+    },
+    getState<T>(key: string): T | undefined {
+      return state().views?.[key] as T | undefined;
+    },
+    setState<T>(key: string, value: T): void {
+      patchState({ views: { ...state().views, [key]: value } });
+    },
+  };
+  views = { rows: rowsView(ctx), schema: schemaView(ctx), versions: versionsView(ctx), indices: indicesView(ctx), similar: similarView(ctx) };
+  const active = state().tab ?? 'rows';
+  tabsEl = tabs(
+    TAB_ORDER.map((id) => ({ id, label: TAB_LABELS[id], content: views![id].element })),
+    active,
+    (id) => {
+      patchState({ tab: id as TabId });
+      views?.[id as TabId].onShow?.();
+    },
+  );
   app.setAttribute('aria-busy', 'false');
-  app.replaceChildren(header(d), changedBanner, tabs(
-    [
-      { id: 'schema', label: 'Schema', content: schemaView(d) },
-      { id: 'rows', label: 'Rows', content: rowsView(d) },
-      { id: 'versions', label: 'Versions', content: versionsView(d.version) },
-      { id: 'indices', label: 'Indices & stats', content: indicesView(d) },
-    ],
-    saved.tab,
-    (tab) => vscodeApi.setState({ ...(vscodeApi.getState() as UiState), tab }),
-  ));
+  app.replaceChildren(header(d), changedBanner, tabsEl);
+  views[active].onShow?.();
 }
 
-const changedBanner = h('div', { class: 'info-banner', hidden: true, 'data-testid': 'version-available' });
+const changedBanner = h('div', { class: 'info-banner', hidden: true, 'data-testid': 'version-available', role: 'status' });
 rpc.on('datasetChanged', ({ latestVersion }) => {
   changedBanner.hidden = false;
-  changedBanner.replaceChildren(`Version ${latestVersion} is available on disk. `, button('Reload', async () => {
-    changedBanner.hidden = true;
-    await rpc.request('reload', {}).catch(() => undefined);
-    await start();
-  }));
+  changedBanner.replaceChildren(
+    `Version ${latestVersion} is available on disk; this view still shows the version it opened. `,
+    button('Reload', async () => {
+      changedBanner.hidden = true;
+      await rpc.request('reload', {}).catch(() => undefined);
+      await start();
+    }),
+  );
+});
+rpc.on('reset', () => {
+  changedBanner.hidden = true;
+  void start();
 });
 rpc.on('showError', (e) => showError(e.message, e.detail));
+rpc.on('uiAction', (a) => {
+  if (!views) return;
+  switch (a.action) {
+    case 'setFilter':
+      showTab('rows');
+      views.rows.setFilter(a.filter);
+      break;
+    case 'goToRow':
+      showTab('rows');
+      views.rows.goToRow(a.index);
+      break;
+    case 'selectRelative':
+      views.rows.selectRelative(a.delta);
+      break;
+    case 'showTab':
+      showTab(a.tab);
+      break;
+    case 'findSimilar':
+      showTab('similar');
+      views.similar.run(a.rowId);
+      break;
+    case 'compare':
+      showTab('versions');
+      views.versions.compare(a.from, a.to);
+      break;
+  }
+});
 
 function header(d: DatasetDescription): HTMLElement {
   return h(
@@ -71,13 +155,21 @@ function header(d: DatasetDescription): HTMLElement {
       { class: 'facts' },
       h('span', { 'data-testid': 'row-count' }, `${formatCount(d.stats.rows)} rows`),
       h('span', {}, `${d.schema.length} columns`),
-      h('span', { 'data-testid': 'version' }, `version ${d.version}`),
+      h('span', { 'data-testid': 'version' }, `version ${d.version}${d.latestVersion > d.version ? ` of ${d.latestVersion}` : ''}`),
       d.pinned ? badge(d.tag ? `tag ${d.tag} · read-only` : 'older version · read-only') : null,
       h('span', {}, `${formatCount(d.stats.fragments)} fragments`),
-      h('span', {}, formatBytes(d.stats.bytes)),
+      h('span', { title: d.stats.bytes === undefined ? 'This dataset’s manifests do not record file sizes' : undefined }, formatBytes(d.stats.bytes)),
       d.stats.dataFormat ? h('span', {}, `format ${d.stats.dataFormat}`) : null,
     ),
     h('div', { class: 'muted path' }, d.location.uri),
+    d.pinned
+      ? h(
+          'div',
+          { class: 'info-banner', 'data-testid': 'pinned-header' },
+          `Viewing ${d.tag ? `tag ${d.tag} (version ${d.version})` : `version ${d.version}`}, read-only. `,
+          button('Back to latest', () => void rpc.request('browse', {}).catch((err) => showError((err as Error).message))),
+        )
+      : null,
     d.rowsError ? h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' }, `Rows cannot be read: ${d.rowsError.message}`) : null,
   );
 }

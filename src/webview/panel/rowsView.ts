@@ -1,70 +1,448 @@
-// A first look at the rows: one page at a time with a WHERE filter over the whole table and inline
-// images. (The virtualised grid over every row replaces this view.)
-import type { DatasetDescription, RowsPage } from '../../shared/types';
-import { RpcError } from '../../shared/rpc';
-import { ImageUrls, renderCell } from '../cells';
-import { rpc } from '../host';
-import { clear, formatCount, h } from '../ui/dom';
+// The Rows tab: a virtualised grid over the whole table (only about a screenful of rows in the DOM,
+// pages of 50 rows fetched on demand and kept in a small LRU), a SQL WHERE filter over the whole table
+// with history, column-name completion and inline errors, click-a-value-to-filter, a column chooser,
+// "go to row", keyboard navigation, a row context menu, and the selection reported to the host (the
+// preview follows it).
+//
+// No sorting: lancedb 0.37's Node query API has no ORDER BY for plain scans (only vector search
+// orders its results), so rows show in table order.
+import type { Cell, ErrorInfo, SchemaField } from '../../shared/types';
+import { cellPlainText, rowJson } from '../grid/cellText';
+import { copyText } from '../grid/clipboard';
+import { columnChooser } from '../grid/columnChooser';
+import { defaultColumns, hasImageColumn, ROW_PX_IMAGES, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
+import { filterBox } from '../grid/filterBox';
+import { closeMenu, openMenu, type MenuItem } from '../grid/menu';
+import { errorInfo, PAGE_SIZE, RowsQuery } from '../grid/rowsQuery';
+import { andFilter, conditionFor } from '../grid/sql';
+import { VirtualGrid, type RowState } from '../grid/virtualGrid';
+import { formatCount, h } from '../ui/dom';
 import { button } from '../ui/toolkit';
+import type { PanelContext, RowsViewApi } from './context';
 
-const PAGE = 50;
+const HISTORY_MAX = 20;
+const KEY = {
+  filter: 'rows.filter',
+  history: 'rows.filterHistory',
+  columns: 'rows.columns',
+  wrap: 'rows.wrap',
+  position: 'rows.position',
+} as const;
 
-export function rowsView(d: DatasetDescription): HTMLElement {
-  const images = new ImageUrls();
-  let offset = 0;
-  let total = d.stats.rows;
-  let filter = '';
-  const filterBox = h('input', { type: 'text', class: 'filter', placeholder: "SQL WHERE, e.g. label_name = 'tabby_cat'", 'aria-label': 'Filter rows (SQL WHERE expression)', 'data-testid': 'filter' });
-  const filterError = h('div', { class: 'error-inline', role: 'alert', 'data-testid': 'filter-error' });
-  const status = h('span', { class: 'muted', 'data-testid': 'rows-status' });
-  const body = h('div', { class: 'rows-body' });
-  const prev = button('Previous', () => void load(offset - PAGE), { secondary: true });
-  const next = button('Next', () => void load(offset + PAGE), { secondary: true });
+interface Position {
+  top: number;
+  selected?: number;
+}
 
-  async function load(at: number, newFilter = filter): Promise<void> {
-    at = Math.max(0, at);
-    status.textContent = 'Loading…';
-    try {
-      const [count, page] = await Promise.all([
-        newFilter !== filter || at === 0 ? rpc.request('count', { filter: newFilter }, { channel: 'count' }) : Promise.resolve(total),
-        rpc.request('rows', { filter: newFilter, offset: at, limit: PAGE, withImages: true }, { channel: 'rows' }),
-      ]);
-      filter = newFilter;
-      total = count;
-      offset = at;
-      filterError.textContent = '';
-      render(page);
-    } catch (err) {
-      const info = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
-      if (info.kind === 'superseded') return;
-      // The previous result stays on screen; the message says what is wrong with the new filter.
-      filterError.textContent = info.message;
-      status.textContent = `${formatCount(total)} rows`;
+export function rowsView(ctx: PanelContext): RowsViewApi {
+  const d = ctx.description;
+  if (d.rowsError) {
+    // Schema and versions still show in their tabs; rows cannot be read at all.
+    const element = h(
+      'section',
+      { class: 'rows-view' },
+      h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' }, `Rows cannot be read: ${d.rowsError.message}`, d.rowsError.detail ? h('pre', { class: 'detail' }, d.rowsError.detail) : null),
+    );
+    return { element, setFilter() {}, goToRow() {}, selectRelative() {} };
+  }
+
+  const fields: SchemaField[] = d.schema;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const hasVectors = fields.some((f) => f.kind === 'vector');
+  let shown = validColumns(ctx.getState(KEY.columns), fields) ?? defaultColumns(fields);
+  let wrap = ctx.getState<boolean>(KEY.wrap) === true;
+  let history = (ctx.getState<unknown[]>(KEY.history) ?? []).filter((s): s is string => typeof s === 'string').slice(0, HISTORY_MAX);
+  const savedFilter = ctx.getState<string>(KEY.filter);
+  let restore = ctx.getState<Position>(KEY.position);
+
+  /** What the grid shows, and the query waiting for its count before it replaces it. */
+  let current: RowsQuery | undefined;
+  let pending: RowsQuery | undefined;
+  let unfilteredTotal: number | undefined;
+  let goToAfterCommit: number | undefined;
+  let lastReport = '';
+  let lastPosition = '';
+  let disposed = false;
+
+  // ----- pieces ---------------------------------------------------------------------------------
+  const grid = new VirtualGrid(
+    {
+      row: rowState,
+      needRows,
+      selectionChanged: () => report(false),
+      open: () => report(true),
+      contextMenu: showMenu,
+      filterValue: (col, cell) => filterByValue(col, cell),
+      copy: (i, col) => void copyCell(i, col),
+    },
+    `Rows of ${d.location.name}`,
+  );
+  const box = filterBox({
+    columns: () => fields.map((f) => ({ name: f.name, type: f.type })),
+    history: () => history,
+    apply: (f) => applyFilter(f),
+  });
+  const countEl = h('span', { class: 'row-count', 'data-testid': 'row-count', 'aria-live': 'polite' }, `${formatCount(d.stats.rows)} rows`);
+  const statusEl = h('span', { class: 'rows-status muted', 'data-testid': 'rows-status', 'aria-live': 'polite' });
+  const gotoInput = h('input', {
+    type: 'text',
+    inputmode: 'numeric',
+    class: 'goto',
+    placeholder: 'Go to row',
+    'aria-label': 'Go to row number (0-based); Enter jumps',
+    title: 'Go to row number (0-based)',
+    'data-testid': 'goto',
+  });
+  const filterError = h('div', { class: 'error-inline filter-error', role: 'alert', 'data-testid': 'filter-error' });
+  const chooser = columnChooser({
+    fields,
+    shown: () => shown,
+    defaults: () => defaultColumns(fields),
+    change: (next) => setColumns(next),
+  });
+  const columnsBtn = button('Columns…', () => (chooser.isOpen ? chooser.close() : chooser.open(columnsBtn)), {
+    secondary: true,
+    title: 'Choose the columns shown and their order (only shown columns are read)',
+    testId: 'columns-button',
+  });
+  columnsBtn.setAttribute('aria-haspopup', 'dialog');
+  columnsBtn.setAttribute('aria-expanded', 'false');
+  const wrapBtn = button('Wrap', () => setWrap(!wrap), { secondary: true, title: 'Wrap long text in taller rows', testId: 'wrap-toggle' });
+
+  const toolbar = h(
+    'div',
+    { class: 'toolbar rows-toolbar' },
+    box.element,
+    h('span', { class: 'count-wrap' }, countEl, statusEl),
+    gotoInput,
+    h('span', { class: 'chooser-anchor' }, columnsBtn, chooser.element),
+    wrapBtn,
+  );
+  const element = h('section', { class: 'rows-view' }, toolbar, filterError, grid.element);
+
+  // ----- queries --------------------------------------------------------------------------------
+  function run(filter: string, columns: string[], how: 'filter' | 'columns'): void {
+    pending?.dispose();
+    const q = new RowsQuery(ctx.rpc, { filter, columns }, onPage, onPageError);
+    pending = q;
+    if (how === 'columns' && current && current.spec.filter === filter) {
+      // Same rows, other columns: the count holds, the position and selection stay.
+      commit(q, current.total, true);
+      return;
+    }
+    setStatus(filter ? 'Filtering…' : 'Counting…');
+    element.setAttribute('aria-busy', 'true');
+    // The first page travels with the count, so the grid fills as soon as the count commits it.
+    q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / PAGE_SIZE));
+    ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'count' }).then(
+      (n) => {
+        if (pending === q) commit(q, n, false);
+      },
+      (err) => {
+        if (pending !== q) return;
+        const info = errorInfo(err);
+        if (info.kind === 'superseded' || info.kind === 'cancelled') return;
+        fail(q, info);
+      },
+    );
+  }
+
+  function commit(q: RowsQuery, total: number, keepView: boolean): void {
+    const prev = current;
+    current = q;
+    pending = undefined;
+    q.total = total;
+    if (!q.spec.filter) unfilteredTotal = total;
+    element.setAttribute('aria-busy', 'false');
+    showError(undefined);
+    setStatus('');
+    updateCount();
+    const columnsChanged = !prev || prev.spec.columns.join('\u0000') !== q.spec.columns.join('\u0000');
+    if (columnsChanged) {
+      grid.setColumns(q.spec.columns.map((name) => ({ name, field: byName.get(name) })));
+      grid.setRowHeight(rowHeight());
+    }
+    prev?.dispose();
+    grid.setTotal(total, { keepScroll: keepView, keepSelection: keepView });
+    if (restore && !prev) {
+      // First result after the webview came back: the same place as before.
+      grid.scrollToIndex(Math.min(restore.top, Math.max(0, total - 1)), 'top');
+      if (restore.selected !== undefined && restore.selected < total) grid.select(restore.selected, { scroll: false });
+      grid.render();
+    }
+    restore = undefined;
+    if (goToAfterCommit !== undefined) {
+      const i = goToAfterCommit;
+      goToAfterCommit = undefined;
+      goToRow(i);
+    }
+    ctx.setState(KEY.filter, q.spec.filter);
+    ctx.setState(KEY.columns, q.spec.columns);
+    if (q.spec.filter) {
+      history = [q.spec.filter, ...history.filter((x) => x !== q.spec.filter)].slice(0, HISTORY_MAX);
+      ctx.setState(KEY.history, history);
+    }
+    report(false);
+  }
+
+  function fail(q: RowsQuery, info: ErrorInfo): void {
+    q.dispose();
+    if (pending === q) pending = undefined;
+    element.setAttribute('aria-busy', 'false');
+    setStatus('');
+    showError(info);
+    // Nothing shown yet (e.g. a restored filter no longer fits a newer version): show all rows.
+    if (!current && q.spec.filter) run('', shown, 'filter');
+  }
+
+  function onPage(q: RowsQuery, page: number): void {
+    if (q !== current) return; // a pending query's pages wait in its cache until its count commits it
+    grid.refresh(page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE - 1);
+    const sel = grid.selected;
+    if (sel !== undefined && Math.floor(sel / PAGE_SIZE) === page) report(false); // the row id is known now
+  }
+
+  function onPageError(q: RowsQuery, page: number, info: ErrorInfo): void {
+    if (q === pending) fail(q, info);
+    else if (q === current) grid.refresh(page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE - 1);
+  }
+
+  function needRows(from: number, to: number): void {
+    const q = current;
+    if (!q) return;
+    const pages = new Set<number>();
+    for (let p = Math.floor(from / PAGE_SIZE); p <= Math.floor(to / PAGE_SIZE); p++) pages.add(p);
+    q.keepOnly(pages); // pages scrolled past are not waited for
+    for (const p of pages) {
+      q.touch(p);
+      q.request(p);
+    }
+    const pos: Position = { top: grid.firstVisible(), selected: grid.selected };
+    const key = JSON.stringify(pos);
+    if (key !== lastPosition) {
+      lastPosition = key;
+      ctx.setState(KEY.position, pos);
     }
   }
 
-  function render(page: RowsPage): void {
-    images.revokeAll();
-    clear(body);
-    status.textContent = total === 0 ? 'No rows' : `Rows ${formatCount(offset + 1)}–${formatCount(offset + page.rows.length)} of ${formatCount(total)}`;
-    const table = h(
-      'table',
-      { class: 'grid rows', 'data-testid': 'rows-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, '#'), page.columns.map((c) => h('th', {}, c)))),
-      h('tbody', {}, page.rows.map((r, i) => h('tr', { 'data-rowid': page.rowIds[i] }, h('td', { class: 'muted' }, String(offset + i)), r.map((c) => h('td', {}, renderCell(c, { images, thumbSize: 64 })))))),
-    );
-    body.append(table);
+  function rowState(i: number): RowState {
+    const q = current;
+    if (!q) return { kind: 'loading' };
+    const p = Math.floor(i / PAGE_SIZE);
+    const page = q.page(p);
+    if (page) {
+      const k = i - p * PAGE_SIZE;
+      const cells = page.rows[k];
+      if (!cells) return { kind: 'error', message: 'No row here: the table changed since it was counted. Reload to see it again.' };
+      return { kind: 'row', rowId: page.rowIds[k], cells };
+    }
+    const err = q.error(p);
+    if (err) return { kind: 'error', message: `Rows ${formatCount(p * PAGE_SIZE)}–${formatCount(p * PAGE_SIZE + PAGE_SIZE - 1)} could not be read: ${err.message}` };
+    return { kind: 'loading' };
   }
 
-  filterBox.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') void load(0, filterBox.value.trim());
+  function loadedRow(i: number): { rowId: string; cells: Cell[] } | undefined {
+    const s = rowState(i);
+    return s.kind === 'row' ? s : undefined;
+  }
+
+  // ----- filter ---------------------------------------------------------------------------------
+  function applyFilter(f: string): void {
+    closeMenu();
+    run(f.trim(), shown, 'filter');
+  }
+
+  function filterByValue(col: number, cell: Cell): void {
+    const name = current?.spec.columns[col];
+    const cond = name === undefined ? undefined : conditionFor(name, cell);
+    if (!cond) return;
+    const next = andFilter(current?.spec.filter ?? '', cond);
+    box.setValue(next);
+    applyFilter(next);
+  }
+
+  function showError(info: ErrorInfo | undefined): void {
+    if (!info) {
+      filterError.replaceChildren();
+      box.input.removeAttribute('aria-invalid');
+    } else {
+      filterError.replaceChildren(h('span', { class: 'message' }, info.message), ...(info.detail ? [h('code', { class: 'detail' }, info.detail)] : []));
+      box.input.setAttribute('aria-invalid', 'true');
+    }
+    layout();
+  }
+
+  function setStatus(text: string): void {
+    statusEl.textContent = text;
+  }
+
+  function updateCount(): void {
+    const q = current;
+    if (!q) return;
+    const all = unfilteredTotal ?? d.stats.rows;
+    countEl.textContent = q.spec.filter ? `${formatCount(q.total)} of ${formatCount(all)} rows` : `${formatCount(q.total)} rows`;
+    gotoInput.placeholder = q.total > 0 ? `Go to row (0–${formatCount(q.total - 1)})` : 'Go to row';
+  }
+
+  // ----- columns, wrap --------------------------------------------------------------------------
+  function rowHeight(): number {
+    if (wrap) return ROW_PX_WRAP;
+    return hasImageColumn(current?.spec.columns ?? shown, fields) ? ROW_PX_IMAGES : ROW_PX_TEXT;
+  }
+
+  function setColumns(next: string[]): void {
+    shown = next;
+    const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
+    run(filter, next, 'columns');
+  }
+
+  function setWrap(on: boolean): void {
+    wrap = on;
+    ctx.setState(KEY.wrap, on);
+    grid.setWrap(on);
+    wrapBtn.setAttribute('aria-pressed', String(on));
+    wrapBtn.setAttribute('appearance', on ? 'primary' : 'secondary');
+    grid.setRowHeight(rowHeight());
+  }
+
+  // ----- selection and the host -----------------------------------------------------------------
+  function report(force: boolean): void {
+    const i = grid.selected;
+    const v = {
+      filter: current?.spec.filter || undefined,
+      columns: current?.spec.columns,
+      selectedRowId: i === undefined ? undefined : loadedRow(i)?.rowId,
+      selectedIndex: i,
+    };
+    const key = JSON.stringify(v);
+    if (!force && key === lastReport) return;
+    lastReport = key;
+    ctx.reportView(v);
+  }
+
+  function goToRow(index: number): void {
+    if (!current) {
+      goToAfterCommit = index;
+      return;
+    }
+    if (current.total === 0) return;
+    const i = Math.max(0, Math.min(current.total - 1, Math.floor(index)));
+    grid.scrollToIndex(i, 'top');
+    grid.select(i, { scroll: false });
+    grid.render();
+    grid.scheduleLoad(0);
+  }
+
+  // ----- context menu and copying ---------------------------------------------------------------
+  function showMenu(i: number, col: number | undefined, x: number, y: number): void {
+    const row = loadedRow(i);
+    const colName = col === undefined ? undefined : current?.spec.columns[col];
+    const cell = row && col !== undefined ? row.cells[col] : undefined;
+    const cond = colName !== undefined && cell !== undefined ? conditionFor(colName, cell) : undefined;
+    const items: MenuItem[] = [
+      {
+        id: 'find-similar',
+        label: 'Find similar',
+        disabled: !row || !hasVectors,
+        title: !hasVectors ? 'This table has no vector column' : !row ? 'The row is still loading' : 'Rows nearest to this one by its vector column',
+        run: () => row && ctx.findSimilar(row.rowId),
+      },
+      { id: 'copy-json', label: 'Copy row as JSON', disabled: !row, run: () => void copyRow(i) },
+      {
+        id: 'copy-cell',
+        label: colName ? `Copy cell (${colName})` : 'Copy cell',
+        disabled: !row || col === undefined,
+        run: () => col !== undefined && void copyCell(i, col),
+      },
+      {
+        id: 'filter-value',
+        label: cond ? `Filter by this value: ${cond.length > 60 ? cond.slice(0, 59) + '…' : cond}` : 'Filter by this value',
+        disabled: !cond,
+        title: cond ? `Adds ${cond} to the filter (AND)` : 'Only scalar values (text, numbers, booleans, null) can be filtered by',
+        run: () => cell !== undefined && col !== undefined && filterByValue(col, cell),
+      },
+    ];
+    openMenu(items, x, y, `Row ${formatCount(i)}`);
+  }
+
+  async function copyRow(i: number): Promise<void> {
+    const row = loadedRow(i);
+    if (!row || !current) return;
+    let text: string;
+    try {
+      // The whole row (every column, full vectors), not just what the grid shows.
+      const full = await ctx.rpc.request('row', { rowId: row.rowId }, { timeoutMs: 15_000 });
+      text = rowJson(full.rowId, full.columns, full.row);
+    } catch {
+      text = rowJson(row.rowId, current.spec.columns, row.cells);
+    }
+    const ok = await copyText(text);
+    setStatus(ok ? `Copied row ${formatCount(i)} as JSON.` : 'Could not copy to the clipboard.');
+  }
+
+  async function copyCell(i: number, col: number): Promise<void> {
+    const row = loadedRow(i);
+    if (!row || col >= row.cells.length) return;
+    const ok = await copyText(cellPlainText(row.cells[col]));
+    setStatus(ok ? `Copied ${current?.spec.columns[col] ?? 'cell'} of row ${formatCount(i)}.` : 'Could not copy to the clipboard.');
+  }
+
+  // ----- layout and events ----------------------------------------------------------------------
+  /** The grid fills the window below its toolbar (its own scrollbar, not the page's). */
+  function layout(): void {
+    const r = grid.element.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) return; // hidden tab
+    const top = r.top + window.scrollY;
+    grid.element.style.height = `${Math.max(240, Math.floor(window.innerHeight - top - 12))}px`;
+  }
+  const onResize = () => layout();
+  window.addEventListener('resize', onResize);
+  const toolbarObserver = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => layout()) : undefined;
+  toolbarObserver?.observe(toolbar);
+  toolbarObserver?.observe(filterError);
+  requestAnimationFrame(() => layout());
+
+  gotoInput.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const n = Number(gotoInput.value.replace(/[\s,._']/g, ''));
+    if (!Number.isFinite(n) || gotoInput.value.trim() === '') return;
+    goToRow(n);
+    grid.element.focus({ preventScroll: true });
   });
 
-  const view = h('section', { class: 'rows-view' }, h('div', { class: 'toolbar' }, filterBox, prev, next, status), filterError, body);
-  if (d.rowsError) {
-    view.replaceChildren(h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' }, d.rowsError.message, h('div', { class: 'detail' }, d.rowsError.detail ?? '')));
-  } else {
-    void load(0, '');
-  }
-  return view;
+  // ----- start ----------------------------------------------------------------------------------
+  grid.setWrap(wrap);
+  wrapBtn.setAttribute('aria-pressed', String(wrap));
+  if (wrap) wrapBtn.setAttribute('appearance', 'primary');
+  if (savedFilter) box.setValue(savedFilter);
+  run(savedFilter ?? '', shown, 'filter');
+
+  return {
+    element,
+    setFilter(f: string) {
+      box.setValue(f);
+      applyFilter(f);
+    },
+    goToRow,
+    selectRelative(delta: number) {
+      if (current) grid.move(delta);
+    },
+    onShow() {
+      if (disposed) return;
+      layout();
+      current?.clearErrors();
+      grid.refreshAll();
+    },
+    dispose() {
+      disposed = true;
+      closeMenu();
+      chooser.close();
+      window.removeEventListener('resize', onResize);
+      toolbarObserver?.disconnect();
+      pending?.dispose();
+      current?.dispose();
+      grid.dispose();
+    },
+  };
 }

@@ -1,0 +1,146 @@
+// "Export Rows…" and "Materialize Subset…": the current filter and columns of the active panel, written
+// out with progress and cancel. Export writes only the files the user chose; a subset writes a new
+// dataset (never the open one), so it says where and asks first.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { toErrorInfo } from '../lance/errors';
+import { exportRows } from '../lance/exportRows';
+import { materializeSubset } from '../lance/subset';
+import { DatasetPanel } from '../panel/datasetPanel';
+
+function describeSelection(p: DatasetPanel): string {
+  const f = p.view.filter?.trim();
+  const cols = p.view.columns;
+  return `${f ? `rows where ${f}` : 'all rows'}, ${cols ? `${cols.length} columns` : 'all columns'}`;
+}
+
+export function registerExportCommands(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('lanceInspector.exportRows', async () => {
+      const p = DatasetPanel.current;
+      if (!p) return void vscode.window.showInformationMessage('Open a Lance dataset first.');
+      const format = await vscode.window.showQuickPick(
+        [
+          { label: 'JSON Lines', description: '.jsonl: one JSON object per row', value: 'jsonl' as const },
+          { label: 'CSV', description: '.csv: nested values as JSON text', value: 'csv' as const },
+        ],
+        { title: `Export ${describeSelection(p)}` },
+      );
+      if (!format) return;
+      const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(p.state.location.uri));
+      const target = await vscode.window.showSaveDialog({
+        title: 'Export rows to',
+        defaultUri: vscode.Uri.joinPath(base, `${p.state.location.name}.${format.value}`),
+        filters: format.value === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl', 'json'] },
+      });
+      if (!target) return;
+      const session = await p.session();
+      const d = await session.dataset.describe();
+      const hasImages = d.schema.some((f) => f.kind === 'binary');
+      let imagesDir: string | undefined;
+      if (hasImages) {
+        const choice = await vscode.window.showQuickPick(
+          [
+            { label: 'Write images as files', description: 'into a folder beside the export; the rows hold their paths', value: true },
+            { label: 'Leave images out', description: 'binary cells become their size and type', value: false },
+          ],
+          { title: 'Image and binary columns' },
+        );
+        if (!choice) return;
+        if (choice.value) imagesDir = target.fsPath.replace(/\.[^.]+$/, '') + '_images';
+      }
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Exporting ${p.state.location.name}`, cancellable: true },
+        async (progress, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          let last = 0;
+          try {
+            const res = await exportRows(session.dataset, {
+              filter: p.view.filter,
+              columns: p.view.columns,
+              format: format.value,
+              outFile: target.fsPath,
+              imagesDir,
+              signal: ac.signal,
+              progress: (done, total) => {
+                const pct = total ? (done / total) * 100 : 0;
+                progress.report({ increment: pct - last, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows` });
+                last = pct;
+              },
+            });
+            if (ac.signal.aborted) return void vscode.window.showWarningMessage(`Export cancelled after ${res.rows.toLocaleString('en-US')} rows; ${target.fsPath} holds those rows only.`);
+            const open = await vscode.window.showInformationMessage(
+              `Exported ${res.rows.toLocaleString('en-US')} rows to ${path.basename(target.fsPath)}${res.imagesWritten ? ` and ${res.imagesWritten} images` : ''}.`,
+              'Open File',
+            );
+            if (open) await vscode.window.showTextDocument(target);
+          } catch (err) {
+            const info = toErrorInfo(err);
+            void vscode.window.showErrorMessage(`Export failed: ${info.message}${info.detail ? ` (${info.detail})` : ''}`);
+          }
+        },
+      );
+    }),
+
+    vscode.commands.registerCommand('lanceInspector.materializeSubset', async () => {
+      const p = DatasetPanel.current;
+      if (!p) return void vscode.window.showInformationMessage('Open a Lance dataset first.');
+      const parent = await vscode.window.showOpenDialog({
+        title: 'Folder to create the new dataset in',
+        canSelectFolders: true,
+        canSelectFiles: false,
+        defaultUri: vscode.Uri.file(path.dirname(p.state.location.uri)),
+        openLabel: 'Choose Folder',
+      });
+      if (!parent?.[0]) return;
+      const name = await vscode.window.showInputBox({
+        title: 'Name of the new dataset',
+        value: `${p.state.location.name}_subset`,
+        validateInput: (v) => {
+          const n = v.trim().replace(/\.lance$/, '');
+          if (!/^[A-Za-z0-9_.-]+$/.test(n)) return 'Letters, digits, ".", "_" and "-" only.';
+          if (fs.existsSync(path.join(parent[0].fsPath, `${n}.lance`))) return `${n}.lance already exists there.`;
+          return undefined;
+        },
+      });
+      if (!name) return;
+      const dest = path.join(parent[0].fsPath, `${name.trim().replace(/\.lance$/, '')}.lance`);
+      const ok = await vscode.window.showWarningMessage(
+        `Create a new dataset with ${describeSelection(p)}?`,
+        { modal: true, detail: `This writes a new Lance dataset at ${dest}. The dataset you are inspecting is not changed.` },
+        'Create Dataset',
+      );
+      if (ok !== 'Create Dataset') return;
+      const session = await p.session();
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Writing ${path.basename(dest)}`, cancellable: true },
+        async (progress, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          let last = 0;
+          try {
+            const res = await materializeSubset(session.dataset, {
+              filter: p.view.filter,
+              columns: p.view.columns,
+              dest,
+              signal: ac.signal,
+              progress: (done, total) => {
+                const pct = total ? (done / total) * 100 : 0;
+                progress.report({ increment: pct - last, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows` });
+                last = pct;
+              },
+            });
+            if (ac.signal.aborted) return void vscode.window.showWarningMessage('Cancelled; the partial dataset was removed.');
+            const open = await vscode.window.showInformationMessage(`Wrote ${res.rows.toLocaleString('en-US')} rows to ${dest}.`, 'Open It');
+            if (open) await vscode.commands.executeCommand('lanceInspector.openDataset', dest);
+          } catch (err) {
+            const info = toErrorInfo(err);
+            void vscode.window.showErrorMessage(`Could not write the subset: ${info.message}${info.detail ? ` (${info.detail})` : ''}`);
+          }
+        },
+      );
+    }),
+  );
+}

@@ -1,0 +1,228 @@
+// Write the rows a filter selects (and the chosen columns) as a NEW Lance dataset, streaming: batches
+// are read from the open dataset and appended to the new one a few tens of MB at a time, so a subset
+// of 50,000 images never sits in memory. The source is only read.
+//
+// Types survive the trip, with the workarounds lancedb's JS writer needs (see lance-node-facts.md):
+//   LargeBinary / LargeUtf8  lancedb's input sanitizer rejects them, so they are read cast to
+//                            Binary / Utf8 and the new column is altered back (alterColumns) right
+//                            after the first write, when it rewrites one chunk rather than everything
+//   LargeList<T>             arrow-js cannot decode it: read as List<T> and written as List<T>
+//                            (reported in `typeChanges`; lancedb's public API cannot alter to LargeList)
+// Schema metadata (e.g. lance:class_names) and field nullability/metadata are carried over by handing
+// lancedb an Arrow Table with the source's schema. Indices are not copied.
+//
+// The destination must not exist. On cancel or failure the partial dataset is removed.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Binary, Field, RecordBatch, Schema, Struct, Table as ArrowTable, Type, Utf8, makeData } from 'apache-arrow';
+import type { LanceDataset } from './dataset';
+import { quoteIdent } from './columns';
+import { lance, Table } from './engine';
+import { classify, LanceError } from './errors';
+import { isObjectStoreUri } from './locate';
+import { readManifest } from './manifest';
+
+export interface SubsetOptions {
+  filter?: string;
+  /** Columns to keep, in this order; all when undefined. */
+  columns?: string[];
+  /** Absolute folder path of the new dataset; must not exist; the name ends in `.lance`. */
+  dest: string;
+  signal?: AbortSignal;
+  progress?: (done: number, total: number) => void;
+  /** Rows per write (each write is one fragment and one version); default: ~64 MB or 100,000 rows. */
+  flushRows?: number;
+}
+
+export interface SubsetResult {
+  rows: number;
+  path: string;
+  /** True when stopped by the signal: the partial dataset was removed. */
+  cancelled: boolean;
+  /** Columns written with another type than the source's (LargeList → List). */
+  typeChanges: { column: string; from: string; to: string }[];
+}
+
+/** Rows per engine batch (images ≈100 KB: a batch stays ~10 MB). */
+const BATCH_ROWS = 128;
+/** One write (one fragment, one version) per this many bytes or rows, whichever comes first. */
+const FLUSH_BYTES = 64 * 1024 * 1024;
+const FLUSH_ROWS = 100_000;
+
+/** How one column is read and restored. */
+interface ColumnWrite {
+  name: string;
+  /** SQL projection. */
+  expr: string;
+  /** Lance type to alter the written column to after the first write. */
+  alterTo?: 'large_binary' | 'large_string';
+  nullable?: boolean;
+  metadata?: Map<string, string>;
+}
+
+export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): Promise<SubsetResult> {
+  const dest = checkDest(ds, opts.dest);
+  const filter = opts.filter?.trim() || undefined;
+  const { columns, schemaMetadata, typeChanges } = await planColumns(ds, opts.columns);
+  const storageOptions = await storageFormat(ds);
+  const total = await ds.count(filter);
+  const res: SubsetResult = { rows: 0, path: dest, cancelled: false, typeChanges };
+
+  const select: Record<string, string> = {};
+  for (const c of columns) select[c.name] = c.expr;
+  const q = ds.engineTable().query().select(select);
+  if (filter) q.where(filter);
+
+  await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+  const db = await lance().connect(path.dirname(dest));
+  const name = path.basename(dest).replace(/\.lance$/i, '');
+  let out: Table | undefined;
+  let schema: Schema | undefined;
+  let pending: RecordBatch[] = [];
+  let pendingBytes = 0;
+  let pendingRows = 0;
+
+  const flush = async () => {
+    if (!pending.length) return;
+    const table = new ArrowTable(schema!, pending);
+    pending = [];
+    pendingBytes = pendingRows = 0;
+    if (!out) {
+      out = await db.createTable(name, table, { storageOptions });
+      await restoreLargeTypes(out, columns);
+    } else await out.add(table);
+  };
+
+  try {
+    for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS })) {
+      schema ??= writeSchema(batch, columns, schemaMetadata);
+      pending.push(rebatch(batch, schema));
+      pendingBytes += batch.data.byteLength;
+      pendingRows += batch.numRows;
+      res.rows += batch.numRows;
+      if (pendingBytes >= FLUSH_BYTES || pendingRows >= (opts.flushRows ?? FLUSH_ROWS)) await flush();
+      opts.progress?.(res.rows, Math.max(total, res.rows));
+      if (opts.signal?.aborted) {
+        res.cancelled = true;
+        break;
+      }
+    }
+    if (!res.cancelled) {
+      await flush();
+      if (!out) {
+        // No row matched: an empty dataset with the source's schema.
+        out = await db.createEmptyTable(name, emptySchema(await sourceSchema(ds), columns, schemaMetadata), { storageOptions });
+        await restoreLargeTypes(out, columns);
+      }
+    }
+  } catch (err) {
+    out?.close();
+    db.close();
+    await fs.promises.rm(dest, { recursive: true, force: true });
+    throw classify(err, undefined, filter && !(err instanceof LanceError) ? 'filter' : undefined);
+  }
+  out?.close();
+  db.close();
+  if (res.cancelled) await fs.promises.rm(dest, { recursive: true, force: true });
+  return res;
+}
+
+function checkDest(ds: LanceDataset, dest: string): string {
+  if (!path.isAbsolute(dest)) throw new LanceError('io', `The new dataset needs an absolute path (got ${dest}).`);
+  const abs = path.resolve(dest);
+  if (!/\.lance$/i.test(abs) || path.basename(abs).length <= '.lance'.length) throw new LanceError('io', `The new dataset's folder name must end in .lance (got ${path.basename(abs)}).`);
+  if (fs.existsSync(abs)) throw new LanceError('io', `${abs} already exists; choose a new name.`);
+  if (!isObjectStoreUri(ds.location.uri)) {
+    const src = path.resolve(ds.location.uri);
+    const rel = path.relative(src, abs);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) throw new LanceError('io', 'The new dataset cannot be written inside the dataset it is taken from.');
+  }
+  return abs;
+}
+
+/**
+ * The file format to write: the source's when it is newer than the default 2.1 (a 2.2 dataset may hold
+ * types, such as Map, that 2.1 refuses); else the default (legacy and 2.0 sources are upgraded).
+ */
+async function storageFormat(ds: LanceDataset): Promise<Record<string, string> | undefined> {
+  if (isObjectStoreUri(ds.location.uri)) return undefined;
+  const v = (await readManifest(ds.location.uri, ds.version).catch(() => undefined))?.dataFormat?.version;
+  const [major, minor] = (v ?? '').split('.').map(Number);
+  return major > 2 || (major === 2 && minor > 1) ? { new_table_data_storage_version: v! } : undefined;
+}
+
+/** The source's Arrow schema, or undefined when arrow-js cannot decode it (LargeList). */
+async function sourceSchema(ds: LanceDataset): Promise<Schema | undefined> {
+  try {
+    return await ds.engineTable().schema();
+  } catch (err) {
+    if (classify(err).kind === 'unsupported-type') return undefined;
+    throw classify(err);
+  }
+}
+
+/** How each chosen column is read, whether it needs restoring, and what metadata to carry. */
+async function planColumns(ds: LanceDataset, chosen: string[] | undefined) {
+  const plan = await ds.columnPlan();
+  const names = chosen ?? plan.names;
+  const missing = names.filter((c) => !plan.names.includes(c));
+  if (missing.length) throw new LanceError('not-found', `No column named ${missing.map((c) => `"${c}"`).join(', ')} in this dataset.`);
+  const unreadable = names.filter((c) => plan.exprs.get(c) === null);
+  if (unreadable.length) throw new LanceError('unsupported-type', `Column ${unreadable.join(', ')} cannot be read, so it cannot be copied; leave it out of the subset.`);
+
+  const schema = await sourceSchema(ds);
+  const manifest = schema || isObjectStoreUri(ds.location.uri) ? undefined : await readManifest(ds.location.uri, ds.version).catch(() => undefined);
+  const typeChanges: SubsetResult['typeChanges'] = [];
+  const columns = names.map((name): ColumnWrite => {
+    const col = quoteIdent(name);
+    const field = schema?.fields.find((f) => f.name === name);
+    const lt = manifest?.fields.find((f) => f.parentId === -1 && f.name === name)?.logicalType;
+    const base = { name, expr: col, nullable: field?.nullable, metadata: field?.metadata };
+    if (field?.typeId === Type.LargeBinary || lt === 'large_binary') return { ...base, expr: `arrow_cast(${col}, 'Binary')`, alterTo: 'large_binary' };
+    if (field?.typeId === Type.LargeUtf8 || lt === 'large_string') return { ...base, expr: `arrow_cast(${col}, 'Utf8')`, alterTo: 'large_string' };
+    if (lt?.startsWith('large_list')) {
+      // The plan reads LargeList<T> as List<T> (a Decimal's plan cast to text is NOT used: decimals copy as they are).
+      const expr = plan.exprs.get(name)!;
+      typeChanges.push({ column: name, from: 'LargeList', to: 'List' });
+      return { ...base, expr };
+    }
+    return base;
+  });
+  const schemaMetadata = schema ? new Map(schema.metadata) : new Map(Object.entries(manifest?.schemaMetadata ?? {}));
+  return { columns, schemaMetadata, typeChanges };
+}
+
+/** The written schema: the types as read (after the casts), the source's nullability and metadata. */
+function writeSchema(batch: RecordBatch, columns: ColumnWrite[], metadata: Map<string, string>): Schema {
+  const fields = columns.map((c, j) => {
+    const read = batch.schema.fields[j];
+    return new Field(c.name, read.type, c.nullable ?? read.nullable, c.metadata ?? read.metadata);
+  });
+  return new Schema(fields, metadata);
+}
+
+/** The empty dataset's schema, when no row matched (no batch to take the read types from). */
+function emptySchema(schema: Schema | undefined, columns: ColumnWrite[], metadata: Map<string, string>): Schema {
+  if (!schema) throw new LanceError('unsupported-type', 'No row matched, and this dataset\'s schema cannot be decoded to create an empty copy.');
+  const fields = columns.map((c) => {
+    const f = schema.fields.find((x) => x.name === c.name)!;
+    return c.alterTo ? new Field(f.name, c.alterTo === 'large_binary' ? new Binary() : new Utf8(), f.nullable, f.metadata) : f;
+  });
+  return new Schema(fields, metadata);
+}
+
+/** The batch's columns under the write schema (same data, no copy). */
+function rebatch(batch: RecordBatch, schema: Schema): RecordBatch {
+  const children = schema.fields.map((_, j) => batch.data.children[j]);
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, children, nullCount: 0 }));
+}
+
+async function restoreLargeTypes(table: Table, columns: ColumnWrite[]): Promise<void> {
+  const alters = columns.filter((c) => c.alterTo).map((c) => ({ path: c.name, dataType: c.alterTo! }));
+  if (alters.length) await table.alterColumns(alters);
+}
+
+/** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
+function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
+  return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
+}

@@ -1,0 +1,33 @@
+// Copy text: navigator.clipboard works in VS Code webviews; when it is missing or refuses (no focus,
+// no permission), fall back to execCommand('copy') on a hidden textarea.
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the old way
+  }
+  return execCopy(text);
+}
+
+function execCopy(text: string): boolean {
+  const active = document.activeElement as HTMLElement | null;
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  ta.setAttribute('readonly', '');
+  ta.setAttribute('aria-hidden', 'true');
+  ta.className = 'offscreen-copy';
+  document.body.appendChild(ta);
+  ta.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  ta.remove();
+  active?.focus?.();
+  return ok;
+}

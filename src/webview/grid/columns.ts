@@ -1,0 +1,77 @@
+// Which columns the grid shows by default and how wide each kind of column is.
+import type { SchemaField } from '../../shared/types';
+
+/** At most this many columns are shown by default (the chooser shows the rest). */
+export const MAX_DEFAULT_COLUMNS = 16;
+export const THUMB_PX = 64;
+/** Row heights: with thumbnails, without, and when long text wraps. */
+export const ROW_PX_IMAGES = 72;
+export const ROW_PX_TEXT = 30;
+export const ROW_PX_WRAP = 112;
+
+const ID_LIKE = /(^|_)(id|key|uuid|idx|index)$|^id/i;
+const LABEL_LIKE = /label|class|category|caption|name|title|tag|split/i;
+
+/** Shown by default: everything when the table is narrow; else images, ids and labels first, then the rest in schema order. */
+export function defaultColumns(fields: SchemaField[]): string[] {
+  if (fields.length <= MAX_DEFAULT_COLUMNS) return fields.map((f) => f.name);
+  const score = (f: SchemaField): number => (f.kind === 'binary' ? 0 : ID_LIKE.test(f.name) ? 1 : LABEL_LIKE.test(f.name) ? 2 : f.kind === 'vector' ? 3 : 4);
+  const picked = new Set(
+    [...fields]
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => score(a.f) - score(b.f) || a.i - b.i)
+      .slice(0, MAX_DEFAULT_COLUMNS)
+      .map((x) => x.f.name),
+  );
+  return fields.filter((f) => picked.has(f.name)).map((f) => f.name);
+}
+
+/** Keeps saved column choices that still exist in this schema (a newer version may have dropped some). */
+export function validColumns(saved: unknown, fields: SchemaField[]): string[] | undefined {
+  if (!Array.isArray(saved)) return undefined;
+  const names = new Set(fields.map((f) => f.name));
+  const out = saved.filter((c): c is string => typeof c === 'string' && names.has(c));
+  return out.length || saved.length === 0 ? [...new Set(out)] : undefined;
+}
+
+export interface Track {
+  /** A CSS grid track. */
+  track: string;
+  /** Its smallest width in px (the grid's minimum width is their sum). */
+  minPx: number;
+}
+
+/** Width of a column by its kind: thumbnails fixed, vectors narrow, numbers compact, text takes the rest. */
+export function trackFor(field: SchemaField | undefined): Track {
+  switch (field?.kind) {
+    case 'binary':
+      return { track: `${THUMB_PX + 20}px`, minPx: THUMB_PX + 20 };
+    case 'vector':
+      return { track: '150px', minPx: 150 };
+    case 'int':
+    case 'float':
+    case 'decimal':
+      return { track: 'minmax(90px, 0.6fr)', minPx: 90 };
+    case 'bool':
+      return { track: '70px', minPx: 70 };
+    case 'temporal':
+      return { track: 'minmax(170px, 0.8fr)', minPx: 170 };
+    case 'list':
+    case 'struct':
+      return { track: 'minmax(160px, 1.2fr)', minPx: 160 };
+    default:
+      return { track: 'minmax(130px, 1fr)', minPx: 130 };
+  }
+}
+
+export function indexTrack(total: number): Track {
+  const digits = Math.max(1, Math.max(0, total - 1).toLocaleString('en-US').length);
+  const px = Math.max(48, digits * 8 + 20);
+  return { track: `${px}px`, minPx: px };
+}
+
+/** True when any shown column holds images (binary columns: the host sniffs the bytes). */
+export function hasImageColumn(shown: string[], fields: SchemaField[]): boolean {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  return shown.some((c) => byName.get(c)?.kind === 'binary');
+}

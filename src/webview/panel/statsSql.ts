@@ -1,0 +1,28 @@
+// SQL fragments for filters built from what the user clicked (a class name, a bar of a chart).
+// Lance filters are DataFusion SQL: string literals in single quotes with '' for a quote inside,
+// identifiers that are not plain words in backticks.
+
+/** A top-level column name as a filter identifier: plain words as they are, anything else in backticks. */
+export function sqlIdent(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** A value as a filter literal; undefined when it cannot be written as one (NaN, ±Infinity). */
+export function sqlLiteral(value: string | number | boolean): string | undefined {
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `column = value` (or `column IS NULL`), optionally AND-ed with a filter already in force. */
+export function equalsFilter(column: string, value: string | number | boolean | null, within?: string): string | undefined {
+  let cond: string | undefined;
+  if (value === null) cond = `${sqlIdent(column)} IS NULL`;
+  else {
+    const lit = sqlLiteral(value);
+    cond = lit === undefined ? undefined : `${sqlIdent(column)} = ${lit}`;
+  }
+  if (cond === undefined) return undefined;
+  const base = within?.trim();
+  return base ? `(${base}) AND ${cond}` : cond;
+}

@@ -1,0 +1,210 @@
+// The side-panel preview: the row selected in the active dataset panel, in full. The host tells it
+// what is selected ('select' events); it asks for the row itself ('row', answered by that panel's
+// session) and for the schema once per dataset version ('describe', for the type of each field).
+import { cellToJson } from '../../shared/cellJson';
+import type { RpcClient } from '../../shared/rpc';
+import { RpcError } from '../../shared/rpc';
+import type { WebviewEvents } from '../../shared/protocol';
+import type { ErrorInfo, FullRow, SchemaField } from '../../shared/types';
+import { ImageUrls } from '../cells';
+import { clear, formatCount, h } from '../ui/dom';
+import { button } from '../ui/toolkit';
+import { renderValue, typeHintOf } from './values';
+
+export const EMPTY_TEXT = 'Select a row in a Lance dataset panel to preview it here.';
+
+type Selection = WebviewEvents['select'];
+
+export interface PreviewDeps {
+  rpc: RpcClient;
+  /** Clipboard writer (tests may replace it); the default tries the async clipboard, then execCommand. */
+  writeClipboard?: (text: string) => Promise<void>;
+}
+
+export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HTMLElement; select(s: Selection): void } {
+  const { rpc } = deps;
+  const writeClipboard = deps.writeClipboard ?? copyText;
+  const images = new ImageUrls();
+  let selection: Selection = {};
+  let row: FullRow | undefined;
+  let seq = 0;
+  /** Schema types by dataset version ("name@version"), asked once each. */
+  const schemas = new Map<string, Promise<Map<string, SchemaField> | undefined>>();
+
+  const root = h('section', { class: 'preview', 'data-testid': 'preview', 'aria-label': 'Row preview' });
+  const title = h('h2', { class: 'pv-title', 'data-testid': 'preview-title' });
+  const subtitle = h('div', { class: 'muted pv-subtitle', 'data-testid': 'preview-subtitle' });
+  const prev = button('Previous', () => void command('selectRelative', { delta: -1 }), { secondary: true, title: 'Previous row (←)', testId: 'preview-prev' });
+  const next = button('Next', () => void command('selectRelative', { delta: 1 }), { secondary: true, title: 'Next row (→)', testId: 'preview-next' });
+  const similar = button('Find similar', () => {
+    if (selection.rowId) void command('findSimilar', { rowId: selection.rowId });
+  }, { secondary: true, title: 'Show rows similar to this one in the dataset panel', testId: 'preview-similar' });
+  const copy = button('Copy JSON', () => void copyRow(), { secondary: true, title: 'Copy this row as JSON', testId: 'preview-copy' });
+  const copied = h('span', { class: 'muted pv-copied', role: 'status', 'data-testid': 'preview-copied' });
+  const toolbar = h('div', { class: 'pv-toolbar', role: 'toolbar', 'aria-label': 'Row actions' }, prev, next, similar, copy, copied);
+  const head = h('header', { class: 'pv-header' }, title, subtitle, toolbar);
+  const errorBox = h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'preview-error', hidden: true });
+  const fields = h('div', { class: 'pv-fields', 'data-testid': 'preview-fields' });
+  const empty = h('p', { class: 'muted pv-empty', 'data-testid': 'preview-empty' }, EMPTY_TEXT);
+  root.append(head, errorBox, fields, empty);
+  app.replaceChildren(root);
+  showEmpty();
+
+  // ←/→ move the selection while the view has focus (not while typing, not from an open expander's text).
+  root.ownerDocument.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const t = e.target as HTMLElement | null;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (!selection.rowId) return;
+    e.preventDefault();
+    void command('selectRelative', { delta: e.key === 'ArrowLeft' ? -1 : 1 });
+  });
+
+  function showEmpty(): void {
+    seq++;
+    row = undefined;
+    images.revokeAll();
+    clear(fields);
+    hideError();
+    head.hidden = true;
+    empty.hidden = false;
+    root.removeAttribute('aria-busy');
+  }
+
+  function showError(info: ErrorInfo): void {
+    errorBox.hidden = false;
+    errorBox.replaceChildren(h('span', {}, info.message));
+    if (info.detail) errorBox.append(h('pre', { class: 'detail' }, info.detail));
+  }
+  function hideError(): void {
+    errorBox.hidden = true;
+    clear(errorBox);
+  }
+
+  function headerText(s: Selection, r?: FullRow): void {
+    title.textContent = s.dataset ?? 'Lance dataset';
+    title.title = s.dataset ?? '';
+    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : undefined, `row id ${r?.rowId ?? s.rowId}`, s.version !== undefined ? `version ${s.version}` : undefined];
+    subtitle.textContent = parts.filter(Boolean).join(' · ');
+  }
+
+  async function select(s: Selection): Promise<void> {
+    selection = s;
+    if (!s.rowId) {
+      showEmpty(); // a pending row reply is dropped: showEmpty() moves seq on
+      return;
+    }
+    const mine = ++seq;
+    empty.hidden = true;
+    head.hidden = false;
+    headerText(s, row && row.rowId === s.rowId ? row : undefined);
+    root.setAttribute('aria-busy', 'true');
+    const schema = schemaFor(s);
+    try {
+      const r = await rpc.request('row', { rowId: s.rowId }, { channel: 'row' });
+      const types = await schema;
+      if (mine !== seq) return;
+      hideError();
+      render(r, types);
+      headerText(s, r);
+    } catch (err) {
+      const info: ErrorInfo = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
+      if (mine !== seq || info.kind === 'superseded' || info.kind === 'cancelled') return;
+      showError(info);
+    } finally {
+      if (mine === seq) root.removeAttribute('aria-busy');
+    }
+  }
+
+  function schemaFor(s: Selection): Promise<Map<string, SchemaField> | undefined> {
+    const key = `${s.dataset ?? ''}@${s.version ?? ''}`;
+    let p = schemas.get(key);
+    if (!p) {
+      p = rpc
+        .request('describe', {}, { timeoutMs: 15_000 })
+        .then((d) => new Map(d.schema.map((f) => [f.name, f] as const)))
+        .catch(() => {
+          schemas.delete(key); // ask again next time
+          return undefined;
+        });
+      schemas.set(key, p);
+    }
+    return p;
+  }
+
+  function render(r: FullRow, types: Map<string, SchemaField> | undefined): void {
+    images.revokeAll();
+    row = r;
+    clear(fields);
+    r.columns.forEach((name, i) => {
+      const cell = r.row[i] ?? null;
+      const field = types?.get(name);
+      const typeText = field?.type ?? typeHintOf(cell);
+      fields.append(
+        h(
+          'div',
+          { class: 'pv-field', 'data-testid': 'preview-field', 'data-name': name, role: 'group', 'aria-label': name },
+          h('div', { class: 'pv-field-head' }, h('span', { class: 'pv-name' }, name), h('span', { class: 'pv-type', title: field?.type ?? 'type as the value shows it' }, typeText)),
+          h('div', { class: 'pv-value' }, renderValue(cell, { images, name, field })),
+        ),
+      );
+    });
+  }
+
+  async function command(id: string, args: unknown): Promise<void> {
+    try {
+      await rpc.request('command', { id, args });
+    } catch (err) {
+      const info: ErrorInfo = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
+      if (info.kind !== 'superseded' && info.kind !== 'cancelled') showError(info);
+    }
+  }
+
+  async function copyRow(): Promise<void> {
+    if (!row) return;
+    const obj = Object.fromEntries(row.columns.map((c, i) => [c, cellToJson(row!.row[i] ?? null)]));
+    try {
+      await writeClipboard(JSON.stringify(obj, null, 2));
+      copied.textContent = 'Copied';
+    } catch (err) {
+      copied.textContent = '';
+      showError({ kind: 'internal', message: 'Could not copy to the clipboard.', detail: String(err) });
+      return;
+    }
+    setTimeout(() => {
+      if (copied.textContent === 'Copied') copied.textContent = '';
+    }, 2000);
+  }
+
+  rpc.on('select', (s) => void select(s));
+  rpc.on('reset', () => {
+    schemas.clear();
+    if (selection.rowId) void select(selection);
+  });
+  rpc.on('showError', (e) => showError(e));
+
+  return { element: root, select: (s) => void select(s) };
+}
+
+/** The async clipboard first; webviews may refuse it (focus, permissions), then the old execCommand path. */
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch {
+    // fall through
+  }
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  ta.setAttribute('readonly', '');
+  ta.style.position = 'fixed';
+  ta.style.opacity = '0';
+  document.body.appendChild(ta);
+  const active = document.activeElement as HTMLElement | null;
+  ta.select();
+  const ok = document.execCommand('copy');
+  ta.remove();
+  active?.focus();
+  if (!ok) throw new Error('execCommand("copy") was refused.');
+}
