@@ -93,6 +93,10 @@ async function mount(desc: DatasetDescription, state?: Record<string, unknown>):
   });
 }
 
+/** Whether an image URL still loads (a revoked blob: URL does not). */
+const loads = (wv: Webview, src: string) =>
+  wv.page.evaluate((u) => new Promise<boolean>((resolve) => Object.assign(new Image(), { onload: () => resolve(true), onerror: () => resolve(false), src: u })), src);
+
 const run = (wv: Webview, rowId: string) => wv.page.evaluate((id) => (window as unknown as { __similar: { run(id: string): void } }).__similar.run(id), rowId);
 
 describe('Similar view', () => {
@@ -168,12 +172,15 @@ describe('Similar view', () => {
     assert.deepEqual(reports.at(-1), { selectedRowId: '703' });
     assert.ok((await wv.page.getAttribute('[data-testid=similar-result][data-rowid="703"]', 'class'))!.includes('selected'));
     await wv.screenshot('03-selected');
+    const oldSrc = await wv.page.getAttribute('[data-testid=similar-query] img', 'src');
     const before = wv.host.requests('similar').length;
     await wv.page.click('[data-testid=similar-result][data-rowid="704"] [data-testid=similar-again]');
     const req = await wv.host.waitForRequest('similar', before);
     assert.equal((req.params as SimilarRequest).rowId, '704');
     await wv.page.waitForSelector('[data-testid=similar-query][data-rowid="704"]');
     assert.equal(await wv.page.locator('[data-testid=similar-result]').count(), 10);
+    assert.equal(await loads(wv, oldSrc!), false, "the replaced results' blob URLs are revoked");
+    assert.equal(await loads(wv, (await wv.page.getAttribute('[data-testid=similar-query] img', 'src'))!), true);
   });
 
   test('"same label_name" sends the query row\'s label with quotes doubled, combined with the WHERE filter', async () => {
@@ -279,7 +286,9 @@ describe('Similar view', () => {
     assert.equal(await wv.page.textContent('[data-testid=similar-answered-by]'), 'Answered by exact scan (l2)');
     assert.equal(await wv.page.isVisible('[data-testid=similar-error]'), false);
     await wv.screenshot('06-scan');
-    assert.deepEqual(wv.consoleErrors(), []);
+    // The one expected console error: the probe above that loads a revoked blob: URL.
+    assert.deepEqual(wv.consoleErrors().filter((e) => e !== 'Failed to load resource: net::ERR_FILE_NOT_FOUND'), []);
+    assert.ok(wv.consoleErrors().length <= 1);
   });
 });
 

@@ -59,6 +59,9 @@ async function start(): Promise<void> {
   // What the panel serializer needs to bring this panel back after a reload.
   patchState({ location: d.location, version: d.pinned && !d.tag ? d.version : undefined, tag: d.tag });
 
+  // Views report partial updates (Similar only the selection); the host gets the merged whole, so a
+  // selection made in Similar does not drop the Rows filter that export and subsets use.
+  let reported: Parameters<PanelContext['reportView']>[0] = {};
   let lastReport = '';
   const ctx: PanelContext = {
     rpc,
@@ -73,10 +76,11 @@ async function start(): Promise<void> {
       views?.similar.run(rowId);
     },
     reportView(v) {
-      const key = JSON.stringify(v);
+      reported = { ...reported, ...v };
+      const key = JSON.stringify(reported);
       if (key === lastReport) return;
       lastReport = key;
-      void rpc.request('viewState', v).catch(() => undefined);
+      void rpc.request('viewState', reported).catch(() => undefined);
     },
     getState<T>(key: string): T | undefined {
       return state().views?.[key] as T | undefined;

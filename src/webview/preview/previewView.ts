@@ -111,6 +111,10 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
     } catch (err) {
       const info: ErrorInfo = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
       if (mine !== seq || info.kind === 'superseded' || info.kind === 'cancelled') return;
+      // The fields on screen belong to another row: they go, the message says why this one is missing.
+      row = undefined;
+      images.revokeAll();
+      clear(fields);
       showError(info);
     } finally {
       if (mine === seq) root.removeAttribute('aria-busy');
