@@ -64,6 +64,10 @@ const LIGHT_THEME = `
   --vscode-symbolIcon-typeParameterForeground: #267f99; --vscode-toolbar-hoverBackground: #b8b8b850;
 }`;
 
+/** A handler from a plain function of the request's parameters. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const answer = (fn: (params: any, req: RequestEnvelope) => unknown): Handler => async (params, req) => fn(params, req);
+
 /** Requests the test answers itself, later (after progress events, or to check a loading state). */
 class Held {
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
@@ -81,8 +85,8 @@ interface Mounted {
   host: FakeHost;
   errors(): string[];
   /** The request of `method` that `pred` picks, waiting for it. */
-  request(method: RequestMethod, pred?: (r: RequestEnvelope) => boolean): Promise<RequestEnvelope & { params: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  params(method: RequestMethod): any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(method: RequestMethod, pred?: (r: RequestEnvelope & { params: any }) => boolean): Promise<RequestEnvelope & { params: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  requests(method: RequestMethod): (RequestEnvelope & { params: any })[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** A screenshot of the viewport (the harness's are full-page; 2,500 versions make a very tall page). */
   screenshot(name: string): Promise<void>;
   calls(): Promise<Record<string, unknown>[]>;
@@ -124,10 +128,11 @@ async function mount(
     host: wv.host,
     errors: () => wv.consoleErrors(),
     request: async (method, pred = () => true) => {
-      await until(`a "${method}" request`, () => wv.host.requests(method).some(pred), 5000);
-      return wv.host.requests(method).find(pred)! as RequestEnvelope & { params: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const reqs = () => wv.host.requests(method) as (RequestEnvelope & { params: any })[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await until(`a "${method}" request`, () => reqs().some(pred), 5000);
+      return reqs().find(pred)!;
     },
-    params: (method) => wv.host.requests(method).map((r) => r.params as any), // eslint-disable-line @typescript-eslint/no-explicit-any
+    requests: (method) => wv.host.requests(method) as (RequestEnvelope & { params: any })[], // eslint-disable-line @typescript-eslint/no-explicit-any
     screenshot: async (name) => {
       await wv.page.screenshot({ path: path.join(dir, `${name}.png`) });
     },
@@ -172,7 +177,7 @@ function imagenetDescription(over: Partial<DatasetDescription> = {}): DatasetDes
       'lance:class_names': JSON.stringify(CLASSES),
       'lance:source_modality': 'image',
       description: `ImageNet validation subset. ${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(8)}`,
-      huggingface: JSON.stringify({ info: { features: { image: { _type: 'Image' }, label: { _type: 'ClassLabel', num_classes: 100 } }, splits: { validation: { num_examples: 5000 } } } }),
+      huggingface: JSON.stringify({ info: { description: 'ImageNet-like validation images', features: { image: { _type: 'Image' }, label: { _type: 'ClassLabel', num_classes: 100 } }, splits: { validation: { num_examples: 5000, num_bytes: 6_400_000_000 } } } }),
     },
     classNames: CLASSES,
     indices: [
@@ -197,8 +202,8 @@ describe('Schema tab', () => {
   let m: Mounted;
   before(async () => {
     m = await mount('schema', imagenetDescription(), {
-      height: 700,
-      handlers: { distinct: (p: { column: string }) => (p.column === 'label_name' ? CLASS_COUNTS : []) },
+      height: 480,
+      handlers: { distinct: answer((p: { column: string }) => (p.column === 'label_name' ? CLASS_COUNTS : [])) },
     });
   });
   after(async () => {
@@ -217,7 +222,11 @@ describe('Schema tab', () => {
     assert.equal(await m.page.locator('[data-testid=schema] img').count(), 0, 'a field named like markup creates no element');
     assert.ok((await m.page.textContent('[data-testid=schema]'))!.includes(EVIL));
     assert.ok((await m.page.textContent('[data-name=weird]'))!.includes('unreadable'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(m.requests('distinct').length, 0, 'no distinct request while the class list is off screen');
+    await m.page.setViewportSize({ width: 1200, height: 760 });
     await m.screenshot('schema-01-tree');
+    await m.page.setViewportSize({ width: 1200, height: 480 });
   });
 
   test('nested fields: the top-level struct is open, deeper ones closed; click and keyboard open and close them', async () => {
@@ -298,9 +307,6 @@ describe('Schema tab', () => {
   });
 
   test('class names: counts asked for only once the list is on screen, from the label column; search; click filters with quotes doubled', async () => {
-    await m.page.evaluate(() => window.scrollTo(0, 0));
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(m.requests('distinct').length, 0, 'no distinct request while the list is off screen');
     await m.page.locator('[data-testid=class-names]').scrollIntoViewIfNeeded();
     const req = await m.request('distinct');
     assert.deepEqual(req.params, { column: 'label_name', limit: 5000 });
@@ -347,7 +353,7 @@ describe('Schema tab: classes indexed by an int label column; no class names', (
   test('an int "label" column indexing into the names: counts by position, click filters label = N', async () => {
     const d = imagenetDescription();
     d.schema = d.schema.filter((f) => f.name !== 'label_name');
-    const m = await mount('schema', d, { height: 3000, handlers: { distinct: (p: { column: string }) => (p.column === 'label' ? [{ value: 3, count: 7 }, { value: 0, count: 5 }] : []) } });
+    const m = await mount('schema', d, { height: 3000, handlers: { distinct: answer((p: { column: string }) => (p.column === 'label' ? [{ value: 3, count: 7 }, { value: 0, count: 5 }] : [])) } });
     try {
       const req = await m.request('distinct');
       assert.deepEqual(req.params, { column: 'label', limit: 5000 });
@@ -407,20 +413,20 @@ function makeVersions(): VersionInfo[] {
   return out.reverse();
 }
 
-function versionsHost(tags: Map<string, number>): Record<string, Handler> {
+function versionsHost(tags: Map<string, number>): Partial<Record<RequestMethod, Handler>> {
   const all = makeVersions();
   return {
-    versions: ({ offset, limit }: { offset: number; limit: number }) => ({
+    versions: answer(({ offset, limit }: { offset: number; limit: number }) => ({
       total: all.length,
       latest: N_VERSIONS,
       versions: all.slice(offset, offset + limit).map((v) => ({ ...v, tags: [...tags].filter(([, tv]) => tv === v.version).map(([n]) => n) })),
-    }),
-    createTag: ({ version }: { version: number }) => {
+    })),
+    createTag: answer(({ version }: { version: number }) => {
       tags.set('my-tag', version);
       return { created: true };
-    },
-    deleteTag: ({ name }: { name: string }) => ({ deleted: tags.delete(name) }),
-    browse: () => null,
+    }),
+    deleteTag: answer(({ name }: { name: string }) => ({ deleted: tags.delete(name) })),
+    browse: answer(() => null),
   };
 }
 
@@ -441,11 +447,13 @@ describe('Versions tab', () => {
     ['release-2024', 2498],
     ['<script>alert(1)</script>', 2498],
   ]);
+  const compare = new Held();
   let firstPageMs = 0;
   before(async () => {
-    m = await mount('versions', imagenetDescription({ version: N_VERSIONS, latestVersion: N_VERSIONS }), { handlers: versionsHost(tags), height: 900 });
+    m = await mount('versions', imagenetDescription({ version: N_VERSIONS, latestVersion: N_VERSIONS }), { handlers: { ...versionsHost(tags), compareVersions: compare.handler }, height: 900 });
     await m.page.waitForSelector('[data-testid=version-row]');
-    firstPageMs = await m.page.evaluate(() => performance.now() - (window as unknown as { __t0: number }).__t0);
+    // From the view's creation to its first row on screen, in the page: includes the trip to the host and back.
+    firstPageMs = await m.page.evaluate(() => (window as unknown as { __firstRowAt: number; __t0: number }).__firstRowAt - (window as unknown as { __t0: number }).__t0);
   });
   after(async () => {
     assert.deepEqual(m?.errors(), [], 'no page errors');
@@ -470,9 +478,10 @@ describe('Versions tab', () => {
     // What changed: rows delta against the version before; deletions; no data change.
     const row = (v: number) => m.page.locator(`[data-testid=version-row][data-version="${v}"]`);
     assert.equal(await row(2499).locator('.v-delta').textContent(), '+100');
-    assert.ok((await row(2496).locator('.v-what').innerText()).includes('5 rows deleted'), await row(2496).locator('.v-what').innerText());
-    assert.equal(await row(2496).locator('.v-delta').textContent(), '−5');
-    assert.ok((await row(2495).locator('.v-what').innerText()).includes('no data change'));
+    assert.ok((await row(2495).locator('.v-what').innerText()).includes('5 rows deleted'), await row(2495).locator('.v-what').innerText());
+    assert.equal(await row(2495).locator('.v-delta').textContent(), '−5');
+    assert.ok((await row(2490).locator('.v-what').innerText()).includes('no data change'));
+    assert.ok((await row(2500).locator('.v-what').innerText()).includes('fragments 383 → 39'), await row(2500).locator('.v-what').innerText());
     await m.screenshot('versions-01-first-page');
   });
 
@@ -488,24 +497,31 @@ describe('Versions tab', () => {
     await m.page.waitForFunction(() => document.querySelectorAll('[data-testid=version-row]').length === 200);
     // The row at a page boundary gets its delta once the older page is there.
     assert.equal(await m.page.locator('[data-testid=version-row][data-version="2401"] .v-delta').textContent(), '+100');
-    await m.page.evaluate(() => window.scrollTo(0, 0));
-    const t0 = Date.now();
-    await m.page.click('[data-testid=versions-load-more]');
-    await m.page.waitForFunction(() => document.querySelectorAll('[data-testid=version-row]').length >= 300);
-    assert.ok(Date.now() - t0 < 1500, `a page after ${Date.now() - t0} ms`);
+    // "Load more", timed in the page: click to 100 more rows on screen.
+    const ms = await m.page.evaluate(async () => {
+      window.scrollTo(0, 0);
+      const t = performance.now();
+      (document.querySelector('[data-testid=versions-load-more]') as HTMLElement).click();
+      while (document.querySelectorAll('[data-testid=version-row]').length < 300) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t;
+    });
+    assert.ok(ms < 1000, `a page after ${Math.round(ms)} ms`);
     const offsets = m.requests('versions').map((r) => r.params.offset);
     assert.deepEqual(offsets.slice(0, 3), [0, 100, 200]);
     assert.ok(offsets.every((o, i) => o === i * 100), 'each page asked for once');
-    // Load the rest with the button (off screen, so no infinite scroll).
-    while ((await m.page.locator('[data-testid=versions-load-more]').count()) > 0) {
-      const n = await m.page.locator('[data-testid=version-row]').count();
-      await m.page.evaluate(() => window.scrollTo(0, 0));
-      await m.page.click('[data-testid=versions-load-more]');
-      await m.page.waitForFunction((k) => document.querySelectorAll('[data-testid=version-row]').length > k, n);
-    }
+    // Load the rest with the button, pressed from the page (scrolling it into view would also load by itself).
+    await m.page.evaluate(async () => {
+      const more = document.querySelector('[data-testid=versions-more]')!;
+      while (!more.textContent!.includes('All 2,500 versions shown')) {
+        (more.querySelector('[data-testid=versions-load-more]') as HTMLElement | null)?.click();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
     assert.equal(await m.page.locator('[data-testid=version-row]').count(), N_VERSIONS);
     assert.ok((await m.page.textContent('[data-testid=versions-more]'))!.includes('All 2,500 versions shown'));
-    assert.ok((await m.page.locator('[data-testid=version-row][data-version="1"] .v-what').innerText()).includes('first version'));
+    const oldest = m.page.locator('[data-testid=version-row][data-version="1"]');
+    assert.ok((await oldest.locator('.v-what').textContent())!.includes('first version'), (await oldest.locator('.v-what').textContent())!);
     assert.equal(await m.page.locator('[data-testid=version-row][data-version="1"] [data-testid=tag-badge]').getAttribute('data-tag'), 'v1-initial');
     // Scrolling the whole list stays smooth enough to use: time a jump to the end and back.
     const jump = await m.page.evaluate(async () => {
@@ -547,7 +563,7 @@ describe('Versions tab', () => {
     const req = await m.request('compareVersions');
     assert.deepEqual(req.params, { from: 2490, to: 2500 });
     assert.equal(await m.page.isVisible('[data-testid=diff-loading]'), true);
-    await m.host.respond(req.id, DIFF);
+    compare.respond(req.id, DIFF);
     await m.page.waitForSelector('[data-testid=diff-rows]');
     const text = (id: string) => m.page.innerText(`[data-testid=version-diff] [data-testid=${id}]`);
     assert.match(await text('diff-rows'), /240,000 → 240,700 \(\+700\)/);
@@ -566,7 +582,7 @@ describe('Versions tab', () => {
   });
 
   test('compare on one version compares it with the latest; compare(from, to) from the API; errors show in place', async () => {
-    m.host.handlers.compareVersions = (p: { from: number; to: number }) => ({ ...DIFF, ...p, schema: { added: [], removed: [], changed: [] }, indices: { added: [], removed: [] }, metadata: { added: [], removed: [], changed: [] } });
+    m.host.handlers.compareVersions = answer((p: { from: number; to: number }) => ({ ...DIFF, ...p, schema: { added: [], removed: [], changed: [] }, indices: { added: [], removed: [] }, metadata: { added: [], removed: [], changed: [] } }));
     await m.page.click('[data-testid=version-row][data-version="2400"] [data-testid=version-compare]');
     await m.request('compareVersions', (r) => r.params.from === 2400);
     assert.deepEqual(m.requests('compareVersions').at(-1)!.params, { from: 2400, to: 2500 });
@@ -577,8 +593,8 @@ describe('Versions tab', () => {
     await m.page.evaluate(() => (window as unknown as { __api: { compare(a: number, b: number): void } }).__api.compare(3, 7));
     await m.request('compareVersions', (r) => r.params.from === 3 && r.params.to === 7);
     await m.page.waitForFunction(() => document.querySelector('[data-testid=version-diff] h3')?.textContent?.includes('Version 3 → version 7'));
-    m.host.handlers.compareVersions = () => {
-      throw new Error('Version 9 has no manifest.');
+    m.host.handlers.compareVersions = async () => {
+      throw { kind: 'not-found', message: 'Version 9 has no manifest.' };
     };
     await m.page.evaluate(() => (window as unknown as { __api: { compare(a: number, b: number): void } }).__api.compare(9, 10));
     await m.page.waitForSelector('[data-testid=version-diff] .error-inline');
@@ -601,7 +617,7 @@ describe('Versions tab', () => {
     await m.page.waitForFunction(() => !document.querySelector('[data-tag=my-tag]'));
     assert.equal(await m.page.textContent('[data-testid=versions-status]'), 'Tag “my-tag” deleted.');
     // A cancelled prompt changes nothing.
-    m.host.handlers.createTag = () => ({ created: false });
+    m.host.handlers.createTag = answer(() => ({ created: false }));
     const n = m.requests('versions').length;
     await m.page.click('[data-testid=version-row][data-version="2498"] [data-testid=create-tag]');
     await m.request('createTag', (r) => r.params.version === 2498);
@@ -625,7 +641,7 @@ describe('Versions tab: pinned to an older version', () => {
       await m.page.click('[data-testid=back-to-latest]');
       assert.deepEqual((await m.request('browse')).params, {});
       await m.page.click('[data-testid=version-row][data-version="2500"] [data-testid=version-browse]');
-      await poll('a second browse', () => m.requests('browse')[1]);
+      await until('a second browse', () => m.requests('browse').length > 1);
       assert.deepEqual(m.requests('browse')[1].params, {}, 'browsing the latest unpins');
       assert.deepEqual(m.errors(), []);
     } finally {
@@ -639,9 +655,9 @@ describe('Versions tab: pinned to an older version', () => {
     const m = await mount('versions', imagenetDescription(), {
       handlers: {
         ...base,
-        versions: (p: { offset: number; limit: number }, r: Req) => {
-          if (fail) throw new Error('_versions/ is not readable');
-          return base.versions(p, r);
+        versions: async (p, r) => {
+          if (fail) throw { kind: 'io', message: '_versions/ is not readable' };
+          return base.versions!(p, r);
         },
       },
     });
@@ -681,8 +697,9 @@ const LABEL_STATS: ColumnStats = {
 
 describe('Indices & stats tab', () => {
   let m: Mounted;
+  const stats = new Held();
   before(async () => {
-    m = await mount('indices', imagenetDescription(), { height: 900 });
+    m = await mount('indices', imagenetDescription(), { height: 900, handlers: { columnStats: stats.handler } });
   });
   after(async () => {
     assert.deepEqual(m?.errors(), [], 'no page errors');
@@ -710,7 +727,7 @@ describe('Indices & stats tab', () => {
     await m.page.waitForFunction(() => document.querySelector('[data-testid=stats-progress]')?.textContent?.includes('20,000 of 50,000 rows (40%)'));
     assert.equal(await m.page.$eval('[data-testid=stats-progress] progress', (p) => (p as HTMLProgressElement).value), 20_000);
     await m.screenshot('indices-02-progress');
-    await m.host.respond(req.id, LABEL_STATS);
+    stats.respond(req.id, LABEL_STATS);
     await m.page.waitForSelector('[data-testid=stats-bar]');
     assert.equal(await m.page.isVisible('[data-testid=stats-progress]'), false);
     assert.equal(await m.page.locator('[data-testid=stats-bar]').count(), 20);
@@ -739,10 +756,10 @@ describe('Indices & stats tab', () => {
     await m.host.event('progress', { requestId: req.id, done: 5000, total: 50_000 });
     await m.page.waitForFunction(() => document.querySelector('[data-testid=stats-progress]')?.textContent?.includes('(10%)'));
     await m.page.click('[data-testid=stats-cancel]');
-    await poll('the cancel message', () => m.host.cancelled.has(req.id));
+    await m.host.waitForCancel(req.id);
     await m.page.waitForSelector('[data-testid=stats-cancelled]');
     assert.equal(await m.page.isVisible('[data-testid=stats-progress]'), false);
-    await m.host.respond(req.id, LABEL_STATS); // a late answer is dropped
+    stats.respond(req.id, LABEL_STATS); // a late answer is dropped
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(await m.page.locator('[data-testid=stats-bar]').count(), 0);
   });
@@ -752,7 +769,7 @@ describe('Indices & stats tab', () => {
     await m.page.press('[data-testid=stats-filter]', 'Enter');
     const req = await m.request('columnStats', (r) => r.params.filter !== undefined);
     assert.deepEqual(req.params, { column: 'label', filter: "split = 'val'", topK: 20 });
-    await m.host.respond(req.id, { column: 'label', type: 'Int32', rows: 5000, nulls: 0, min: 0, max: 999, mean: 499.51234567, distinct: 1000, distinctCapped: false, top: [{ value: 3, count: 9 }, { value: 1.5, count: 3 }], partial: false } satisfies ColumnStats);
+    stats.respond(req.id, { column: 'label', type: 'Int32', rows: 5000, nulls: 0, min: 0, max: 999, mean: 499.51234567, distinct: 1000, distinctCapped: false, top: [{ value: 3, count: 9 }, { value: 1.5, count: 3 }], partial: false } satisfies ColumnStats);
     await m.page.waitForSelector('[data-testid=stats-mean]');
     assert.equal(await m.page.innerText('[data-testid=stats-mean] .fig-v'), '499.512');
     assert.equal(await m.page.innerText('[data-testid=stats-distinct] .fig-v'), '1,000');
@@ -762,7 +779,7 @@ describe('Indices & stats tab', () => {
     // An error from the host (e.g. a bad filter) shows where the result would be.
     await m.page.click('[data-testid=stats-run]');
     const bad = await m.request('columnStats', (r) => r.id > req.id);
-    await m.host.fail(bad.id, { kind: 'bad-filter', message: 'No column named "split".', detail: 'Schema error: No field named split' });
+    stats.fail(bad.id, { kind: 'bad-filter', message: 'No column named "split".', detail: 'Schema error: No field named split' });
     await m.page.waitForSelector('[data-testid=stats-error]');
     assert.match(await m.page.innerText('[data-testid=stats-error]'), /No column named "split"/);
     assert.equal(await m.page.evaluate(() => (window as unknown as { __state: Record<string, unknown> }).__state['stats.column']), 'label');

@@ -152,8 +152,10 @@ function coverage(i: IndexInfo): HTMLElement {
 
 /** The column statistics are first offered for: a label-like column, else the first plain one. */
 function defaultColumn(fields: SchemaField[]): string | undefined {
-  const plain = fields.filter((f) => ['string', 'int', 'bool', 'dictionary', 'float', 'temporal', 'decimal'].includes(f.kind));
-  return (plain.find((f) => /label|class|category/i.test(f.name)) ?? plain[0] ?? fields[0])?.name;
+  const plain = fields.filter((f) => ['string', 'dictionary', 'bool', 'int', 'float', 'temporal', 'decimal'].includes(f.kind));
+  const text = plain.filter((f) => f.kind === 'string' || f.kind === 'dictionary');
+  const labelish = (f: SchemaField) => /label|class|category/i.test(f.name);
+  return (text.find(labelish) ?? plain.find(labelish) ?? plain[0] ?? fields[0])?.name;
 }
 
 function columnStats(ctx: PanelContext): { element: HTMLElement; dispose(): void } {
@@ -168,7 +170,7 @@ function columnStats(ctx: PanelContext): { element: HTMLElement; dispose(): void
   const filterBox = h('input', {
     type: 'text',
     class: 'stats-filter',
-    placeholder: 'Only rows matching (optional SQL WHERE)',
+    placeholder: 'Filter (optional SQL WHERE)',
     'aria-label': 'Only rows matching this filter (optional SQL WHERE expression)',
     'data-testid': 'stats-filter',
   });

@@ -60,6 +60,8 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   let pending: RowsQuery | undefined;
   let unfilteredTotal: number | undefined;
   let goToAfterCommit: number | undefined;
+  /** Shown after the next commit instead of clearing the error (the fallback after a failed restored filter). */
+  let errorAfterCommit: ErrorInfo | undefined;
   let lastReport = '';
   let lastPosition = '';
   let disposed = false;
@@ -134,7 +136,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     element.setAttribute('aria-busy', 'true');
     // The first page travels with the count, so the grid fills as soon as the count commits it.
     q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / PAGE_SIZE));
-    ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'count' }).then(
+    ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'rows.count' }).then(
       (n) => {
         if (pending === q) commit(q, n, false);
       },
@@ -154,7 +156,8 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     q.total = total;
     if (!q.spec.filter) unfilteredTotal = total;
     element.setAttribute('aria-busy', 'false');
-    showError(undefined);
+    showError(errorAfterCommit);
+    errorAfterCommit = undefined;
     setStatus('');
     updateCount();
     const columnsChanged = !prev || prev.spec.columns.join('\u0000') !== q.spec.columns.join('\u0000');
@@ -192,7 +195,11 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     setStatus('');
     showError(info);
     // Nothing shown yet (e.g. a restored filter no longer fits a newer version): show all rows.
-    if (!current && q.spec.filter) run('', shown, 'filter');
+    if (!current && q.spec.filter) {
+      restore = undefined;
+      errorAfterCommit = info;
+      run('', shown, 'filter');
+    }
   }
 
   function onPage(q: RowsQuery, page: number): void {
@@ -249,6 +256,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   // ----- filter ---------------------------------------------------------------------------------
   function applyFilter(f: string): void {
     closeMenu();
+    errorAfterCommit = undefined;
     run(f.trim(), shown, 'filter');
   }
 
@@ -290,10 +298,16 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     return hasImageColumn(current?.spec.columns ?? shown, fields) ? ROW_PX_IMAGES : ROW_PX_TEXT;
   }
 
+  let columnsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Applies a column choice once the clicking in the chooser pauses (each change re-reads the rows). */
   function setColumns(next: string[]): void {
     shown = next;
-    const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
-    run(filter, next, 'columns');
+    if (columnsTimer) clearTimeout(columnsTimer);
+    columnsTimer = setTimeout(() => {
+      columnsTimer = undefined;
+      const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
+      run(filter, shown, 'columns');
+    }, 200);
   }
 
   function setWrap(on: boolean): void {
@@ -393,7 +407,11 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const r = grid.element.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) return; // hidden tab
     const top = r.top + window.scrollY;
-    grid.element.style.height = `${Math.max(240, Math.floor(window.innerHeight - top - 12))}px`;
+    const want = Math.max(240, Math.floor(window.innerHeight - top - 8));
+    grid.element.style.height = `${want}px`;
+    // Whatever padding the panel puts below us: no page scrollbar next to the grid's own.
+    const over = document.documentElement.scrollHeight - window.innerHeight;
+    if (over > 0) grid.element.style.height = `${Math.max(240, want - over)}px`;
   }
   const onResize = () => layout();
   window.addEventListener('resize', onResize);
@@ -436,6 +454,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     },
     dispose() {
       disposed = true;
+      if (columnsTimer) clearTimeout(columnsTimer);
       closeMenu();
       chooser.close();
       window.removeEventListener('resize', onResize);

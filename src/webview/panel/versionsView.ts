@@ -169,7 +169,11 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
       'Browse',
     );
     browseBtn.addEventListener('click', () => void browse(isLatest ? undefined : v.version));
-    const compareBtn = h('button', { type: 'button', class: 'row-action', 'data-testid': 'version-compare' }, 'Compare');
+    const compareBtn = h(
+      'button',
+      { type: 'button', class: 'row-action', 'data-testid': 'version-compare', title: isLatest ? `Compare version ${v.version} with the version before it` : `Compare version ${v.version} with the latest (${latest})` },
+      'Compare',
+    );
     compareBtn.addEventListener('click', () => compareWithLatest(v.version));
     const tagBtn = h('button', { type: 'button', class: 'row-action', 'data-testid': 'create-tag', title: `Create a tag on version ${v.version}…` }, 'Tag…');
     tagBtn.addEventListener('click', () => void createTag(v.version));
@@ -446,6 +450,7 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
     },
     dispose() {
       disposed = true;
+      generation++; // answers still on their way are dropped
       observer?.disconnect();
       offChanged();
     },
