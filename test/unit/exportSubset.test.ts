@@ -245,6 +245,9 @@ describe('export', () => {
     await assert.rejects(exportRows(ds, { format: 'jsonl', outFile, filter: 'label >' }), (e: unknown) => e instanceof LanceError && e.kind === 'bad-filter');
     assert.equal(fs.existsSync(outFile), false);
     await assert.rejects(exportRows(ds, { format: 'csv', outFile, columns: ['id', 'nope'] }), (e: unknown) => e instanceof LanceError && /nope/.test(e.message));
+    // An unwritable target is an 'io' error naming the file (never an unhandled stream error).
+    const nowhere = path.join(out, 'no', 'such', 'dir', 'x.jsonl');
+    await assert.rejects(exportRows(ds, { format: 'jsonl', outFile: nowhere }), (e: unknown) => e instanceof LanceError && e.kind === 'io' && e.message.includes(nowhere));
   });
 });
 
@@ -287,7 +290,7 @@ describe('subset', () => {
     const sub = await LanceDataset.open({ uri: dest, name: 'chunked' });
     try {
       const d = await sub.describe();
-      assert.ok(d.stats.fragments >= 3, `${d.stats.fragments} fragments`);
+      assert.ok(d.stats.fragments >= 2, `${d.stats.fragments} fragments`);
       assert.equal(d.stats.rows, ROWS);
       assert.equal(d.schema[2].type, 'FixedSizeList[512]<Float32>');
       const ids = (await sub.rows({ columns: ['id'], offset: 0, limit: ROWS })).rows.map((r) => r[0] as number).sort((x, y) => x - y);

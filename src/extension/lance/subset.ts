@@ -17,7 +17,7 @@ import * as path from 'path';
 import { Binary, Field, RecordBatch, Schema, Struct, Table as ArrowTable, Type, Utf8, makeData } from 'apache-arrow';
 import type { LanceDataset } from './dataset';
 import { quoteIdent } from './columns';
-import { lance, Table } from './engine';
+import { Connection, lance, Table } from './engine';
 import { classify, LanceError } from './errors';
 import { isObjectStoreUri } from './locate';
 import { readManifest } from './manifest';
@@ -30,7 +30,7 @@ export interface SubsetOptions {
   dest: string;
   signal?: AbortSignal;
   progress?: (done: number, total: number) => void;
-  /** Rows per write (each write is one fragment and one version); default: ~64 MB or 100,000 rows. */
+  /** Rows per write (each write is one fragment and one version); default: ~32 MB or 100,000 rows. */
   flushRows?: number;
 }
 
@@ -43,10 +43,13 @@ export interface SubsetResult {
   typeChanges: { column: string; from: string; to: string }[];
 }
 
-/** Rows per engine batch (images ≈100 KB: a batch stays ~10 MB). */
-const BATCH_ROWS = 128;
-/** One write (one fragment, one version) per this many bytes or rows, whichever comes first. */
-const FLUSH_BYTES = 64 * 1024 * 1024;
+/** Rows per engine batch: large enough that per-batch engine overhead is small, ~25 MB of ≈100 KB images. */
+const BATCH_ROWS = 256;
+/**
+ * One write (one fragment, one version) per this many bytes or rows, whichever comes first. Measured
+ * on 50,000 rows / 760 MB: 64 MB writes peaked at 1.16 GB RSS, 16 MB at 0.88 GB (and 40 fragments).
+ */
+const FLUSH_BYTES = 32 * 1024 * 1024;
 const FLUSH_ROWS = 100_000;
 
 /** How one column is read and restored. */
@@ -74,7 +77,20 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   if (filter) q.where(filter);
 
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-  const db = await lance().connect(path.dirname(dest));
+  // Claim the folder atomically (fails if it appeared since the check): the cleanup below then only
+  // ever removes a folder this call created, never a dataset someone else wrote meanwhile.
+  try {
+    await fs.promises.mkdir(dest);
+  } catch (err) {
+    throw new LanceError('io', `Could not create ${dest}: ${(err as Error).message}`);
+  }
+  let db: Connection;
+  try {
+    db = await lance().connect(path.dirname(dest));
+  } catch (err) {
+    await fs.promises.rm(dest, { recursive: true, force: true });
+    throw classify(err);
+  }
   const name = path.basename(dest).replace(/\.lance$/i, '');
   let out: Table | undefined;
   let schema: Schema | undefined;
@@ -119,7 +135,8 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
     out?.close();
     db.close();
     await fs.promises.rm(dest, { recursive: true, force: true });
-    throw classify(err, undefined, filter && !(err instanceof LanceError) ? 'filter' : undefined);
+    // The filter was already checked by the count above: an engine error here is not the filter's fault.
+    throw classify(err);
   }
   out?.close();
   db.close();

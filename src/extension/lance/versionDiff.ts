@@ -89,8 +89,9 @@ async function snapshot(ds: LanceDataset, version: number): Promise<Snapshot> {
       return {
         fields: topLevelFields(manifest).map((f) => ({ name: f.name, type: fieldDisplayType(f, manifest.fields) })),
         metadata: manifest.schemaMetadata,
-        // The manifest's count stands unless old deletion files left it unknown; then the engine counts.
-        rows: manifest.rowCount ?? (await view.count()),
+        // The manifest's count stands unless old deletion files left it unknown; then the engine counts
+        // (and when the engine cannot open that version, physical minus recorded deletions is the best left).
+        rows: manifest.rowCount ?? (await view.count().catch(() => manifest.physicalRows - manifest.deletedRows)),
         fragmentFiles: (await fragmentFiles(ds.location.uri, version).catch(() => undefined)) ?? new Map(manifest.fragmentIds.map((id) => [id, ''])),
         fragments: manifest.fragmentCount,
         indices,
