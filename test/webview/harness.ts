@@ -198,7 +198,8 @@ export async function openWebview(opts: OpenOptions): Promise<Webview> {
   let closed = false;
   const post = async (msg: unknown) => {
     if (closed) return;
-    await page.evaluate((m) => (window as unknown as { __fromHost(m: unknown): void }).__fromHost(m), encodeBytes(msg) as never);
+    // One JSON string is far cheaper for Playwright to carry than a deep object.
+    await page.evaluate((json) => (window as unknown as { __fromHost(m: unknown): void }).__fromHost(JSON.parse(json)), JSON.stringify(encodeBytes(msg)));
   };
   const host: FakeHost = {
     handlers: { ...opts.handlers },
@@ -250,7 +251,12 @@ export async function openWebview(opts: OpenOptions): Promise<Webview> {
         const revive = (x) => {
           if (Array.isArray(x)) return x.map(revive);
           if (x && typeof x === 'object') {
-            if (typeof x.__u8 === 'string') return Uint8Array.from(atob(x.__u8), (c) => c.charCodeAt(0));
+            if (typeof x.__u8 === 'string') {
+              const s = atob(x.__u8);
+              const b = new Uint8Array(s.length);
+              for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+              return b;
+            }
             return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, revive(v)]));
           }
           return x;

@@ -47,8 +47,10 @@ export function trackFor(field: SchemaField | undefined): Track {
     case 'binary':
       return { track: `${THUMB_PX + 20}px`, minPx: THUMB_PX + 20 };
     case 'vector':
-      return { track: '150px', minPx: 150 };
+      return { track: '176px', minPx: 176 };
     case 'int':
+      // 64-bit integers need up to 20 digits (they arrive as exact strings past 2^53).
+      return /64/.test(field.type) ? { track: 'minmax(150px, 0.6fr)', minPx: 150 } : { track: 'minmax(90px, 0.6fr)', minPx: 90 };
     case 'float':
     case 'decimal':
       return { track: 'minmax(90px, 0.6fr)', minPx: 90 };

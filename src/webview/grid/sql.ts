@@ -95,10 +95,20 @@ export function andFilter(existing: string, condition: string): string {
 /** The identifier-like word that ends at `caret` (for column-name completion), unless the caret is inside a string. */
 export function wordAt(text: string, caret: number): { start: number; word: string } | undefined {
   const before = text.slice(0, caret);
-  let inString = false;
-  for (const ch of before) if (ch === "'") inString = !inString;
-  if (inString) return undefined;
-  const m = /`[^`]*$|[A-Za-z_][\w]*$/.exec(before);
+  let quote: string | undefined;
+  let openedAt = -1;
+  for (let i = 0; i < before.length; i++) {
+    const ch = before[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '`' || ch === '"') {
+      quote = ch;
+      openedAt = i;
+    }
+  }
+  if (quote === "'" || quote === '"') return undefined; // inside a string literal
+  if (quote === '`') return { start: openedAt, word: before.slice(openedAt + 1) };
+  const m = /[A-Za-z_]\w*$/.exec(before);
   if (!m) return undefined;
-  return { start: m.index, word: m[0].replace(/^`/, '') };
+  return { start: m.index, word: m[0] };
 }

@@ -52,6 +52,7 @@ export class VirtualGrid {
   readonly element: HTMLElement;
   private readonly header: HTMLElement;
   private readonly spacer: HTMLElement;
+  private readonly empty: HTMLElement;
   private columns: GridColumn[] = [];
   private total = 0;
   private rowHeight = 72;
@@ -60,16 +61,17 @@ export class VirtualGrid {
   private activeCol = 0;
   private loadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly resizeObserver?: ResizeObserver;
-  private lastWindow = '';
 
   constructor(private readonly cb: GridCallbacks, label: string) {
     this.header = h('div', { class: 'grid-header', role: 'row', 'aria-rowindex': 1 });
     this.spacer = h('div', { class: 'grid-spacer', role: 'presentation' });
+    this.empty = h('div', { class: 'grid-empty', hidden: true, 'data-testid': 'grid-empty' }, 'No rows match.');
     this.element = h(
       'div',
       { class: 'rows-grid', role: 'grid', tabindex: 0, 'aria-label': label, 'aria-rowcount': 1, 'aria-multiselectable': 'false', 'data-testid': 'rows-grid' },
       this.header,
       this.spacer,
+      this.empty,
     );
     this.element.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.element.addEventListener('keydown', (e) => this.onKey(e));
@@ -112,6 +114,7 @@ export class VirtualGrid {
     const anchor = opts.keepScroll ? this.firstVisible() : 0;
     this.total = total;
     this.element.setAttribute('aria-rowcount', String(total + 1));
+    this.empty.hidden = total > 0;
     this.layoutColumns();
     this.dropAllRows();
     this.updateSpacer();
@@ -190,7 +193,14 @@ export class VirtualGrid {
   }
 
   private virtualTop(): number {
-    return this.element.scrollTop * this.scale();
+    const s = this.element.scrollTop;
+    const k = this.scale();
+    if (k === 1) return s;
+    // Scaled: the browser rounds large scroll offsets, and one scroll px is k px of rows; at (about)
+    // the bottom show the very end instead of stopping up to k px short of it.
+    const view = this.viewHeight();
+    if (s >= this.spacerHeight() - view - 1) return this.contentHeight() - view;
+    return s * k;
   }
 
   private updateSpacer(): void {
@@ -303,7 +313,7 @@ export class VirtualGrid {
           'div',
           { class: `grid-cell kind-${c.field?.kind ?? 'other'}`, role: 'columnheader', 'aria-colindex': j + 2, title: c.field ? `${c.name}: ${c.field.type}` : c.name, 'data-column': c.name },
           h('span', { class: 'col-name' }, c.name),
-          c.field ? h('span', { class: 'col-type' }, shortType(c.field)) : null,
+          c.field && c.field.kind !== 'binary' ? h('span', { class: 'col-type' }, shortType(c.field)) : null,
         ),
       ),
     );
@@ -330,7 +340,7 @@ export class VirtualGrid {
     const to = Math.min(this.total - 1, last + OVERSCAN);
     for (const i of [...this.rendered.keys()]) if (i < from || i > to) this.removeRow(i);
     const s = this.element.scrollTop;
-    const v = s * this.scale();
+    const v = this.virtualTop();
     let added = false;
     for (let i = from; i <= to; i++) {
       let r = this.rendered.get(i);
@@ -351,8 +361,6 @@ export class VirtualGrid {
       });
       this.updateActiveDescendant();
     }
-    const key = `${from}:${to}`;
-    if (key !== this.lastWindow) this.lastWindow = key;
   }
 
   private buildRow(i: number): Rendered {
@@ -499,7 +507,8 @@ export class VirtualGrid {
         break;
       case 'c':
       case 'C':
-        if (!(e.ctrlKey || e.metaKey) || cur === undefined) return;
+        // Text the user selected with the mouse is copied by the browser as usual.
+        if (!(e.ctrlKey || e.metaKey) || cur === undefined || window.getSelection()?.toString()) return;
         this.cb.copy(cur, this.activeCol);
         break;
       default:
