@@ -92,12 +92,28 @@ interface GroupRun<T = unknown> {
   error?: string;
 }
 
+/**
+ * The workers run from a private copy of this bundle: `node esbuild.js --tests` (run by anyone, at any
+ * time) rewrites out/test/bench/bench.cli.js, and a child that loads a half-written file exits silently.
+ */
+let workerScript: string | undefined;
+function workerCopy(): string {
+  if (!workerScript) {
+    workerScript = path.join(os.tmpdir(), `lance-inspector-bench-${process.pid}.js`);
+    fs.copyFileSync(__filename, workerScript);
+    process.on('exit', () => fs.rmSync(workerScript!, { force: true }));
+  }
+  return workerScript;
+}
+
 function runInChild(group: GroupName, cfg: WorkerConfig): Promise<GroupRun> {
   const t0 = performance.now();
+  const nodePath = [path.join(projectRoot(), 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
   return new Promise((resolve) => {
-    const child = fork(__filename, ['--worker', group, '--config', JSON.stringify(cfg)], {
+    const child = fork(workerCopy(), ['--worker', group, '--config', JSON.stringify(cfg)], {
       execArgv: ['--expose-gc', '--enable-source-maps'],
-      env: { ...process.env, LANCEDB_LOG: process.env.LANCEDB_LOG ?? 'error' },
+      // The copy lives outside the project: let it find @lancedb/lancedb and apache-arrow there.
+      env: { ...process.env, NODE_PATH: nodePath, LANCEDB_LOG: process.env.LANCEDB_LOG ?? 'error' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let msg: { ok: boolean; result?: unknown; error?: string } | undefined;

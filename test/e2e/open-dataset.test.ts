@@ -4,7 +4,7 @@
 //   - a workspace holding `<name>.lance/_versions/*.manifest` activates the extension by itself;
 //   - explorer context menu "Open in Lance Inspector" on the .lance folder, and the palette command
 //     "Lance: Open Dataset…" with a typed path, open a panel titled "Lance: …" whose webview shows
-//     [data-testid=dataset-name], [data-testid=row-count] and one [data-testid=schema-field] per column;
+//     [data-testid=dataset-name], [data-testid=header-row-count] and one [data-testid=schema-field] per column;
 //   - a folder that is not a dataset gives an error notification ("not a Lance dataset") and the
 //     extension keeps working;
 //   - nothing is ever written into the dataset.
@@ -107,7 +107,7 @@ async function readPanel(frame: Frame): Promise<PanelState> {
     const fields = Array.from(document.querySelectorAll<HTMLElement>('[data-testid=schema] [data-testid=schema-field]'))
       .filter((el) => !el.parentElement?.closest('[data-testid=schema-field]'))
       .map((el) => ({ name: el.getAttribute('data-name') ?? '', text: el.innerText.replace(/\s+/g, ' ').trim() }));
-    return { name: text('[data-testid=dataset-name]'), rowCount: text('[data-testid=row-count]'), fields };
+    return { name: text('[data-testid=dataset-name]'), rowCount: text('[data-testid=header-row-count]'), fields };
   });
 }
 
@@ -137,8 +137,8 @@ async function assertDatasetPanel(v: VSCodeSession, step: string): Promise<void>
   await v.screenshot(step);
   assert.ok(state, 'panel state never read');
   assert.equal(state.name, truth.name, `[data-testid=dataset-name] (tab "${title}")`);
-  assert.equal(firstNumber(state.rowCount), String(truth.rows), `[data-testid=row-count] text "${state.rowCount}"`);
-  assert.match(state.rowCount, /rows?/i, `[data-testid=row-count] text "${state.rowCount}"`);
+  assert.equal(firstNumber(state.rowCount), String(truth.rows), `[data-testid=header-row-count] text "${state.rowCount}"`);
+  assert.match(state.rowCount, /rows?/i, `[data-testid=header-row-count] text "${state.rowCount}"`);
   if (truth.rows >= 1000) {
     assert.ok(state.rowCount.includes(truth.rows.toLocaleString('en-US')), `thousands separators in "${state.rowCount}"`);
   }

@@ -93,6 +93,7 @@ describe('ImageNet-like fixture', () => {
     } finally {
       old.close();
     }
+    await assert.rejects(LanceDataset.open({ uri, name: 'imagenet_val' }, { version: 999 }), (e: unknown) => e instanceof LanceError && e.kind === 'not-found');
     await assert.rejects(LanceDataset.open({ uri, name: 'imagenet_val' }, { tag: 'no-such-tag' }), (e: unknown) => e instanceof LanceError && e.kind === 'not-found');
   });
 

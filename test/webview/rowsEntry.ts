@@ -8,6 +8,7 @@ import { registerToolkit } from '../../src/webview/ui/toolkit';
 
 interface TestWindow {
   __reports: unknown[];
+  __previews?: number;
   __calls: [string, unknown][];
   __ctxState: Record<string, unknown>;
   __rows?: RowsViewApi;
@@ -30,6 +31,7 @@ async function start(): Promise<void> {
     setFilter: (f) => api.setFilter(f),
     findSimilar: (rowId) => w.__calls.push(['findSimilar', rowId]),
     reportView: (v) => w.__reports.push(JSON.parse(JSON.stringify(v))),
+    openPreview: () => { w.__previews = (w.__previews ?? 0) + 1; },
     getState: <T>(k: string) => w.__ctxState[k] as T | undefined,
     setState: <T>(k: string, v: T) => {
       w.__ctxState[k] = JSON.parse(JSON.stringify(v ?? null));

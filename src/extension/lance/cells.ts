@@ -1,7 +1,8 @@
 // Arrow values → wire cells. Every cell is structured-clone safe: int64 beyond 2^53 travels as a decimal
 // string, binaries carry their size, sniffed media type and first bytes (the bytes themselves only on
 // request, as an exact copy so a page never keeps a whole Arrow batch alive), vectors as a summary.
-import { DataType, Type, Vector } from 'apache-arrow';
+import { DataType, Precision, Type, Vector } from 'apache-arrow';
+import { raw, timestampText } from './arrowValues';
 import type { Cell } from '../../shared/types';
 import { hexHead, sniffImage } from '../../shared/sniff';
 import { typeName } from './schema';
@@ -43,11 +44,22 @@ export function encodeCell(vec: Vector, i: number, opts: EncodeOptions = DEFAULT
       // Only reached when a projection did not cast the column to text: the raw value is unscaled.
       return { t: 'unsupported', type: typeName(t), reason: 'decimal values need a text cast' };
     case Type.Timestamp:
+      // From the stored integer: get() rounds to float milliseconds (µs lost, extremes overflow).
+      return { t: 'time', v: timestampText(BigInt(raw(vec, i)), (t as unknown as { unit: number }).unit, !!(t as unknown as { timezone?: string }).timezone), type: typeName(t) };
     case Type.Date:
     case Type.Time:
     case Type.Duration:
     case Type.Interval:
       return temporalCell(vec.get(i), t);
+    case Type.Map: {
+      // Shown as a list of {key, value} entries.
+      const entries: Cell[] = [];
+      for (const [k, v] of vec.get(i) as Iterable<[unknown, unknown]>) {
+        if (entries.length >= opts.maxListItems) break;
+        entries.push({ t: 'struct', fields: { key: scalarToCell(k), value: scalarToCell(v) } });
+      }
+      return { t: 'list', length: (vec.get(i) as { size?: number }).size ?? entries.length, items: entries };
+    }
     case Type.FixedSizeList:
     case Type.List: {
       const items = vec.get(i) as Vector;
@@ -94,7 +106,9 @@ export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
 }
 
 export function vectorCell(items: Vector, opts: EncodeOptions): Cell {
-  const arr = items.toArray() as ArrayLike<number>;
+  // Float16 vectors: toArray() gives the raw half-float bits (Uint16Array); get() decodes them.
+  const half = (items.type as unknown as { precision?: Precision }).precision === Precision.HALF;
+  const arr: ArrayLike<number> = half ? Array.from({ length: items.length }, (_, k) => items.get(k) as number) : (items.toArray() as ArrayLike<number>);
   let sum = 0;
   for (let k = 0; k < arr.length; k++) sum += arr[k] * arr[k];
   const head: number[] = [];

@@ -251,9 +251,12 @@ export class LanceDataset {
   private async probeRows(): Promise<ErrorInfo | undefined> {
     try {
       const t = this.requireTable();
-      const first = (await this.arrowSchema())?.fields[0]?.name;
+      // One readable column through the column plan: with no Arrow schema (LargeList) selecting
+      // everything would fail on a column the pages read fine through their casts.
+      const plan = await this.plan();
+      const first = plan.names.find((n) => plan.exprs.get(n) !== null);
       const q = t.query().limit(1);
-      if (first) q.select([first]);
+      if (first) q.select(selectFor(plan, [first]));
       await q.toArray();
       return undefined;
     } catch (err) {

@@ -28,6 +28,8 @@ export function classify(err: unknown, mapPaths: PathMapper = (s) => s, context?
   if (/cannot be read by this version|Flags:/i.test(raw)) return m('unsupported-version', 'This dataset was written by a newer Lance with features this version cannot read.');
   if (/Unrecognized type/i.test(raw)) return m('unsupported-type', 'A column has a type this reader cannot decode.');
   if (/Query timeout/i.test(raw)) return m('timeout', 'The query took too long and was stopped.');
+  if (/_versions\/[^,\s]*\.manifest|version \d+ (?:does not exist|not found)|Version \d+ not found/i.test(raw))
+    return m('not-found', 'That version of the dataset does not exist.');
   if (/Not found:.*\/data\/|Not found:.*\.lance\b|Object at location .* not found|No such file/i.test(raw))
     return m('unreadable-data', 'A data file of this dataset is missing, so its rows cannot be read.');
   if (context === 'filter' || /Invalid user input|Schema error|No field named|SQL error|ParserError|sql parser|Error during planning|Invalid filter|Unsupported SQL/i.test(raw))

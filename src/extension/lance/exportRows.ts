@@ -29,6 +29,7 @@ import type { LanceDataset } from './dataset';
 import { quoteIdent } from './columns';
 import { classify, LanceError } from './errors';
 import { sniffImage } from '../../shared/sniff';
+import { raw, timestampText } from './arrowValues';
 
 export interface ExportOptions {
   filter?: string;
@@ -334,34 +335,6 @@ function scalarJson(x: unknown): Json {
   if (x instanceof Uint8Array) return { size: x.byteLength };
   if (x instanceof Date) return x.toISOString();
   return String(x);
-}
-
-/** The stored integer of a fixed-width cell (arrow-js `get` turns timestamps into rounded milliseconds). */
-function raw(v: Vector, i: number): number | bigint {
-  let j = i;
-  for (const d of v.data) {
-    if (j < d.length) return (d.values as unknown as ArrayLike<number | bigint>)[d.offset + j];
-    j -= d.length;
-  }
-  throw new RangeError(`row ${i} out of range`);
-}
-
-const PER_SECOND = [1n, 1_000n, 1_000_000n, 1_000_000_000n];
-const FRACTION_DIGITS = [0, 3, 6, 9];
-
-/** Exact ISO 8601 text of a count of `unit` (0 s, 1 ms, 2 µs, 3 ns) since the epoch. */
-function timestampText(value: bigint, unit: number, utc: boolean): string {
-  const per = PER_SECOND[unit];
-  let secs = value / per;
-  let frac = value % per;
-  if (frac < 0n) {
-    frac += per;
-    secs -= 1n;
-  }
-  const iso = new Date(Number(secs) * 1000).toISOString(); // "…T12:34:56.000Z" (years past 9999 as "+010000-…")
-  const digits = FRACTION_DIGITS[unit];
-  const fraction = digits ? '.' + frac.toString().padStart(digits, '0') : '';
-  return iso.replace(/\.\d{3}Z$/, fraction + (utc ? 'Z' : ''));
 }
 
 /** Exact text of a Decimal128/256 cell from its two's-complement words (arrow-js only yields the unscaled value). */

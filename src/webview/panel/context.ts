@@ -16,6 +16,8 @@ export interface PanelContext {
   findSimilar(rowId: string): void;
   /** Tell the host which row is selected and what the grid shows (the preview follows it; export uses it). */
   reportView(v: { filter?: string; columns?: string[]; selectedRowId?: string; selectedIndex?: number }): void;
+  /** Reveal the side-panel preview of the selected row (Enter / double-click on a row). */
+  openPreview(): void;
   /** Small UI state that survives the webview being hidden or reloaded (vscode getState/setState). */
   getState<T>(key: string): T | undefined;
   setState<T>(key: string, value: T): void;

@@ -82,6 +82,9 @@ async function start(): Promise<void> {
       lastReport = key;
       void rpc.request('viewState', reported).catch(() => undefined);
     },
+    openPreview() {
+      void rpc.request('command', { id: 'showPreview' }).catch(() => undefined);
+    },
     getState<T>(key: string): T | undefined {
       return state().views?.[key] as T | undefined;
     },
@@ -157,7 +160,7 @@ function header(d: DatasetDescription): HTMLElement {
     h(
       'div',
       { class: 'facts' },
-      h('span', { 'data-testid': 'row-count' }, `${formatCount(d.stats.rows)} rows`),
+      h('span', { 'data-testid': 'header-row-count' }, `${formatCount(d.stats.rows)} rows`),
       h('span', {}, `${d.schema.length} columns`),
       h('span', { 'data-testid': 'version' }, `version ${d.version}${d.latestVersion > d.version ? ` of ${d.latestVersion}` : ''}`),
       d.pinned ? badge(d.tag ? `tag ${d.tag} · read-only` : 'older version · read-only') : null,
@@ -174,7 +177,7 @@ function header(d: DatasetDescription): HTMLElement {
           button('Back to latest', () => void rpc.request('browse', {}).catch((err) => showError((err as Error).message))),
         )
       : null,
-    d.rowsError ? h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' }, `Rows cannot be read: ${d.rowsError.message}`) : null,
+    d.rowsError ? h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'header-rows-error' }, `Rows cannot be read: ${d.rowsError.message}`) : null,
   );
 }
 

@@ -72,7 +72,10 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       row: rowState,
       needRows,
       selectionChanged: () => report(false),
-      open: () => report(true),
+      open: () => {
+        report(true);
+        ctx.openPreview();
+      },
       contextMenu: showMenu,
       filterValue: (col, cell) => filterByValue(col, cell),
       copy: (i, col) => void copyCell(i, col),
