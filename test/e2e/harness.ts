@@ -112,6 +112,13 @@ export interface VSCodeSession {
   /** Type into the quick input a command has just opened and press Enter; `beforeEnter` runs in between. */
   answerQuickInput(text: string, beforeEnter?: () => Promise<unknown>): Promise<void>;
   /**
+   * Waits for the quick input (pick, input box, simple file dialog) whose title matches. A command that
+   * opens several in a row reuses one widget: wait for the next one's title before answering it.
+   */
+  waitForQuickInput(title: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** Clicks a button (exact label) of the modal dialog (showWarningMessage with modal: true); returns the dialog text. */
+  clickDialogButton(label: string, onDialogOpen?: () => Promise<unknown>): Promise<string>;
+  /**
    * Right-click an explorer row (exact label) and pick a context menu item (exact title).
    * `onMenuOpen` runs while the menu is shown (e.g. to screenshot it).
    */
@@ -476,6 +483,31 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
         await sleep(200); // let onDidChangeValue reach the extension host before accepting
         await beforeEnter?.();
         await quickInputBox.press('Enter');
+      },
+
+      async waitForQuickInput(title: string | RegExp, timeoutMs = 20_000) {
+        const t = typeof title === 'string' ? { source: escapeRegExp(title), flags: '' } : { source: title.source, flags: title.flags };
+        await page.waitForFunction(
+          ({ source, flags }) => {
+            const w = document.querySelector<HTMLElement>('.quick-input-widget');
+            const titleEl = w?.querySelector<HTMLElement>('.quick-input-title');
+            return !!w && w.style.display !== 'none' && !!titleEl && new RegExp(source, flags).test(titleEl.textContent ?? '');
+          },
+          t,
+          { timeout: timeoutMs },
+        );
+      },
+
+      async clickDialogButton(label: string, onDialogOpen?: () => Promise<unknown>) {
+        const dialog = page.locator('.monaco-dialog-box').first();
+        await dialog.waitFor({ state: 'visible' });
+        const button = dialog.locator('.dialog-buttons .monaco-button', { hasText: exact(label) }).first();
+        await button.waitFor({ state: 'visible' });
+        const text = (await dialog.innerText()).trim();
+        await onDialogOpen?.();
+        await button.click();
+        await dialog.waitFor({ state: 'hidden' });
+        return text;
       },
 
       async explorerContextMenu(rowName: string, itemTitle: string, onMenuOpen?: () => Promise<unknown>) {

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { classify } from '../../src/extension/lance/errors';
 import { locate, tableNameOf } from '../../src/extension/lance/locate';
 import { sniffImage, hexHead } from '../../src/shared/sniff';
-import { quoteIdent, sqlLiteral } from '../../src/extension/lance/dataset';
+import { quoteIdent, sqlLiteral } from '../../src/shared/sql';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'li-locate-'));
@@ -72,6 +72,7 @@ test('image media types are sniffed from magic bytes', () => {
 test('SQL quoting of identifiers and values', () => {
   assert.equal(quoteIdent('label_name'), 'label_name');
   assert.equal(quoteIdent('weird col'), '`weird col`');
+  assert.equal(quoteIdent('Label'), '`Label`', 'DataFusion lower-cases bare identifiers');
   assert.equal(quoteIdent('a`b'), '`a``b`');
   assert.equal(sqlLiteral("jack-o'-lantern"), "'jack-o''-lantern'");
   assert.equal(sqlLiteral(3), '3');

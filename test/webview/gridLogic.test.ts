@@ -7,7 +7,7 @@ import type { Cell, SchemaField } from '../../src/shared/types';
 import { cellJson, cellPlainText, rowJson } from '../../src/webview/grid/cellText';
 import { defaultColumns, MAX_DEFAULT_COLUMNS, trackFor, validColumns } from '../../src/webview/grid/columns';
 import { PageLru } from '../../src/webview/grid/rowsQuery';
-import { andFilter, conditionFor, quoteIdent, quoteString, splitTopLevel, wordAt } from '../../src/webview/grid/sql';
+import { andFilter, conditionFor, quoteIdent, quoteString, splitTopLevel, wordAt } from '../../src/shared/sql';
 import { compileFilter } from './fakeRows';
 
 describe('SQL quoting', () => {

@@ -1,8 +1,7 @@
 // Commands of the palette (category "Lance") that act on the active dataset panel. Each asks for what
 // it needs with quick picks and input boxes, so everything the panel does can be done from the keyboard.
 import * as vscode from 'vscode';
-import { sqlLiteral } from '../lance/dataset';
-import { quoteIdent } from '../lance/columns';
+import { quoteIdent, sqlLiteral } from '../../shared/sql';
 import { toErrorInfo } from '../lance/errors';
 import { DatasetPanel } from '../panel/datasetPanel';
 import type { PreviewProvider } from '../preview/previewProvider';

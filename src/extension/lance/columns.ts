@@ -6,6 +6,9 @@
 // A column with no way to read it gets a labelled placeholder in every row, never a failed page.
 import type { Schema } from 'apache-arrow';
 import type { ManifestField, ManifestInfo } from './manifest';
+import { quoteIdent } from '../../shared/sql';
+
+export { quoteIdent };
 
 export interface ColumnPlan {
   /** Top-level column names in schema order. */
@@ -63,8 +66,4 @@ export function selectFor(plan: ColumnPlan, columns: string[]): string[] | Recor
   const out: Record<string, string> = {};
   for (const c of readable) out[c] = plan.exprs.get(c) ?? quoteIdent(c);
   return out;
-}
-
-export function quoteIdent(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
 }

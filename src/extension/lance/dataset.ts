@@ -24,7 +24,8 @@ import type {
   VersionsPage,
 } from '../../shared/types';
 import { encodeCell, EncodeOptions } from './cells';
-import { ColumnPlan, planFromArrow, planFromManifest, quoteIdent, selectFor } from './columns';
+import { ColumnPlan, planFromArrow, planFromManifest, selectFor } from './columns';
+import { quoteIdent, sqlLiteral } from '../../shared/sql';
 import { lance, Table } from './engine';
 import { classify, LanceError, toErrorInfo } from './errors';
 import { isObjectStoreUri, tableNameOf } from './locate';
@@ -527,13 +528,6 @@ function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number 
   return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
 }
 
-export { quoteIdent };
-
-export function sqlLiteral(v: string | number | boolean | null): string {
-  if (v === null) return 'NULL';
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return `'${v.replace(/'/g, "''")}'`;
-}
 
 function manifestSchema(m: ManifestInfo | undefined, indices: IndexInfo[]): { schema: SchemaField[]; schemaMetadata: Record<string, string> } {
   if (!m) return { schema: [], schemaMetadata: {} };

@@ -2,7 +2,7 @@
 // (the word at the caret) and offers the recent filters (focus the empty box or press ArrowDown).
 // One suggestion list, an ARIA combobox: Up/Down move, Enter/Tab accept, Escape closes.
 import { h } from '../ui/dom';
-import { quoteIdent, wordAt } from './sql';
+import { quoteIdent, wordAt } from '../../shared/sql';
 
 export interface FilterBoxOptions {
   columns(): { name: string; type: string }[];

@@ -12,7 +12,7 @@ import type { Cell, SchemaField } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
 import { formatCount, h } from '../ui/dom';
 import { indexTrack, THUMB_PX, trackFor } from './columns';
-import { conditionFor } from './sql';
+import { conditionFor } from '../../shared/sql';
 
 export const MAX_SCROLL_PX = 10_000_000;
 const HEADER_PX = 28;

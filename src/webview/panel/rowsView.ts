@@ -8,13 +8,13 @@
 // orders its results), so rows show in table order.
 import type { Cell, ErrorInfo, SchemaField } from '../../shared/types';
 import { cellPlainText, rowJson } from '../grid/cellText';
-import { copyText } from '../grid/clipboard';
+import { copyText } from '../ui/clipboard';
 import { columnChooser } from '../grid/columnChooser';
 import { defaultColumns, hasImageColumn, ROW_PX_IMAGES, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
 import { filterBox } from '../grid/filterBox';
 import { closeMenu, openMenu, type MenuItem } from '../grid/menu';
 import { errorInfo, PAGE_SIZE, RowsQuery } from '../grid/rowsQuery';
-import { andFilter, conditionFor } from '../grid/sql';
+import { andFilter, conditionFor } from '../../shared/sql';
 import { VirtualGrid, type RowState } from '../grid/virtualGrid';
 import { formatCount, h } from '../ui/dom';
 import { button } from '../ui/toolkit';

@@ -4,6 +4,7 @@
 // `lance:class_names` as a searchable list with a row count per class (asked for once the list is on
 // screen) where clicking a class filters the rows.
 import type { DatasetDescription, SchemaField } from '../../shared/types';
+import { copyText } from '../ui/clipboard';
 import { RpcError } from '../../shared/rpc';
 import { formatCount, h } from '../ui/dom';
 import { badge, button } from '../ui/toolkit';
@@ -457,23 +458,3 @@ export function schemaJson(d: DatasetDescription): string {
   return JSON.stringify({ fields: d.schema.map(conv), metadata: d.schemaMetadata }, null, 2);
 }
 
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    /* no async clipboard (permissions, older webviews): the old way */
-  }
-  const ta = h('textarea', { readonly: true, class: 'offscreen', 'aria-hidden': 'true' });
-  ta.value = text;
-  document.body.append(ta);
-  ta.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  ta.remove();
-  return ok;
-}

@@ -2,16 +2,11 @@
 // Lance filters are DataFusion SQL: string literals in single quotes with '' for a quote inside,
 // identifiers that are not plain words in backticks.
 
-/** A top-level column name as a filter identifier: plain words as they are, anything else in backticks. */
-export function sqlIdent(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
-}
+import { quoteIdent as sqlIdent, sqlLiteral as literal } from '../../shared/sql';
 
 /** A value as a filter literal; undefined when it cannot be written as one (NaN, ±Infinity). */
 export function sqlLiteral(value: string | number | boolean): string | undefined {
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  return `'${value.replace(/'/g, "''")}'`;
+  return typeof value === 'number' && !Number.isFinite(value) ? undefined : literal(value);
 }
 
 /** `column = value` (or `column IS NULL`), optionally AND-ed with a filter already in force. */

@@ -2,6 +2,7 @@
 // what is selected ('select' events); it asks for the row itself ('row', answered by that panel's
 // session) and for the schema once per dataset version ('describe', for the type of each field).
 import { cellToJson } from '../../shared/cellJson';
+import { copyText as copyToClipboard } from '../ui/clipboard';
 import type { RpcClient } from '../../shared/rpc';
 import { RpcError } from '../../shared/rpc';
 import type { WebviewEvents } from '../../shared/protocol';
@@ -191,24 +192,7 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   return { element: root, select: (s) => void select(s) };
 }
 
-/** The async clipboard first; webviews may refuse it (focus, permissions), then the old execCommand path. */
+/** Shared clipboard path; the preview reports a refusal as an error. */
 async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return;
-  } catch {
-    // fall through
-  }
-  const ta = document.createElement('textarea');
-  ta.value = text;
-  ta.setAttribute('readonly', '');
-  ta.style.position = 'fixed';
-  ta.style.opacity = '0';
-  document.body.appendChild(ta);
-  const active = document.activeElement as HTMLElement | null;
-  ta.select();
-  const ok = document.execCommand('copy');
-  ta.remove();
-  active?.focus();
-  if (!ok) throw new Error('execCommand("copy") was refused.');
+  if (!(await copyToClipboard(text))) throw new Error('The clipboard refused the text.');
 }

@@ -2,7 +2,7 @@
 // Lance filters are DataFusion SQL: string literals are single-quoted with '' for a quote inside (a
 // backslash is an ordinary character), identifiers that are not plain lower-case words or that are
 // keywords go in backticks (a backtick inside is doubled).
-import type { Cell } from '../../shared/types';
+import type { Cell } from './types';
 
 const KEYWORDS = new Set(
   (
@@ -24,6 +24,13 @@ export function quoteIdent(name: string): string {
 /** A string literal: single quotes, a quote inside doubled; backslashes and unicode kept verbatim. */
 export function quoteString(s: string): string {
   return "'" + s.replace(/'/g, "''") + "'";
+}
+
+/** A scalar as a filter literal (numbers bare, strings quoted, null as NULL). */
+export function sqlLiteral(v: string | number | boolean | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return quoteString(v);
 }
 
 /** The condition that selects rows whose `column` holds `cell`, or undefined when the cell is not a filterable scalar. */

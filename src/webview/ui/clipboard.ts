@@ -18,7 +18,10 @@ function execCopy(text: string): boolean {
   ta.value = text;
   ta.setAttribute('readonly', '');
   ta.setAttribute('aria-hidden', 'true');
-  ta.className = 'offscreen-copy';
+  // Out of sight without a stylesheet (every webview uses this, not only the grid).
+  ta.style.position = 'fixed';
+  ta.style.left = '-9999px';
+  ta.style.opacity = '0';
   document.body.appendChild(ta);
   ta.select();
   let ok = false;
