@@ -1,7 +1,10 @@
 // Typed access to the extension's settings (contributes.configuration in package.json).
 import * as vscode from 'vscode';
 
+import type { UiSettings } from '../shared/types';
+
 export interface Settings {
+  ui: UiSettings;
   maxInlineImageBytes: number;
   storageOptions: Record<string, string>;
   queryTimeoutSeconds: number;
@@ -9,7 +12,15 @@ export interface Settings {
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('lanceInspector');
+  const num = (key: string, dflt: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(c.get<number>(key, dflt))));
   return {
+    ui: {
+      pageSize: num('pageSize', 50, 10, 500),
+      thumbnailSize: num('thumbnailSize', 64, 24, 256),
+      similarK: num('similar.k', 10, 1, 1000),
+      similarNprobes: num('similar.nprobes', 20, 1, 1000),
+      similarRefineFactor: num('similar.refineFactor', 0, 0, 100),
+    },
     maxInlineImageBytes: Math.max(0, c.get<number>('maxInlineImageKB', 4096)) * 1024,
     storageOptions: c.get<Record<string, string>>('storageOptions', {}),
     queryTimeoutSeconds: Math.max(1, c.get<number>('queryTimeoutSeconds', 60)),

@@ -7,6 +7,7 @@ import type {
   ErrorInfo,
   FullRow,
   VersionDiff,
+  UiSettings,
   ViewState,
   RowsPage,
   RowsRequest,
@@ -38,6 +39,8 @@ export interface HostRequests {
   deleteTag: { params: { name: string }; result: { deleted: boolean } };
   /** The webview tells the host what it shows (filter, columns, selection). */
   viewState: { params: ViewState; result: null };
+  /** The user's settings for the webviews. */
+  settings: { params: Record<string, never>; result: UiSettings };
   /** Run a palette command on this panel's dataset (export, subset, copy row…). */
   command: { params: { id: string; args?: unknown }; result: null };
 }

@@ -223,6 +223,18 @@ export interface VersionDiff {
   metadata: { added: string[]; removed: string[]; changed: string[] };
 }
 
+/** Settings the webviews follow (lanceInspector.* settings). */
+export interface UiSettings {
+  /** Rows per page requested by the grid. */
+  pageSize: number;
+  /** Thumbnail edge in px in the grid. */
+  thumbnailSize: number;
+  similarK: number;
+  similarNprobes: number;
+  /** 0: no refine step. */
+  similarRefineFactor: number;
+}
+
 /** What the webview currently shows: the host uses it for export, subsets and palette commands. */
 export interface ViewState {
   filter?: string;

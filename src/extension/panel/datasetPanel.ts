@@ -144,6 +144,7 @@ export class DatasetPanel {
       },
       createTag: async ({ version, name }) => ({ created: await confirmCreateTag(this, version, name) }),
       deleteTag: async ({ name }) => ({ deleted: await confirmDeleteTag(this, name) }),
+      settings: async () => readSettings().ui,
       viewState: async (v) => {
         this.setView(v);
         return null;

@@ -7,6 +7,7 @@ import { RpcServer, type Handlers } from '../../shared/rpc';
 import { LanceError, toErrorInfo } from '../lance/errors';
 import { DatasetPanel } from '../panel/datasetPanel';
 import { panelHtml } from '../panel/html';
+import { readSettings } from '../settings';
 
 export const PREVIEW_VIEW_ID = 'lanceInspector.preview';
 
@@ -84,6 +85,7 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       createTag: unsupported,
       deleteTag: unsupported,
       viewState: async () => null,
+      settings: async () => readSettings().ui,
       command: async ({ id, args }) => {
         await vscode.commands.executeCommand(`lanceInspector.${id}`, args);
         return null;

@@ -1,11 +1,13 @@
 // Which columns the grid shows by default and how wide each kind of column is.
 import type { SchemaField } from '../../shared/types';
+import { uiSettings } from '../settings';
 
 /** At most this many columns are shown by default (the chooser shows the rest). */
 export const MAX_DEFAULT_COLUMNS = 16;
-export const THUMB_PX = 64;
+/** Thumbnail edge: the lanceInspector.thumbnailSize setting. */
+export const thumbPx = (): number => uiSettings.thumbnailSize;
 /** Row heights: with thumbnails, without, and when long text wraps. */
-export const ROW_PX_IMAGES = 72;
+export const rowPxImages = (): number => thumbPx() + 8;
 export const ROW_PX_TEXT = 30;
 export const ROW_PX_WRAP = 112;
 
@@ -45,7 +47,7 @@ export interface Track {
 export function trackFor(field: SchemaField | undefined): Track {
   switch (field?.kind) {
     case 'binary':
-      return { track: `${THUMB_PX + 20}px`, minPx: THUMB_PX + 20 };
+      return { track: `${thumbPx() + 20}px`, minPx: thumbPx() + 20 };
     case 'vector':
       return { track: '176px', minPx: 176 };
     case 'int':

@@ -5,10 +5,12 @@
 // Image bytes stay in the cache; blob: URLs belong to rendered rows (see VirtualGrid), so an evicted or
 // scrolled-away page holds no URL.
 import type { RpcClient } from '../../shared/rpc';
+import { uiSettings } from '../settings';
 import { RpcError } from '../../shared/rpc';
 import type { Cell, ErrorInfo, RowsPage } from '../../shared/types';
 
-export const PAGE_SIZE = 50;
+/** Rows per page: the lanceInspector.pageSize setting. */
+export const pageSize = (): number => uiSettings.pageSize;
 /** Pages kept per query: a few screens either side of the current one. */
 export const CACHE_PAGES = 16;
 
@@ -83,8 +85,8 @@ export class RowsQuery {
     const call = this.rpc.start('rows', {
       filter: this.spec.filter || undefined,
       columns: this.spec.columns,
-      offset: page * PAGE_SIZE,
-      limit: PAGE_SIZE,
+      offset: page * pageSize(),
+      limit: pageSize(),
       withImages: true,
     });
     this.inflight.set(page, call.cancel);

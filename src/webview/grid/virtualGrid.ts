@@ -11,7 +11,7 @@
 import type { Cell, SchemaField } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
 import { formatCount, h } from '../ui/dom';
-import { indexTrack, THUMB_PX, trackFor } from './columns';
+import { indexTrack, thumbPx, trackFor } from './columns';
 import { conditionFor } from '../../shared/sql';
 
 export const MAX_SCROLL_PX = 10_000_000;
@@ -379,7 +379,7 @@ export class VirtualGrid {
       el.dataset.rowid = state.rowId;
       state.cells.forEach((cell, j) => {
         const col = this.columns[j];
-        const content = renderCell(cell, { images, thumbSize: THUMB_PX });
+        const content = renderCell(cell, { images, thumbSize: thumbPx() });
         const cond = col ? conditionFor(col.name, cell) : undefined;
         const cellEl = h('div', { class: `grid-cell kind-${col?.field?.kind ?? 'other'}`, role: 'gridcell', 'aria-colindex': j + 2, 'data-col': j }, content);
         if (cond) {

@@ -3,6 +3,7 @@
 import type { DatasetDescription } from '../../shared/types';
 import { RpcError } from '../../shared/rpc';
 import { announceReady, rpc, vscodeApi } from '../host';
+import { applySettings } from '../settings';
 import { formatBytes, formatCount, h } from '../ui/dom';
 import { badge, button, registerToolkit, tabs } from '../ui/toolkit';
 import type { PanelContext, RowsViewApi, SimilarViewApi, TabId, VersionsViewApi, View } from './context';
@@ -49,7 +50,9 @@ function showTab(id: TabId): void {
 async function start(): Promise<void> {
   let d: DatasetDescription;
   try {
-    d = await rpc.request('describe', {});
+    const [desc, settings] = await Promise.all([rpc.request('describe', {}), rpc.request('settings', {}).catch(() => undefined)]);
+    d = desc;
+    if (settings) applySettings(settings);
   } catch (err) {
     const info = err instanceof RpcError ? err.info : undefined;
     showError(info?.message ?? String(err), info?.detail);

@@ -10,10 +10,10 @@ import type { Cell, ErrorInfo, SchemaField } from '../../shared/types';
 import { cellPlainText, rowJson } from '../grid/cellText';
 import { copyText } from '../ui/clipboard';
 import { columnChooser } from '../grid/columnChooser';
-import { defaultColumns, hasImageColumn, ROW_PX_IMAGES, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
+import { defaultColumns, hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
 import { filterBox } from '../grid/filterBox';
 import { closeMenu, openMenu, type MenuItem } from '../grid/menu';
-import { errorInfo, PAGE_SIZE, RowsQuery } from '../grid/rowsQuery';
+import { errorInfo, pageSize, RowsQuery } from '../grid/rowsQuery';
 import { andFilter, conditionFor } from '../../shared/sql';
 import { VirtualGrid, type RowState } from '../grid/virtualGrid';
 import { formatCount, h } from '../ui/dom';
@@ -138,7 +138,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     setStatus(filter ? 'Filtering…' : 'Counting…');
     element.setAttribute('aria-busy', 'true');
     // The first page travels with the count, so the grid fills as soon as the count commits it.
-    q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / PAGE_SIZE));
+    q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / pageSize()));
     ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'rows.count' }).then(
       (n) => {
         if (pending === q) commit(q, n, false);
@@ -207,21 +207,21 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
 
   function onPage(q: RowsQuery, page: number): void {
     if (q !== current) return; // a pending query's pages wait in its cache until its count commits it
-    grid.refresh(page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE - 1);
+    grid.refresh(page * pageSize(), page * pageSize() + pageSize() - 1);
     const sel = grid.selected;
-    if (sel !== undefined && Math.floor(sel / PAGE_SIZE) === page) report(false); // the row id is known now
+    if (sel !== undefined && Math.floor(sel / pageSize()) === page) report(false); // the row id is known now
   }
 
   function onPageError(q: RowsQuery, page: number, info: ErrorInfo): void {
     if (q === pending) fail(q, info);
-    else if (q === current) grid.refresh(page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE - 1);
+    else if (q === current) grid.refresh(page * pageSize(), page * pageSize() + pageSize() - 1);
   }
 
   function needRows(from: number, to: number): void {
     const q = current;
     if (!q) return;
     const pages = new Set<number>();
-    for (let p = Math.floor(from / PAGE_SIZE); p <= Math.floor(to / PAGE_SIZE); p++) pages.add(p);
+    for (let p = Math.floor(from / pageSize()); p <= Math.floor(to / pageSize()); p++) pages.add(p);
     q.keepOnly(pages); // pages scrolled past are not waited for
     for (const p of pages) {
       q.touch(p);
@@ -238,16 +238,16 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   function rowState(i: number): RowState {
     const q = current;
     if (!q) return { kind: 'loading' };
-    const p = Math.floor(i / PAGE_SIZE);
+    const p = Math.floor(i / pageSize());
     const page = q.page(p);
     if (page) {
-      const k = i - p * PAGE_SIZE;
+      const k = i - p * pageSize();
       const cells = page.rows[k];
       if (!cells) return { kind: 'error', message: 'No row here: the table changed since it was counted. Reload to see it again.' };
       return { kind: 'row', rowId: page.rowIds[k], cells };
     }
     const err = q.error(p);
-    if (err) return { kind: 'error', message: `Rows ${formatCount(p * PAGE_SIZE)}–${formatCount(p * PAGE_SIZE + PAGE_SIZE - 1)} could not be read: ${err.message}` };
+    if (err) return { kind: 'error', message: `Rows ${formatCount(p * pageSize())}–${formatCount(p * pageSize() + pageSize() - 1)} could not be read: ${err.message}` };
     return { kind: 'loading' };
   }
 
@@ -298,7 +298,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   // ----- columns, wrap --------------------------------------------------------------------------
   function rowHeight(): number {
     if (wrap) return ROW_PX_WRAP;
-    return hasImageColumn(current?.spec.columns ?? shown, fields) ? ROW_PX_IMAGES : ROW_PX_TEXT;
+    return hasImageColumn(current?.spec.columns ?? shown, fields) ? rowPxImages() : ROW_PX_TEXT;
   }
 
   let columnsTimer: ReturnType<typeof setTimeout> | undefined;

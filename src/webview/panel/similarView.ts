@@ -3,6 +3,7 @@
 // filter, "same label") persist in the panel state; every run says which path answered (the ANN index
 // or an exact scan) and how long it took, measured here in the webview.
 import { RpcError } from '../../shared/rpc';
+import { uiSettings } from '../settings';
 import type { Cell, ErrorInfo, SchemaField, SimilarRequest, SimilarResult } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
 import { clear, h } from '../ui/dom';
@@ -10,8 +11,6 @@ import { button, checkbox, dropdown, progressRing, textField, type CheckboxContr
 import type { PanelContext, SimilarViewApi } from './context';
 
 const STATE_KEY = 'similar';
-const DEFAULT_K = 10;
-const DEFAULT_NPROBES = 20;
 const MAX_K = 500;
 const MAX_NPROBES = 100_000;
 const MAX_REFINE = 1_000;
@@ -107,9 +106,9 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
 
   const saved = ctx.getState<Partial<SimilarState>>(STATE_KEY) ?? {};
   const state: SimilarState = {
-    k: saved.k ?? DEFAULT_K,
-    nprobes: saved.nprobes ?? DEFAULT_NPROBES,
-    refine: saved.refine,
+    k: saved.k ?? uiSettings.similarK,
+    nprobes: saved.nprobes ?? uiSettings.similarNprobes,
+    refine: saved.refine ?? (uiSettings.similarRefineFactor > 1 ? uiSettings.similarRefineFactor : undefined),
     filter: saved.filter ?? '',
     sameLabel: saved.sameLabel ?? false,
     vectorColumn: vectorFields.some((f) => f.name === saved.vectorColumn) ? saved.vectorColumn : vectorFields[0]?.name,
