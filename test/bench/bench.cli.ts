@@ -228,7 +228,7 @@ function printNaive(r: NaiveResult, pages: PagesResult | undefined): void {
   const twoStep = (label: string) => pages?.pages.find((p) => p.label === label);
   say(
     table([
-      ['page of 50', 'two-step rows() p50', 'naive first', 'naive p50', 'naive/two-step', 'naive RSS peak', 'over start', 'VmHWM'],
+      ['page of 50', 'rows() p50', 'naive first', 'naive p50', 'naive/rows()', 'naive RSS peak', 'over start', 'VmHWM'],
       ...r.cases.map((c) => {
         const t = twoStep(c.label);
         return [
@@ -246,7 +246,7 @@ function printNaive(r: NaiveResult, pages: PagesResult | undefined): void {
   );
   say(`  naive = table.query()[.where(f)].limit(${PAGE}).offset(N).toArray(), every column, no image cap; the cases run in this order in one process,`);
   say(`  so "over start" is cumulative. RSS at start ${fmtMB(r.rssStart)}, after gc at the end ${fmtMB(r.rssEndAfterGc)}.`);
-  if (pages) say(`  two-step (pages group, its own process, same cases): RSS start ${fmtMB(pages.rssStart)}, peak ${fmtMB(pages.rssPeak)} (${fmtSignedMB(pages.rssPeak - pages.rssStart)})`);
+  if (pages) say(`  rows() (pages group, its own process, same cases): RSS start ${fmtMB(pages.rssStart)}, peak ${fmtMB(pages.rssPeak)} (${fmtSignedMB(pages.rssPeak - pages.rssStart)})`);
 }
 
 function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, data: CachedDataset): string[] {
@@ -288,7 +288,7 @@ function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, da
     for (const c of naive.cases) {
       const t = pages.pages.find((p) => p.label === c.label);
       if (!t) continue;
-      lines.push(`${c.label}: two-step ${fmtMs(t.warm.p50)} vs naive toArray ${fmtMs(c.warm.p50)} (naive/two-step ${fmtRatio(c.warm.p50 / t.warm.p50)}); naive peak RSS ${fmtMB(c.rssPeak)} (${fmtSignedMB(c.rssPeak - naive.rssStart)} cumulative)`);
+      lines.push(`${c.label}: rows() ${fmtMs(t.warm.p50)} vs naive toArray ${fmtMs(c.warm.p50)} (naive/rows() ${fmtRatio(c.warm.p50 / t.warm.p50)}); naive peak RSS ${fmtMB(c.rssPeak)} (${fmtSignedMB(c.rssPeak - naive.rssStart)} cumulative)`);
     }
   }
   return lines;
@@ -338,7 +338,7 @@ async function main(): Promise<void> {
       heading('Open, describe, count', run);
       if (run.ok) printOpen(run.result as OpenResult);
     } else if (g === 'pages') {
-      heading(`Pages of ${PAGE} rows with images (two-step read: row ids, then take by id)`, run);
+      heading(`Pages of ${PAGE} rows with images (rows(): streamed when unfiltered; filtered: row ids, then take by id)`, run);
       if (run.ok) printPages(run.result as PagesResult, args.rows);
     } else if (g.startsWith('scroll-')) {
       const v = g.slice('scroll-'.length) as keyof typeof SCROLL_VARIANTS;

@@ -71,11 +71,13 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
               },
             });
             if (ac.signal.aborted) return void vscode.window.showWarningMessage(`Export cancelled after ${res.rows.toLocaleString('en-US')} rows; ${target.fsPath} holds those rows only.`);
-            const open = await vscode.window.showInformationMessage(
-              `Exported ${res.rows.toLocaleString('en-US')} rows to ${path.basename(target.fsPath)}${res.imagesWritten ? ` and ${res.imagesWritten} images` : ''}.`,
-              'Open File',
-            );
-            if (open) await vscode.window.showTextDocument(target);
+            // Not awaited: the progress notification (and its Cancel button) ends with the export.
+            void vscode.window
+              .showInformationMessage(
+                `Exported ${res.rows.toLocaleString('en-US')} rows to ${path.basename(target.fsPath)}${res.imagesWritten ? ` and ${res.imagesWritten} images` : ''}.`,
+                'Open File',
+              )
+              .then((open) => (open ? vscode.window.showTextDocument(target) : undefined));
           } catch (err) {
             const info = toErrorInfo(err);
             void vscode.window.showErrorMessage(`Export failed: ${info.message}${info.detail ? ` (${info.detail})` : ''}`);
@@ -133,8 +135,9 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
               },
             });
             if (ac.signal.aborted) return void vscode.window.showWarningMessage('Cancelled; the partial dataset was removed.');
-            const open = await vscode.window.showInformationMessage(`Wrote ${res.rows.toLocaleString('en-US')} rows to ${dest}.`, 'Open It');
-            if (open) await vscode.commands.executeCommand('lanceInspector.openDataset', dest);
+            void vscode.window
+              .showInformationMessage(`Wrote ${res.rows.toLocaleString('en-US')} rows to ${dest}.`, 'Open It')
+              .then((open) => (open ? vscode.commands.executeCommand('lanceInspector.openDataset', dest) : undefined));
           } catch (err) {
             const info = toErrorInfo(err);
             void vscode.window.showErrorMessage(`Could not write the subset: ${info.message}${info.detail ? ` (${info.detail})` : ''}`);

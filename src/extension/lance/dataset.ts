@@ -347,29 +347,29 @@ export class LanceDataset {
   }
 
   /**
-   * One page of rows. Heavy columns (images, vectors) are read only for the rows on the page: the filter
-   * and offset run over row ids alone, then the page's rows are taken by id with the shown columns.
-   * Legacy (v1) data files cannot be taken by id; there the page is read in one streamed pass.
+   * One page of rows, reading only the requested columns. Unfiltered, the engine seeks straight to the
+   * offset, so one streamed pass is cheapest. Filtered, the filter and offset run over row ids alone and
+   * then the page's rows are taken by id: a deep page of an indexed filter then never decodes the heavy
+   * columns (images, vectors) of the rows it skips (12× faster at golden_retriever @2450 in the bench).
+   * Legacy (v1) data files cannot be taken by id; there the filtered page is one streamed pass too.
    */
   async rows(req: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
     const t = this.requireTable();
-    const mapPaths = pathMapper(this.location, this.linkDir);
     const filter = req.filter?.trim() || undefined;
     const plan = await this.plan();
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
-    const wrap = (err: unknown) => classify(err, mapPaths, filter && !(err instanceof LanceError) ? 'filter' : undefined);
+    if (!filter) return this.streamPage(req, undefined, columns, plan, enc, signal);
     const ids: bigint[] = [];
     try {
-      const q = t.query().select([]).withRowId().offset(req.offset).limit(req.limit);
-      if (filter) q.where(filter);
+      const q = t.query().select([]).withRowId().offset(req.offset).limit(req.limit).where(filter);
       for await (const batch of execute(q, { maxBatchLength: 1024, timeoutMs: this.opts.timeoutMs })) {
         const col = batch.getChild(ROW_ID);
         for (let i = 0; i < batch.numRows; i++) ids.push(col!.get(i) as bigint);
         if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
       }
     } catch (err) {
-      throw wrap(err);
+      throw classify(err, pathMapper(this.location, this.linkDir), err instanceof LanceError ? undefined : 'filter');
     }
     try {
       const rows = await this.takeRows(ids, columns, plan, enc, signal);
@@ -377,10 +377,15 @@ export class LanceDataset {
     } catch (err) {
       if (!/v1 files|FilteredRead/i.test(String((err as LanceError).detail ?? err))) throw err;
     }
+    return this.streamPage(req, filter, columns, plan, enc, signal);
+  }
+
+  /** A page in one streamed pass of small batches (one page of large images never materialises at once). */
+  private async streamPage(req: RowsRequest, filter: string | undefined, columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<RowsPage> {
     const rowIds: string[] = [];
     const rows: Cell[][] = [];
     try {
-      const q = t.query().select(selectFor(plan, columns)).withRowId().offset(req.offset).limit(req.limit);
+      const q = this.requireTable().query().select(selectFor(plan, columns)).withRowId().offset(req.offset).limit(req.limit);
       if (filter) q.where(filter);
       for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
         if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
@@ -390,7 +395,7 @@ export class LanceDataset {
         });
       }
     } catch (err) {
-      throw wrap(err);
+      throw classify(err, pathMapper(this.location, this.linkDir), filter && !(err instanceof LanceError) ? 'filter' : undefined);
     }
     return { offset: req.offset, columns, rowIds, rows };
   }

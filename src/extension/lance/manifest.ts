@@ -345,16 +345,29 @@ function manifestFileNames(version: number): string[] {
   return [`${version}.manifest`, `${inverted}.manifest`];
 }
 
+/**
+ * Decoded manifests by file identity (path, size, mtime). Versions are immutable, so a page of the
+ * version list read again (scrolling back, a reload) costs one stat per version, not a decode.
+ */
+const decoded = new Map<string, ManifestInfo>();
+const DECODED_MAX = 2000;
+/** Which naming scheme each _versions/ folder uses (V1 or inverted), so reads stop probing the other. */
+const schemeOf = new Map<string, number>();
+
 /** Read and decode one version's manifest. Only the footer and the protobuf block are read. */
 export async function readManifest(datasetDir: string, version: number): Promise<ManifestInfo> {
   if (!Number.isSafeInteger(version) || version < 0) throw new Error(`Invalid Lance version: ${version}`);
   const dir = path.join(datasetDir, VERSIONS_DIR);
+  const names = manifestFileNames(version);
+  const first = schemeOf.get(dir) ?? 0;
+  const order = first === 0 ? [0, 1] : [1, 0];
   let handle: fs.promises.FileHandle | undefined;
   let file = '';
-  for (const name of manifestFileNames(version)) {
-    file = path.join(dir, name);
+  for (const i of order) {
+    file = path.join(dir, names[i]);
     try {
       handle = await fs.promises.open(file, 'r');
+      schemeOf.set(dir, i);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -362,6 +375,10 @@ export async function readManifest(datasetDir: string, version: number): Promise
   }
   if (!handle) throw new Error(`Version ${version} has no manifest in ${dir}`);
   try {
+    const st = await handle.stat();
+    const key = `${file}\0${st.size}\0${st.mtimeMs}`;
+    const hit = decoded.get(key);
+    if (hit) return hit;
     const bytes = await readManifestBlock(handle, file);
     let info: ManifestInfo;
     try {
@@ -371,6 +388,8 @@ export async function readManifest(datasetDir: string, version: number): Promise
     }
     // A manifest always records its version; fall back to the file name just in case.
     if (info.version === 0) info.version = version;
+    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+    decoded.set(key, info);
     return info;
   } finally {
     await handle.close();

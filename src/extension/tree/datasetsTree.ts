@@ -69,7 +69,11 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
       }
       case 'dataset': {
         const item = new vscode.TreeItem(tableNameOf(node.dir), C.Collapsed);
-        item.description = vscode.workspace.asRelativePath(path.dirname(node.dir));
+        // Where it is, relative to the workspace (asRelativePath gives a workspace folder itself as an
+        // absolute path: nothing for a dataset at the root, or the folder's name in a multi-root workspace).
+        const parent = path.dirname(node.dir);
+        const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.fsPath === parent);
+        item.description = root ? ((vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? root.name : '') : vscode.workspace.asRelativePath(parent);
         item.iconPath = new vscode.ThemeIcon('table');
         item.tooltip = node.dir;
         item.contextValue = 'lanceDataset';
