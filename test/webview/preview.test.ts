@@ -113,7 +113,7 @@ describe('Preview', () => {
     await wv.page.waitForSelector('[data-testid=preview-field][data-name=original]');
     assert.equal(await wv.page.isVisible('[data-testid=preview-empty]'), false);
     assert.equal(await wv.page.textContent('[data-testid=preview-title]'), 'imagenet_val');
-    assert.equal(await wv.page.textContent('[data-testid=preview-subtitle]'), 'row 41 · row id 42 · version 5');
+    assert.equal(await wv.page.textContent('[data-testid=preview-subtitle]'), 'row 41 · version 5');
 
     const names = await wv.page.$$eval('[data-testid=preview-field]', (els) => els.map((e) => e.getAttribute('data-name')));
     assert.deepEqual(names, fullRow('42').columns, 'every field, in column order');
@@ -239,7 +239,7 @@ describe('Preview', () => {
     await wv.host.waitForResponseSent(older.id);
     await wv.page.waitForTimeout(150);
     assert.equal(await wv.page.textContent('[data-testid=preview-field][data-name=id] .pv-value'), '101');
-    assert.equal(await wv.page.textContent('[data-testid=preview-subtitle]'), 'row 100 · row id 101 · version 5');
+    assert.equal(await wv.page.textContent('[data-testid=preview-subtitle]'), 'row 100 · version 5');
     const loads = (src: string) =>
       wv.page.evaluate((u) => new Promise<boolean>((resolve) => Object.assign(new Image(), { onload: () => resolve(true), onerror: () => resolve(false), src: u })), src);
     assert.equal(await loads(oldSrc), false, "the previous row's blob URL is revoked");

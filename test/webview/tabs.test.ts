@@ -480,7 +480,7 @@ describe('Versions tab', () => {
     assert.equal(await row(2499).locator('.v-delta').textContent(), '+100');
     assert.ok((await row(2495).locator('.v-what').innerText()).includes('5 rows deleted'), await row(2495).locator('.v-what').innerText());
     assert.equal(await row(2495).locator('.v-delta').textContent(), '−5');
-    assert.ok((await row(2490).locator('.v-what').innerText()).includes('no data change'));
+    assert.ok((await row(2490).locator('.v-what').innerText()).includes('rows and files unchanged'));
     assert.ok((await row(2500).locator('.v-what').innerText()).includes('fragments 383 → 39'), await row(2500).locator('.v-what').innerText());
     await m.screenshot('versions-01-first-page');
   });

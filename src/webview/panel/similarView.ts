@@ -376,12 +376,17 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     grid.append(card(result.query.rowId, result.query.row, { query: true }));
     result.rowIds.forEach((id, i) => grid.append(card(id, result.rows[i], { rank: i + 1, distance: result.distances[i] })));
     const shown = result.rowIds.length;
+    // Name the query row by a key column people know (id), not by Lance's internal row id.
+    const keyAt = result.columns.findIndex((c) => /^(id|key|uid|uuid)$/i.test(c));
+    const keyCell = keyAt >= 0 ? result.query.row[keyAt] : undefined;
+    const keyText = keyCell === null || keyCell === undefined ? undefined : typeof keyCell === 'object' ? ('v' in keyCell ? String(keyCell.v) : undefined) : String(keyCell);
+    const queryName = keyText !== undefined ? `the row with ${result.columns[keyAt]} ${keyText}` : 'the query row';
     const summary = h(
       'p',
       { class: 'muted similar-summary', 'data-testid': 'similar-summary' },
       shown === 0
         ? `No neighbours found${filter ? ` matching ${filter}` : ''}.`
-        : `${shown} nearest neighbour${shown === 1 ? '' : 's'} of row ${result.query.rowId} by ${state.vectorColumn}${filter ? `, where ${filter}` : ''}` +
+        : `${shown} nearest neighbour${shown === 1 ? '' : 's'} of ${queryName} by ${state.vectorColumn}${filter ? `, where ${filter}` : ''}` +
             (shown < state.k ? ` (fewer than k = ${state.k}: no more rows match)` : '') +
             '.',
     );

@@ -86,8 +86,10 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   function headerText(s: Selection, r?: FullRow): void {
     title.textContent = s.dataset ?? 'Lance dataset';
     title.title = s.dataset ?? '';
-    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : undefined, `row id ${r?.rowId ?? s.rowId}`, s.version !== undefined ? `version ${s.version}` : undefined];
+    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : undefined, s.version !== undefined ? `version ${s.version}` : undefined];
     subtitle.textContent = parts.filter(Boolean).join(' · ');
+    // Lance's internal row id is for the curious, not the headline.
+    subtitle.title = `Lance row id ${r?.rowId ?? s.rowId}`;
   }
 
   async function select(s: Selection): Promise<void> {
