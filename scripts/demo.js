@@ -42,13 +42,15 @@ async function main() {
   run(process.execPath, ['esbuild.js']);
   run(process.execPath, ['esbuild.js', '--tests']);
 
-  const marker = path.join(sampleDir, `.generated-${rows}`);
+  // The stamp lives outside the sample folder, so the workspace shows only the dataset.
+  const marker = path.join(root, '.vscode-test', `demo-sample-${rows}.stamp`);
   if (fs.existsSync(dataset) && fs.existsSync(marker)) {
     log(`sample dataset already there: ${dataset}`);
   } else {
     log(`generating a ${rows}-row ImageNet-like sample into ${sampleDir} (deterministic, about a minute)`);
     fs.rmSync(sampleDir, { recursive: true, force: true });
     run(process.execPath, ['out/test/fixtures/generate.cli.js', '--kind', 'imagenet', '--rows', String(rows), '--out', sampleDir]);
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
     fs.writeFileSync(marker, new Date().toISOString());
   }
   if (args.includes('--no-open')) return;
@@ -73,7 +75,7 @@ async function main() {
   fs.writeFileSync(path.join(home, 'config.yaml'), 'auth: none\ncert: false\n');
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false }, null, 2),
+    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never' }, null, 2),
   );
   run(cs, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix, '--force']);
   const port = Number(opt('--port', 0)) || (await freePort());
