@@ -457,7 +457,7 @@ interface Expectation {
   schemaMetadata: Record<string, string>;
 }
 
-const CORPUS = process.env.LANCE_COMPAT_CORPUS ?? path.resolve(process.cwd(), '../shared/lance-compat-corpus');
+const CORPUS = process.env.LANCE_CORPUS ?? path.resolve(process.cwd(), '../shared/lance-compat-corpus');
 
 /** path → size + sha256 + mtime of every file under dir, to prove the reader wrote nothing. */
 function snapshot(dir: string): Map<string, string> {
