@@ -1,0 +1,531 @@
+// The inspector on the 50,000-row ImageNet-like replica in a REAL VS Code: what a user waits for, and
+// what the extension host holds in memory. Prints figures, never pass/fail.
+//
+//   node esbuild.js --tests && node out/test/bench/vscode.cli.js [--reps N] [--scroll-rows N]
+//
+//   --reps N          repetitions of each timing (default 3); the table shows the first and the median
+//   --scroll-rows N   rows scrolled through, a screenful at a time, for the memory figure (default 3,000)
+//
+// Needs the cached replica .cache/bench/imagenet-50000/imagenet_val.lance (built by `npm run bench`;
+// this never builds it and exits with code 2 when it is missing), the E2E prerequisites
+// (`bash test/e2e/setup.sh`: code-server, Debian's Chromium) and the VSIX: LANCE_E2E_VSIX=<path>
+// reuses one, otherwise `npm run package` builds it first.
+//
+// What it does: code-server (harness.ts) with the VSIX installed, on a temporary workspace holding a
+// symlink to the replica (the cache itself is never written); "Lance: Open Dataset…" from the palette
+// with the path typed; then, all measured in the webview frame (an image counts when decoded:
+// complete and naturalWidth > 0; polling every 50 ms, so figures are ±50 ms):
+//   open      Enter on the typed path → ≥ 10 thumbnails decoded (each rep closes the panel first)
+//   filter    Enter in the filter box on label_name = 'golden_retriever' → its count shown and
+//             ≥ 10 thumbnails of that class decoded (each rep clears the filter first)
+//   goto      filter cleared, at row 0: Enter on 49,990 in the go-to box → row 49,990 rendered with
+//             its thumbnail decoded
+//   similar   right-click a row → "Find similar" → the query card and 10 results with images decoded
+//             (plus what answered it, as the Similar tab says)
+//   memory    VmRSS / VmHWM of the extension host (found under this code-server's process tree) at
+//             start, after opening, after scrolling --scroll-rows rows a screenful at a time (waiting
+//             for every visible thumbnail at each step) and at the end; the webview's JS heap and
+//             Chromium's renderer RSS alongside.
+// Screenshots: test-results/bench/vscode/ (look at them). JSON: test-results/bench/vscode.json.
+// The load average is printed with the figures: on a busy machine the timings are inflated.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import type { Frame } from 'playwright-core';
+import { removeOnExit, startVSCode, type VSCodeSession } from '../e2e/harness';
+import { buildVsix } from '../e2e/vsix';
+import { activeTabTitle, fmt, gridRows, OPEN_COMMAND, showTab, waitForGrid, withTable } from '../e2e/util';
+import { CacheMissingError, ensureImagenet, lancedbVersion, projectRoot } from './cache';
+import { fmtMB, fmtMs, percentile, table } from './measure';
+import { codeServerTree, findExtensionHost, memOf, ourRenderers, type Mem } from './vscodeProc';
+
+const ROWS = 50_000;
+const CLASS = 'golden_retriever';
+const FILTER = `label_name = '${CLASS}'`;
+const FAR_ROW = 49_990;
+const MIN_THUMBS = 10;
+const WAIT_MS = 120_000;
+
+const say = (s = '') => process.stdout.write(s + '\n');
+const log = (s: string) => process.stderr.write(`[bench-vscode] ${s}\n`);
+const load1 = () => os.loadavg()[0];
+const median = (xs: number[]) => percentile(xs, 50);
+
+interface Timing {
+  what: string;
+  runs: number[];
+  /** Load average (1 min) when each run started. */
+  loads: number[];
+  note?: string;
+}
+
+interface MemPoint {
+  when: string;
+  load1: number;
+  exthost?: Mem & { pid: number };
+  /** The dataset panel's JS heap (performance.memory, Chromium), bytes. */
+  webviewHeap?: { used: number; total: number };
+  /** RSS of each renderer of our Chromium, largest first, bytes (the workbench and the webview frames live in these). */
+  renderers: { pid: number; rss: number }[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const resultsDir = path.join(projectRoot(), 'test-results', 'bench');
+const shotsDir = path.join(resultsDir, 'vscode');
+let shotNo = 0;
+async function shot(v: VSCodeSession, name: string): Promise<string> {
+  shotNo++;
+  const file = path.join(shotsDir, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await v.page.screenshot({ path: file });
+  return file;
+}
+
+async function memPoint(v: VSCodeSession, when: string, frame?: Frame): Promise<MemPoint> {
+  const host = findExtensionHost(v.userDataDir);
+  const m = host ? memOf(host.pid) : undefined;
+  let webviewHeap: MemPoint['webviewHeap'];
+  if (frame && !frame.isDetached()) {
+    webviewHeap = await frame
+      .evaluate(() => {
+        const pm = (performance as unknown as { memory?: { usedJSHeapSize: number; totalJSHeapSize: number } }).memory;
+        return pm ? { used: pm.usedJSHeapSize, total: pm.totalJSHeapSize } : undefined;
+      })
+      .catch(() => undefined);
+  }
+  const renderers = ourRenderers()
+    .map((p) => ({ pid: p.pid, rss: memOf(p.pid)?.rss ?? NaN }))
+    .filter((r) => Number.isFinite(r.rss));
+  renderers.sort((a, b) => b.rss - a.rss);
+  const point: MemPoint = { when, load1: load1(), exthost: host && m ? { pid: host.pid, ...m } : undefined, webviewHeap, renderers };
+  log(`memory ${when}: exthost ${m ? `${fmtMB(m.rss)} (HWM ${fmtMB(m.hwm)})` : 'not found'}; webview heap ${webviewHeap ? fmtMB(webviewHeap.used) : '—'}; renderers ${renderers.map((r) => fmtMB(r.rss)).join(' + ')}`);
+  return point;
+}
+
+/** Polls `fn` every 50 ms until it returns something. */
+async function until<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const r = await fn().catch(() => undefined);
+    if (r !== undefined) return r;
+    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+/** The newest frame whose dataset header names `name` (visible). */
+async function headerFrame(v: VSCodeSession, name: string): Promise<Frame | undefined> {
+  for (const f of [...v.page.frames()].reverse()) {
+    if (f.isDetached()) continue;
+    const h = f.locator('[data-testid=dataset-name]');
+    if ((await h.count()) && (await h.first().innerText()).trim() === name && (await h.first().isVisible())) return f;
+  }
+  return undefined;
+}
+
+/**
+ * "Lance: Open Dataset…", the path typed; returns the ms from Enter to ≥ 10 decoded thumbnails, the
+ * phases on the way (editor tab shown, dataset header shown in the webview), and the frame.
+ */
+async function openTimed(v: VSCodeSession, dataset: string, name: string): Promise<{ ms: number; tabMs: number; headerMs: number; frame: Frame }> {
+  await v.runCommand(OPEN_COMMAND);
+  await v.waitForQuickInput('Open Lance Dataset');
+  let t0 = 0;
+  await v.answerQuickInput(dataset, async () => {
+    t0 = Date.now();
+  });
+  await until(`an editor tab "Lance: ${name}"`, async () => ((await activeTabTitle(v)) === `Lance: ${name}` ? true : undefined));
+  const tabMs = Date.now() - t0;
+  const frame = await until(`the panel header of ${name}`, () => headerFrame(v, name));
+  const headerMs = Date.now() - t0;
+  await waitForGrid(frame, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: MIN_THUMBS, timeoutMs: WAIT_MS });
+  return { ms: Date.now() - t0, tabMs, headerMs, frame };
+}
+
+async function submitFilter(frame: Frame, filter: string): Promise<void> {
+  await showTab(frame, 'rows');
+  const box = frame.locator('[data-testid=filter]');
+  await box.fill(filter);
+  await box.press('Enter');
+}
+
+async function clearFilter(frame: Frame): Promise<void> {
+  await submitFilter(frame, '');
+  await waitForGrid(frame, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: MIN_THUMBS, timeoutMs: WAIT_MS });
+}
+
+/** Go-to box; resolves once row `i` is rendered with its thumbnail decoded. */
+async function gotoRow(frame: Frame, i: number): Promise<void> {
+  const go = frame.locator('[data-testid=goto]');
+  await go.fill(fmt(i));
+  await go.press('Enter');
+  await frame.waitForFunction(
+    (k) => {
+      const r = document.querySelector(`[data-testid=grid-row][data-index="${k}"][data-rowid]`);
+      const img = r?.querySelector<HTMLImageElement>('img[data-testid=thumb]');
+      return !!img && img.complete && img.naturalWidth > 0;
+    },
+    i,
+    { polling: 50, timeout: WAIT_MS },
+  );
+}
+
+/** Waits until the Similar tab shows `queryId`'s card and 10 results, every image decoded. */
+async function waitForSimilar(frame: Frame, queryId: string): Promise<void> {
+  await frame.waitForFunction(
+    (id) => {
+      const q = document.querySelector('[data-testid=similar-query]');
+      const idOf = (card: Element) => {
+        const dt = Array.from(card.querySelectorAll('dt')).find((d) => d.textContent?.trim() === 'id');
+        return (dt?.nextElementSibling as HTMLElement | null)?.innerText.trim();
+      };
+      if (!q || idOf(q) !== id) return false;
+      const cards = [q, ...Array.from(document.querySelectorAll('[data-testid=similar-result]'))];
+      return cards.length === 11 && cards.every((c) => {
+        const img = c.querySelector<HTMLImageElement>('img');
+        return !!img && img.complete && img.naturalWidth > 0;
+      });
+    },
+    queryId,
+    { polling: 50, timeout: WAIT_MS },
+  );
+}
+
+/**
+ * Rows that intersect the grid's viewport once they are all loaded with decoded thumbnails and the
+ * last one is past `after`; undefined while not.
+ */
+async function visibleRowsReady(frame: Frame, after: number): Promise<{ first: number; last: number } | undefined> {
+  const h = await frame.waitForFunction(
+    (minLast) => {
+      const g = document.querySelector<HTMLElement>('[data-testid=rows-grid]');
+      if (!g) return false;
+      const gr = g.getBoundingClientRect();
+      const headerBottom = g.querySelector('.grid-header')?.getBoundingClientRect().bottom ?? gr.top;
+      const rows = Array.from(g.querySelectorAll<HTMLElement>('[data-testid=grid-row]')).filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.bottom > headerBottom + 1 && b.top < gr.bottom - 1;
+      });
+      if (!rows.length) return false;
+      const idx = rows.map((r) => Number(r.dataset.index));
+      const last = Math.max(...idx);
+      if (last <= minLast) return false;
+      const ok = rows.every((r) => {
+        if (!r.dataset.rowid) return false;
+        const imgs = Array.from(r.querySelectorAll<HTMLImageElement>('img[data-testid=thumb]'));
+        return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      });
+      return ok ? { first: Math.min(...idx), last } : false;
+    },
+    after,
+    { polling: 50, timeout: WAIT_MS },
+  );
+  return (await h.jsonValue()) as { first: number; last: number };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { reps: { type: 'string' }, 'scroll-rows': { type: 'string' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    say('usage: node out/test/bench/vscode.cli.js [--reps N] [--scroll-rows N]');
+    return;
+  }
+  const reps = Math.max(1, Number(values.reps ?? 3));
+  const scrollRows = Math.max(100, Number(values['scroll-rows'] ?? 3000));
+
+  // 1. The replica: from the cache only.
+  let dataset: string;
+  try {
+    dataset = (await ensureImagenet(ROWS, false, log)).uri;
+  } catch (err) {
+    if (!(err instanceof CacheMissingError)) throw err;
+    const uri = path.join(projectRoot(), '.cache', 'bench', `imagenet-${ROWS}`, 'imagenet_val.lance');
+    if (fs.existsSync(path.join(uri, '_versions'))) {
+      // Its stamp is out of date (the generator changed since): the data is still a 50,000-row replica.
+      log(`warning: ${err.message.split('\n')[0]}; using it anyway`);
+      dataset = uri;
+    } else {
+      console.error(`bench-vscode: the cached ${fmt(ROWS)}-row replica is missing (${uri}).\nBuild it once with \`npm run bench\` (it is cached under .cache/bench/), then run this again.`);
+      process.exit(2);
+    }
+  }
+  const name = path.basename(dataset).replace(/\.lance$/, '');
+
+  // 2. Ground truth from lancedb.
+  const truth = await withTable(dataset, async (t) => {
+    const far = await t.query().select(['id']).offset(FAR_ROW).limit(1).toArray();
+    return { rows: await t.countRows(), classCount: await t.countRows(FILTER), idAtFar: String(far[0].id) };
+  });
+  if (truth.rows !== ROWS) throw new Error(`the replica has ${truth.rows} rows, expected ${ROWS}`);
+  log(`replica ${dataset}: ${fmt(truth.rows)} rows, ${fmt(truth.classCount)} ${CLASS}, id ${truth.idAtFar} at row ${fmt(FAR_ROW)}`);
+
+  // 3. The workspace: a symlink to the replica, so nothing is ever written into the cache.
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lance-bench-vscode-'));
+  removeOnExit(workspace);
+  const link = path.join(workspace, path.basename(dataset));
+  fs.symlinkSync(dataset, link, 'dir');
+  fs.rmSync(shotsDir, { recursive: true, force: true });
+  fs.mkdirSync(shotsDir, { recursive: true });
+
+  const vsix = await buildVsix();
+  const loadStart = load1();
+  const t00 = Date.now();
+  const v = await startVSCode({ workspaceFolder: workspace, vsixPath: vsix, name: 'bench-vscode', waitForExplorerRow: path.basename(link) });
+  const startupMs = Date.now() - t00;
+
+  const timings: Timing[] = [];
+  const mem: MemPoint[] = [];
+  const similarInfo: { answeredBy: string; kind?: string; hostTime: string; sameClass: number; queryLabel: string }[] = [];
+  let scroll:
+    | {
+        steps: number;
+        rows: number;
+        stepMs: number[];
+        totalMs: number;
+        load1: number;
+        /** Memory every 50 screenfuls: is it a plateau or a climb? (largest renderer = the workbench's, with the webview) */
+        trajectory: { row: number; exthostRss?: number; rendererRss?: number; webviewHeap?: number }[];
+      }
+    | undefined;
+  const failures: string[] = [];
+  let webviewSite: { page: string; webview: string } | undefined;
+  const openPhases: { tabMs: number; headerMs: number; thumbsMs: number }[] = [];
+  const record = (what: string, note?: string): Timing => {
+    const t: Timing = { what, runs: [], loads: [], note };
+    timings.push(t);
+    return t;
+  };
+
+  try {
+    mem.push(await memPoint(v, 'start (workbench ready, extension active)'));
+    await shot(v, 'workbench-ready');
+
+    // ---- open ---------------------------------------------------------------------------------------
+    const open = record('open: Enter on the typed path → ≥10 thumbnails decoded', 'rep 1 is the first open in this extension host');
+    let frame: Frame | undefined;
+    for (let i = 0; i < reps; i++) {
+      if (i > 0) await v.resetWorkbench();
+      open.loads.push(load1());
+      const r = await openTimed(v, link, name);
+      open.runs.push(r.ms);
+      openPhases.push({ tabMs: r.tabMs, headerMs: r.headerMs, thumbsMs: r.ms });
+      frame = r.frame;
+      log(`open #${i + 1}: ${r.ms} ms (editor tab at ${r.tabMs} ms, header at ${r.headerMs} ms)`);
+      if (i === 0) {
+        await shot(v, 'opened');
+        mem.push(await memPoint(v, 'after opening (1st)', frame));
+      }
+    }
+    frame = frame!;
+    if (reps > 1) mem.push(await memPoint(v, `after opening ${reps}× (closed and reopened)`, frame));
+    // Same site (scheme + host) as the workbench: Chromium keeps the webview frames in the workbench's renderer.
+    webviewSite = { page: new URL(v.page.url()).origin, webview: new URL(frame.url()).origin };
+
+    // ---- scroll (memory) ----------------------------------------------------------------------------
+    {
+      await gotoRow(frame, 0);
+      await frame.locator('[data-testid=rows-grid]').evaluate((g) => (g.scrollTop = 0));
+      let last = (await visibleRowsReady(frame, -1))!.last;
+      const stepMs: number[] = [];
+      const trajectory: NonNullable<typeof scroll>['trajectory'] = [];
+      const s0 = Date.now();
+      const l = load1();
+      while (last < scrollRows) {
+        const t0 = Date.now();
+        await frame.locator('[data-testid=rows-grid]').evaluate((g) => {
+          const header = g.querySelector('.grid-header')?.getBoundingClientRect().height ?? 0;
+          g.scrollTop += g.clientHeight - header;
+        });
+        const r = await visibleRowsReady(frame, last);
+        stepMs.push(Date.now() - t0);
+        last = r!.last;
+        if (stepMs.length % 50 === 0) {
+          const p = await memPoint(v, `scroll step ${stepMs.length}, rows ${r!.first}–${r!.last}`, frame);
+          trajectory.push({ row: r!.last, exthostRss: p.exthost?.rss, rendererRss: p.renderers[0]?.rss, webviewHeap: p.webviewHeap?.used });
+        }
+      }
+      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory };
+      await shot(v, `scrolled-to-row-${last}`);
+      mem.push(await memPoint(v, `after scrolling ${fmt(last)} rows`, frame));
+    }
+
+    // ---- filter -------------------------------------------------------------------------------------
+    const filt = record(`filter: Enter on ${FILTER} → "${fmt(truth.classCount)} of ${fmt(ROWS)} rows" and ≥10 of its thumbnails decoded`);
+    const minThumbs = Math.min(MIN_THUMBS, truth.classCount);
+    for (let i = 0; i < reps; i++) {
+      await clearFilter(frame);
+      const box = frame.locator('[data-testid=filter]');
+      await box.fill(FILTER);
+      filt.loads.push(load1());
+      const t0 = Date.now();
+      await box.press('Enter');
+      await waitForGrid(frame, { count: new RegExp(`^${fmt(truth.classCount)} of ${fmt(ROWS)} rows$`), minThumbs, labelPrefix: CLASS, timeoutMs: WAIT_MS });
+      filt.runs.push(Date.now() - t0);
+      log(`filter #${i + 1}: ${filt.runs.at(-1)} ms`);
+      if (i === 0) await shot(v, 'filtered');
+    }
+
+    // ---- goto ---------------------------------------------------------------------------------------
+    const go = record(`goto: filter cleared, Enter on ${fmt(FAR_ROW)} → that row rendered with its thumbnail decoded`);
+    await clearFilter(frame);
+    for (let i = 0; i < reps; i++) {
+      await gotoRow(frame, 0);
+      await visibleRowsReady(frame, -1);
+      go.loads.push(load1());
+      const t0 = Date.now();
+      await gotoRow(frame, FAR_ROW);
+      go.runs.push(Date.now() - t0);
+      log(`goto #${i + 1}: ${go.runs.at(-1)} ms`);
+      if (i === 0) {
+        await shot(v, `goto-${FAR_ROW}`);
+        const far = (await gridRows(frame)).find((r) => r.index === FAR_ROW);
+        if (far?.cells.id !== truth.idAtFar) failures.push(`row ${FAR_ROW} shows id ${far?.cells.id}, lancedb says ${truth.idAtFar}`);
+      }
+    }
+
+    // ---- find similar -------------------------------------------------------------------------------
+    const sim = record('find similar: right-click → "Find similar" → query card + 10 results, images decoded', 'a different query row each rep');
+    await gotoRow(frame, 0);
+    await visibleRowsReady(frame, -1);
+    for (let i = 0; i < reps; i++) {
+      await showTab(frame, 'rows');
+      const index = 1 + i;
+      await frame.waitForSelector(`[data-testid=grid-row][data-index="${index}"][data-rowid]`, { timeout: WAIT_MS });
+      const query = (await gridRows(frame)).find((r) => r.index === index)!;
+      await frame.locator(`[data-testid=grid-row][data-index="${index}"] .grid-cell.index`).click({ button: 'right' });
+      await frame.locator('[data-testid=row-menu]').waitFor({ state: 'visible' });
+      await frame.locator('[data-testid=menu-find-similar]').hover();
+      if (i === 0) await shot(v, 'row-menu');
+      sim.loads.push(load1());
+      const t0 = Date.now();
+      await frame.locator('[data-testid=menu-find-similar]').click();
+      await waitForSimilar(frame, query.cells.id);
+      sim.runs.push(Date.now() - t0);
+      const info = await frame.evaluate(() => {
+        const ab = document.querySelector<HTMLElement>('[data-testid=similar-answered-by]');
+        const labels = Array.from(document.querySelectorAll('[data-testid=similar-result]')).map((c) => {
+          const dt = Array.from(c.querySelectorAll('dt')).find((d) => d.textContent?.trim() === 'label_name');
+          return (dt?.nextElementSibling as HTMLElement | null)?.innerText.trim() ?? '';
+        });
+        const hostTime = (document.querySelector<HTMLElement>('[data-testid=similar-time]')?.innerText ?? '').replace(/^[\s·]+/, '').trim();
+        return { answeredBy: ab?.innerText.trim() ?? '', kind: ab?.dataset.kind, hostTime, labels };
+      });
+      similarInfo.push({ ...info, queryLabel: query.cells.label_name, sameClass: info.labels.filter((x) => x === query.cells.label_name).length });
+      log(`similar #${i + 1} (row ${index}, id ${query.cells.id}, ${query.cells.label_name}): ${sim.runs.at(-1)} ms; ${info.answeredBy} ${info.hostTime}`);
+      if (i === 0) await shot(v, 'similar');
+    }
+    mem.push(await memPoint(v, 'end', frame));
+  } catch (err) {
+    failures.push((err as Error).message);
+    await shot(v, 'FAILED').catch(() => undefined);
+    log(`FAILED: ${(err as Error).stack ?? err}`);
+    log(`exthost log tail:\n${v.exthostLog().split('\n').slice(-20).join('\n')}`);
+  }
+  const consoleErrors = v.takeConsoleErrors();
+  const tree = codeServerTree(v.userDataDir).map((p) => ({ pid: p.pid, rss: memOf(p.pid)?.rss, cmd: p.cmdline.slice(0, 160) }));
+  await v.close();
+  const loadEnd = load1();
+
+  // ---- report ---------------------------------------------------------------------------------------
+  say();
+  say(`Lance Inspector in a real VS Code (code-server 4.99 / VS Code 1.99 + headless Chromium) — ${fmt(ROWS)}-row ImageNet-like replica`);
+  say(`  @lancedb/lancedb ${lancedbVersion()}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM`);
+  say(`  VSIX ${path.basename(vsix)}; workbench + extension host ready in ${fmtMs(startupMs)} (VSIX install included)`);
+  say(
+    `  load average (1 min): ${loadStart.toFixed(2)} before code-server started, ${loadEnd.toFixed(2)} at the end, on ${os.cpus().length} CPUs (during the run it includes code-server, Chromium and this process themselves)` +
+      (loadStart > os.cpus().length * 0.75 ? '\n  ⚠ the machine was busy before the run: timings inflated and noisy (rerun when it is quiet to compare)' : ''),
+  );
+  say(`  times: wall clock in the test process, polled in the webview every 50 ms; ${reps} reps each`);
+  say();
+  say(
+    table([
+      ['timing', 'first', `median of ${reps}`, 'min', 'max', 'runs', 'load1'],
+      ...timings.map((t) => [
+        t.what,
+        fmtMs(t.runs[0]),
+        fmtMs(median(t.runs)),
+        fmtMs(Math.min(...t.runs)),
+        fmtMs(Math.max(...t.runs)),
+        t.runs.map((x) => String(x)).join(' / '),
+        t.loads.map((x) => x.toFixed(1)).join(' / '),
+      ]),
+    ]),
+  );
+  for (const t of timings) if (t.note) say(`  ${t.what.split(':')[0]}: ${t.note}`);
+  for (const [i, p] of openPhases.entries())
+    say(`  open #${i + 1}: editor tab at ${fmtMs(p.tabMs)}, dataset header in the webview at ${fmtMs(p.headerMs)}, 10 thumbnails at ${fmtMs(p.thumbsMs)}`);
+  for (const [i, s] of similarInfo.entries())
+    say(`  find similar #${i + 1}: answered by "${s.answeredBy}" (${s.kind ?? '?'}), host says ${s.hostTime || '—'}; ${s.sameClass}/10 neighbours are ${s.queryLabel}`);
+  if (scroll) {
+    say(
+      `  scrolling ${fmt(scroll.rows)} rows in ${scroll.steps} screenfuls: ${fmtMs(scroll.totalMs)} total; per screenful (scroll → all visible thumbnails decoded) p50 ${fmtMs(median(scroll.stepMs))}, p95 ${fmtMs(percentile(scroll.stepMs, 95))}, max ${fmtMs(Math.max(...scroll.stepMs))} (load1 ${scroll.load1.toFixed(1)})`,
+    );
+  }
+  if (scroll?.trajectory.length) {
+    say(`  memory while scrolling (every 50 screenfuls; row reached: exthost RSS / largest renderer RSS / webview JS heap):`);
+    say(`    ${scroll.trajectory.map((t) => `${fmt(t.row)}: ${fmtMB(t.exthostRss)} / ${fmtMB(t.rendererRss)} / ${fmtMB(t.webviewHeap)}`).join('; ')}`);
+  }
+  say();
+  say(
+    table([
+      ['memory', 'exthost VmRSS', 'exthost VmHWM', 'webview JS heap', 'renderers RSS (largest first)', 'load1'],
+      ...mem.map((m) => [
+        m.when,
+        fmtMB(m.exthost?.rss),
+        fmtMB(m.exthost?.hwm),
+        m.webviewHeap ? `${fmtMB(m.webviewHeap.used)} / ${fmtMB(m.webviewHeap.total)}` : '—',
+        m.renderers.length ? m.renderers.map((r) => fmtMB(r.rss)).join(' + ') : '—',
+        m.load1.toFixed(1),
+      ]),
+    ]),
+  );
+  const host = mem.find((m) => m.exthost)?.exthost;
+  say(`  extension host: pid ${host?.pid ?? '?'} (the --type=extensionHost process under this code-server); VmHWM = the kernel's peak RSS over its life.`);
+  say(`  webview JS heap = performance.memory in the panel frame (used / total); renderers = every Chromium renderer of this run.`);
+  if (webviewSite)
+    say(
+      webviewSite.page === webviewSite.webview
+        ? `  the webview frames are served from the workbench's own origin (${webviewSite.page}): they share its renderer (the largest one).`
+        : `  the webview frames come from ${webviewSite.webview}, the workbench from ${webviewSite.page}: separate renderers (site isolation).`,
+    );
+  if (consoleErrors.length) say(`  console errors (not harmless): ${consoleErrors.length}; first: ${consoleErrors[0].text.slice(0, 200)}`);
+  for (const f of failures) say(`  FAILED: ${f}`);
+  say(`  screenshots: ${path.relative(projectRoot(), shotsDir)}/`);
+
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const out = path.join(resultsDir, 'vscode.json');
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        when: new Date().toISOString(),
+        env: { loadAvg1Start: loadStart, loadAvg1End: loadEnd, node: process.version, lancedb: lancedbVersion(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem() },
+        dataset: { uri: path.relative(projectRoot(), dataset), rows: ROWS, classCount: truth.classCount },
+        vsix: path.basename(vsix),
+        startupMs,
+        reps,
+        timings: timings.map((t) => ({ ...t, first: t.runs[0], median: median(t.runs) })),
+        openPhases,
+        similar: similarInfo,
+        scroll,
+        memory: mem,
+        webviewSite,
+        codeServerTree: tree,
+        consoleErrors,
+        failures,
+      },
+      null,
+      2,
+    ),
+  );
+  say(`  JSON: ${path.relative(projectRoot(), out)}`);
+  if (failures.length) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exit(1);
+});
+
