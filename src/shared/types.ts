@@ -70,6 +70,10 @@ export interface IndexInfo {
   metric?: string;
   indexedRows?: number;
   unindexedRows?: number;
+  /** Bytes of the index files, when the engine reports them. */
+  sizeBytes?: number;
+  /** ISO time the index was created (newer datasets only). */
+  createdAt?: string;
   details?: Record<string, unknown>;
 }
 

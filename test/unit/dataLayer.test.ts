@@ -58,6 +58,8 @@ describe('ImageNet-like fixture', () => {
     assert.equal(byCol.label.type, 'BTree');
     assert.equal(byCol.label_name.type, 'Bitmap');
     assert.deepEqual(d.schema[4].indices?.map((i) => i.type), ['IvfPq']);
+    assert.ok((byCol.image_emb.sizeBytes ?? 0) > 1000, 'index size reported');
+    assert.ok(!Number.isNaN(Date.parse(byCol.label.createdAt ?? '')), 'index creation time reported');
     assert.equal(d.stats.rows, ROWS);
     assert.ok(d.stats.fragments >= 1);
     assert.ok((d.stats.bytes ?? 0) > ROWS * 1000, 'size on disk known and plausible');

@@ -271,7 +271,7 @@ export class LanceDataset {
       const list = await this.table.listIndices();
       return list.map((i) => {
         const details = (i as unknown as { indexDetails?: Record<string, unknown> }).indexDetails;
-        const raw = i as unknown as { numIndexedRows?: number; numUnindexedRows?: number };
+        const raw = i as unknown as { numIndexedRows?: number; numUnindexedRows?: number; sizeBytes?: number; createdAt?: Date };
         const metric = typeof details?.metric_type === 'string' ? details.metric_type : undefined;
         return {
           name: i.name,
@@ -280,6 +280,8 @@ export class LanceDataset {
           metric,
           indexedRows: raw.numIndexedRows,
           unindexedRows: raw.numUnindexedRows,
+          sizeBytes: typeof raw.sizeBytes === 'number' && raw.sizeBytes > 0 ? raw.sizeBytes : undefined,
+          createdAt: raw.createdAt instanceof Date && !Number.isNaN(raw.createdAt.getTime()) ? raw.createdAt.toISOString() : undefined,
           details,
         };
       });

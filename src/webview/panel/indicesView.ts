@@ -117,8 +117,8 @@ function indexParams(i: IndexInfo): (HTMLElement | string)[] {
     param('ef_construction', firstOf(dt, [['hnsw', 'ef_construction'], ['ef_construction']]));
     param('tokenizer', firstOf(dt, [['base_tokenizer'], ['tokenizer']]));
   }
-  const extra = i as IndexInfo & { sizeBytes?: number; createdAt?: string };
-  if (typeof extra.sizeBytes === 'number') param('size', formatBytes(extra.sizeBytes));
+  if (typeof i.sizeBytes === 'number') param('size', formatBytes(i.sizeBytes));
+  if (i.createdAt) param('created', new Date(i.createdAt).toLocaleString());
   const hasDetails = dt && typeof dt === 'object' && Object.keys(dt).length > 0;
   return [
     ...(out.length ? [h('span', { class: 'params' }, out)] : []),
