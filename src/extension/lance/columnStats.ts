@@ -15,6 +15,7 @@
 // Distinct counting stops admitting new values past DISTINCT_CAP (then `distinctCapped` and no
 // top-K: counts of values first seen after the cap would be missing, so a top-K would lie).
 import * as crypto from 'crypto';
+import { kindOf as fieldKind } from './schema';
 import { DataType, Field, Float, Precision, RecordBatch, Type, Vector } from 'apache-arrow';
 import type { ColumnStats } from '../../shared/types';
 import { encodeCell } from './cells';
@@ -114,28 +115,20 @@ async function fieldOf(table: Table, column: string): Promise<Field | undefined>
   return f;
 }
 
+/** How a column is summarised, from the schema's own classification of its type. */
 function kindOf(t: DataType): Kind {
-  switch (t.typeId) {
-    case Type.Int:
-      return 'int';
-    case Type.Float:
-      return 'float';
-    case Type.Decimal:
-      return 'decimal';
-    case Type.Utf8:
-    case Type.LargeUtf8:
-    case Type.Bool:
-    case Type.Dictionary:
+  const k = fieldKind(t);
+  switch (k) {
+    case 'int':
+    case 'float':
+    case 'decimal':
+    case 'temporal':
+    case 'binary':
+      return k === 'temporal' && t.typeId === Type.Interval ? 'nulls-only' : k;
+    case 'string':
+    case 'bool':
+    case 'dictionary':
       return 'category';
-    case Type.Date:
-    case Type.Timestamp:
-    case Type.Time:
-    case Type.Duration:
-      return 'temporal';
-    case Type.Binary:
-    case Type.LargeBinary:
-    case Type.FixedSizeBinary:
-      return 'binary';
     default:
       return 'nulls-only';
   }
