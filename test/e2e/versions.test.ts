@@ -221,7 +221,10 @@ test('B1 the Lance "Datasets" tree: .lance dataset, plain dataset folder, LanceD
     assert.equal(row(DB).level, 1, `${DB} is a top-level group`);
     assert.equal(row(DB).description, `${DB_TABLES.length} tables`);
     assert.equal(row(DB).expanded, 'true', 'a LanceDB folder starts expanded');
-    for (const t of DB_TABLES) assert.equal(row(t).level, 2, `${t} is under ${DB}`);
+    for (const t of DB_TABLES) {
+      assert.equal(row(t).level, 2, `${t} is under ${DB}`);
+      assert.equal(row(t).description, '', `${t} does not repeat its database's name`);
+    }
     assert.equal(rows.filter((r) => r.level === 1).length, 3, 'three top-level entries, nothing else');
 
     // Expand the .lance dataset: four groups with their counts.

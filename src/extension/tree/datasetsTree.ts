@@ -11,7 +11,7 @@ import { findWorkspaceDatasets } from '../discovery';
 
 type Node =
   | { kind: 'database'; dir: string; tables: string[] }
-  | { kind: 'dataset'; dir: string }
+  | { kind: 'dataset'; dir: string; inDatabase?: boolean }
   | { kind: 'group'; dir: string; group: 'columns' | 'versions' | 'tags' | 'indices'; count: number }
   | { kind: 'field'; dir: string; field: SchemaField }
   | { kind: 'version'; dir: string; version: number; label: string; detail: string }
@@ -40,7 +40,7 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
     if (!node) return this.roots();
     switch (node.kind) {
       case 'database':
-        return node.tables.map((dir) => ({ kind: 'dataset', dir }));
+        return node.tables.map((dir) => ({ kind: 'dataset', dir, inDatabase: true }));
       case 'dataset': {
         const det = await this.load(node.dir).catch((err) => err as Error);
         if (det instanceof Error) return [{ kind: 'message', text: toErrorInfo(det).message, error: true }];
@@ -73,7 +73,9 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
         // absolute path: nothing for a dataset at the root, or the folder's name in a multi-root workspace).
         const parent = path.dirname(node.dir);
         const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.fsPath === parent);
-        item.description = root ? ((vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? root.name : '') : vscode.workspace.asRelativePath(parent);
+        // Under its database node the folder is already said; elsewhere, where it is.
+        if (node.inDatabase) item.description = '';
+        else item.description = root ? ((vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? root.name : '') : vscode.workspace.asRelativePath(parent);
         item.iconPath = new vscode.ThemeIcon('table');
         item.tooltip = node.dir;
         item.contextValue = 'lanceDataset';
