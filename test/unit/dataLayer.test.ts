@@ -78,6 +78,11 @@ describe('ImageNet-like fixture', () => {
     assert.ok(tagged, 'the initial tag sits beside its version');
     assert.ok(all.versions.every((v) => v.timestamp && !Number.isNaN(Date.parse(v.timestamp))));
     assert.equal(all.versions[0].rows, ROWS);
+    // What each commit did, from its transaction file: the first created the table, later ones appended and indexed.
+    const ops = all.versions.map((v) => v.metadata.operation);
+    assert.equal(ops.at(-1), 'overwrite', 'version 1 was created by an overwrite');
+    assert.ok(ops.includes('append'), `an append among ${ops.join(', ')}`);
+    assert.ok(ops.includes('create index'), `an index creation among ${ops.join(', ')}`);
     assert.ok(all.versions.some((v) => v.rows !== undefined && v.rows < ROWS), 'an earlier version had fewer rows');
     const page2 = await ds.versions(1, 1);
     assert.equal(page2.versions.length, 1);

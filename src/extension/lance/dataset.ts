@@ -33,6 +33,7 @@ import { describeDataFormat, listManifestVersions, logicalTypeToDisplay, Manifes
 import { decodeClassNames, schemaToFields } from './schema';
 import { computeColumnStats, distinctValues } from './columnStats';
 import { compareVersions } from './versionDiff';
+import { readCommit } from './transaction';
 
 export interface OpenOptions {
   version?: number;
@@ -300,11 +301,20 @@ export class LanceDataset {
       const versions: VersionInfo[] = [];
       for (const v of page) {
         const m = await readManifest(this.location.uri, v).catch(() => undefined);
+        const commit = m?.transactionFile ? await readCommit(this.location.uri, m.transactionFile) : undefined;
         versions.push({
           version: v,
           timestamp: m?.timestamp,
           rows: m?.rowCount,
-          metadata: m ? { fragments: String(m.fragmentCount), ...(m.tag ? { tag: m.tag } : {}) } : {},
+          metadata: m
+            ? {
+                ...(commit ? { operation: commit.operation, ...(commit.detail ? { detail: commit.detail } : {}) } : {}),
+                fragments: String(m.fragmentCount),
+                ...(m.fileSizeBytes !== undefined ? { total_files_size: String(m.fileSizeBytes) } : {}),
+                ...(m.writerVersion ? { writer: m.writerVersion } : {}),
+                ...(m.tag ? { tag: m.tag } : {}),
+              }
+            : {},
           tags: tags.get(v) ?? [],
         });
       }

@@ -280,6 +280,8 @@ export interface ManifestInfo {
   fileSizeBytes?: number;
   /** Library that wrote this version, e.g. "lance 0.36.0"; absent in old manifests. */
   writerVersion?: string;
+  /** Name of this version's transaction file in `_transactions/` (what the commit did); newer datasets only. */
+  transactionFile?: string;
 }
 
 const VERSIONS_DIR = '_versions';
@@ -519,6 +521,7 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
     fragmentIds,
     fileSizeBytes: sizesKnown ? fileSizeBytes : undefined,
     writerVersion,
+    ...(m.string(12) ? { transactionFile: m.string(12) } : {}),
   };
 }
 
