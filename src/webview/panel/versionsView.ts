@@ -505,7 +505,7 @@ export function describeChange(v: VersionInfo, older: VersionInfo | undefined, o
     any = true;
   }
   if (v.rows !== undefined && older.rows !== undefined && v.rows !== older.rows) any = true;
-  if (!any && (frag[1] !== undefined || size[1] !== undefined || v.rows !== undefined)) out.push({ text: 'rows and files unchanged (a schema, index, tag or metadata change)', cls: 'muted' });
+  if (!any && !op && (frag[1] !== undefined || size[1] !== undefined || v.rows !== undefined)) out.push({ text: 'rows and files unchanged (a schema, index, tag or metadata change)', cls: 'muted' });
   return out;
 }
 
