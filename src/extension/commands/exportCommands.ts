@@ -25,7 +25,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
           { label: 'JSON Lines', description: '.jsonl: one JSON object per row', value: 'jsonl' as const },
           { label: 'CSV', description: '.csv: nested values as JSON text', value: 'csv' as const },
         ],
-        { title: `Export ${describeSelection(p)}` },
+        { ignoreFocusOut: true, title: `Export ${describeSelection(p)}` },
       );
       if (!format) return;
       const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(p.state.location.uri));
@@ -45,7 +45,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
             { label: 'Write images as files', description: 'into a folder beside the export; the rows hold their paths', value: true },
             { label: 'Leave images out', description: 'binary cells become their size and type', value: false },
           ],
-          { title: 'Image and binary columns' },
+          { ignoreFocusOut: true, title: 'Image and binary columns' },
         );
         if (!choice) return;
         if (choice.value) imagesDir = target.fsPath.replace(/\.[^.]+$/, '') + '_images';
@@ -98,6 +98,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
       });
       if (!parent?.[0]) return;
       const name = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
         title: 'Name of the new dataset',
         value: `${p.state.location.name}_subset`,
         validateInput: (v) => {

@@ -19,6 +19,9 @@ export async function pickLocation(): Promise<string | undefined> {
   qp.title = 'Open Lance Dataset';
   qp.placeholder = 'Pick a dataset, browse for a folder, or type an absolute path or s3:// gs:// az:// URI';
   qp.matchOnDescription = true;
+  // Commands run from the palette while a dataset webview had focus: the webview takes focus back a
+  // moment later (asynchronously), which would close a picker that hides on focus loss.
+  qp.ignoreFocusOut = true;
   const browse: Pick = { label: '$(folder-opened) Browse…', description: 'Choose a dataset folder', action: 'browse', alwaysShow: true };
   const found = await findWorkspaceDatasets().catch(() => [] as string[]);
   const base: Pick[] = [
@@ -52,7 +55,7 @@ export async function resolveToDataset(input: string): Promise<DatasetLocation |
   if (found.kind === 'dataset') return found.location;
   const pick = await vscode.window.showQuickPick(
     found.tables.map((t) => ({ label: t.name, description: t.uri, t })),
-    { title: `Tables in ${path.basename(found.uri)}`, placeHolder: 'Choose a table to open' },
+    { ignoreFocusOut: true, title: `Tables in ${path.basename(found.uri)}`, placeHolder: 'Choose a table to open' },
   );
   return pick ? { uri: pick.t.uri, name: pick.t.name } : undefined;
 }

@@ -1,5 +1,7 @@
 // Commands of the palette (category "Lance") that act on the active dataset panel. Each asks for what
 // it needs with quick picks and input boxes, so everything the panel does can be done from the keyboard.
+// They use ignoreFocusOut: after the palette closes, VS Code hands focus back to the dataset webview
+// asynchronously, and that late focus would otherwise close a picker that opened meanwhile.
 import * as vscode from 'vscode';
 import { quoteIdent, sqlLiteral } from '../../shared/sql';
 import { toErrorInfo } from '../lance/errors';
@@ -29,6 +31,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     const p = await activePanel();
     if (!p) return;
     const filter = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `Filter ${p.state.location.name}`,
       prompt: 'A SQL WHERE expression over the whole table (empty: no filter)',
       value: p.view.filter ?? '',
@@ -61,7 +64,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       } else {
         return void vscode.window.showInformationMessage('This dataset has no label column or lance:class_names to filter by.');
       }
-      const pick = await vscode.window.showQuickPick(items, { title: 'Filter by class', placeHolder: `${items.length} classes`, matchOnDescription: true });
+      const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Filter by class', placeHolder: `${items.length} classes`, matchOnDescription: true });
       if (pick) p.uiAction({ action: 'setFilter', filter: pick.filter });
     } catch (err) {
       reportError('Could not list the classes', err);
@@ -72,6 +75,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     const p = await activePanel();
     if (!p) return;
     const n = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Go to row',
       prompt: 'Row number (0-based) in the current filter',
       validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'A whole number, 0 or more.'),
@@ -88,6 +92,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       if (!d.schema.some((f) => f.kind === 'vector')) return void vscode.window.showInformationMessage('This dataset has no vector column to search.');
       const key = d.schema.find((f) => /^(id|key|uid|uuid)$/i.test(f.name) && (f.kind === 'int' || f.kind === 'string'));
       const input = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
         title: 'Find similar to row',
         prompt: key ? `The row's ${key.name}, or #N for the row at position N` : 'The row at position N (0-based)',
         value: p.view.selectedRowId && p.selectedIndex !== undefined ? `#${p.selectedIndex}` : '',
@@ -212,5 +217,5 @@ async function pickVersion(p: DatasetPanel, title: string, withTags: boolean): P
     });
   }
   if (page.total > page.versions.length) items.push({ label: `… ${page.total - page.versions.length} older versions not listed`, kind: vscode.QuickPickItemKind.Separator });
-  return vscode.window.showQuickPick(items, { title, matchOnDescription: true });
+  return vscode.window.showQuickPick(items, { ignoreFocusOut: true, title, matchOnDescription: true });
 }

@@ -9,6 +9,7 @@ export async function confirmCreateTag(panel: DatasetPanel, version: number, nam
   const tagName =
     name ??
     (await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `Create a tag on version ${version}`,
       prompt: `A tag pins version ${version} of ${panel.state.location.name} under a name.`,
       placeHolder: 'e.g. baseline-2026-11',
