@@ -14,7 +14,6 @@
 // starts from a workbench without editors or notifications. Screenshots: test-results/e2e/<scenario>/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,6 +22,7 @@ import type { Frame } from 'playwright-core';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { EXTENSION_ID, removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
+import { activeTabTitle, hashTree, poll } from './util';
 
 const ROWS = 300;
 const MENU_ITEM = 'Open in Lance Inspector';
@@ -45,20 +45,6 @@ function session(): VSCodeSession {
 // Helpers
 // ---------------------------------------------------------------------------------------------------------
 
-/** sha256 of every file under `dir`, keyed by relative path: any write, creation or deletion shows up. */
-function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
-    }
-  };
-  walk(dir);
-  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
-}
-
 /** What the panel must show, read with LanceDB itself. Type text is arrow-js's toString, as the UI promises. */
 async function readTruth(dataset: string): Promise<typeof truth> {
   const name = path.basename(dataset).replace(/\.lance$/, '');
@@ -71,27 +57,6 @@ async function readTruth(dataset: string): Promise<typeof truth> {
     table.close();
     db.close();
   }
-}
-
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** The active editor tab's title. */
-async function activeTabTitle(v: VSCodeSession): Promise<string> {
-  const label = v.page.locator('.editor-group-container.active .tabs-container .tab.active .label-name').first();
-  return (await label.count()) ? (await label.innerText()).trim() : '';
 }
 
 interface PanelState {

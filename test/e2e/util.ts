@@ -1,28 +1,19 @@
 // Helpers shared by the inspector E2E scenarios (inspect.test.ts, versions.test.ts): ground truth read
 // with @lancedb/lancedb, file hashing, polling, and small readers of the dataset panel's webview.
 // Everything that decides pass/fail reads the UI through its data-testid attributes.
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
 import { lancedb } from '../fixtures/lance';
 import type { VSCodeSession } from './harness';
+import { treeChecksums } from '../helpers/corpus';
 
 export const OPEN_COMMAND = 'Lance: Open Dataset…';
 
-/** sha256 of every file under `dir`, keyed by relative path: any write, creation or deletion shows up. */
+/** sha256 of every file under `dir`, keyed by relative path and sorted: any write, creation or deletion shows up. */
 export function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
-    }
-  };
-  walk(dir);
-  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...treeChecksums(dir)].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Relative paths whose content differs (written, created or deleted) between two hashTree() results. */

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { generateImagenetLike, IMAGENET_INDEXED_TAG, IMAGENET_INITIAL_TAG } from '../fixtures/imagenetLike';
+import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
 import {

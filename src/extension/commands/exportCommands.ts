@@ -36,7 +36,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
       });
       if (!target) return;
       const session = await p.session();
-      const d = await session.dataset.describe();
+      const d = await session.describe();
       const hasImages = d.schema.some((f) => f.kind === 'binary');
       let imagesDir: string | undefined;
       if (hasImages) {

@@ -52,7 +52,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     if (!p) return;
     try {
       const session = await p.session();
-      const d = await session.dataset.describe();
+      const d = await session.describe();
       const labelCol = d.schema.find((f) => f.kind === 'string' && /label|class/i.test(f.name)) ?? d.schema.find((f) => f.kind === 'string' || f.kind === 'dictionary');
       const intLabel = d.schema.find((f) => f.kind === 'int' && /^(label|class|target)$/i.test(f.name));
       let items: (vscode.QuickPickItem & { filter: string })[];
@@ -88,7 +88,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     if (!p) return;
     try {
       const session = await p.session();
-      const d = await session.dataset.describe();
+      const d = await session.describe();
       if (!d.schema.some((f) => f.kind === 'vector')) return void vscode.window.showInformationMessage('This dataset has no vector column to search.');
       const key = d.schema.find((f) => /^(id|key|uid|uuid)$/i.test(f.name) && (f.kind === 'int' || f.kind === 'string'));
       const input = await vscode.window.showInputBox({

@@ -4,7 +4,7 @@ import type { Handlers } from '../../shared/rpc';
 
 /** Requests answered from the data alone (the rest need the editor: dialogs, other panels). */
 export type DataMethod = 'describe' | 'versions' | 'count' | 'rows' | 'similar' | 'row' | 'columnStats' | 'distinct' | 'compareVersions';
-import type { DatasetLocation } from '../../shared/types';
+import type { DatasetDescription, DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 
 export interface SessionSettings {
@@ -13,18 +13,28 @@ export interface SessionSettings {
 }
 
 export class DatasetSession {
-  private constructor(readonly dataset: LanceDataset, private settings: SessionSettings) {}
+  private constructor(readonly dataset: LanceDataset, private readonly settings: SessionSettings) {}
 
   static async open(location: DatasetLocation, opts: OpenOptions, settings: SessionSettings): Promise<DatasetSession> {
     return new DatasetSession(await LanceDataset.open(location, opts), settings);
   }
 
-  updateSettings(settings: SessionSettings): void {
-    this.settings = settings;
+  private described?: Promise<DatasetDescription>;
+
+  /**
+   * The dataset's description, computed once per session: a session's table stays on the version it
+   * opened, so the panel (on every show), the preview and palette commands can all ask for it freely.
+   */
+  describe(): Promise<DatasetDescription> {
+    if (!this.described) {
+      this.described = this.dataset.describe();
+      this.described.catch(() => (this.described = undefined));
+    }
+    return this.described;
   }
 
   readonly handlers: Pick<Handlers, DataMethod> = {
-    describe: () => this.dataset.describe(),
+    describe: () => this.describe(),
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
     count: ({ filter }) => this.dataset.count(filter),
     rows: (req, signal) => this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),

@@ -41,12 +41,3 @@ export async function deleteTag(location: DatasetLocation, name: string, storage
     await (await ds.engineTable().tags()).delete(name);
   });
 }
-
-export async function listTags(location: DatasetLocation, storageOptions?: Record<string, string>): Promise<{ name: string; version: number }[]> {
-  return withLatest(location, storageOptions, async (ds) => {
-    const list = await (await ds.engineTable().tags()).list();
-    return Object.entries(list)
-      .map(([name, info]) => ({ name, version: Number((info as { version: number | bigint }).version) }))
-      .sort((a, b) => b.version - a.version || a.name.localeCompare(b.name));
-  });
-}

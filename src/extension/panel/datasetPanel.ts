@@ -85,7 +85,7 @@ export class DatasetPanel {
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     public state: PanelState,
   ) {

@@ -150,10 +150,9 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     };
   }
 
-  const kField = numberField('k', 'Neighbours to find (k)', String(state.k), 'similar-k', 4);
-  const nprobesField = numberField('nprobes', 'IVF partitions to search (nprobes); more is slower and more exact', String(state.nprobes), 'similar-nprobes', 5);
+  const kField = numberField('Neighbours to find (k)', String(state.k), 'similar-k', 4);
+  const nprobesField = numberField('IVF partitions to search (nprobes); more is slower and more exact', String(state.nprobes), 'similar-nprobes', 5);
   const refineField = numberField(
-    'refine',
     'Refine factor: re-rank k × factor candidates by their exact distance (empty or 1: none)',
     state.refine && state.refine > 1 ? String(state.refine) : '',
     'similar-refine',
@@ -212,7 +211,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   updateSameLabelTitle();
   setRunEnabled();
 
-  function numberField(name: string, title: string, value: string, testId: string, size: number, placeholder?: string): ValueControl {
+  function numberField(title: string, value: string, testId: string, size: number, placeholder?: string): ValueControl {
     const field = textField({ value, title, ariaLabel: title, testId, size, placeholder, inputMode: 'numeric', onEnter: () => rerun() });
     field.classList.add('similar-num');
     return field;
