@@ -184,10 +184,6 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       reportError('Could not copy the row', err);
     }
   });
-
-  reg('copyText', async (arg?: { text?: string }) => {
-    if (typeof arg?.text === 'string') await vscode.env.clipboard.writeText(arg.text);
-  });
 }
 
 interface VersionPick extends vscode.QuickPickItem {
