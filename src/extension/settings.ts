@@ -13,6 +13,7 @@ export interface Settings {
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('lanceInspector');
   const num = (key: string, dflt: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(c.get<number>(key, dflt))));
+  const queryTimeoutSeconds = Math.max(1, c.get<number>('queryTimeoutSeconds', 60));
   return {
     ui: {
       pageSize: num('pageSize', 50, 10, 500),
@@ -20,9 +21,10 @@ export function readSettings(): Settings {
       similarK: num('similar.k', 10, 1, 1000),
       similarNprobes: num('similar.nprobes', 20, 1, 1000),
       similarRefineFactor: num('similar.refineFactor', 0, 0, 100),
+      queryTimeoutSeconds,
     },
     maxInlineImageBytes: Math.max(0, c.get<number>('maxInlineImageKB', 4096)) * 1024,
     storageOptions: c.get<Record<string, string>>('storageOptions', {}),
-    queryTimeoutSeconds: Math.max(1, c.get<number>('queryTimeoutSeconds', 60)),
+    queryTimeoutSeconds,
   };
 }

@@ -70,12 +70,16 @@ export interface WebviewEvents {
 export type RequestMethod = keyof HostRequests;
 export type EventName = keyof WebviewEvents;
 
+/**
+ * `conn` names one load of a webview (a hidden webview is destroyed; the next load is a new connection
+ * whose request ids start at 1 again). Requests, cancels and replies carry it; events carry the live one.
+ */
 export type Envelope =
-  | { type: 'ready' }
-  | { type: 'request'; id: number; method: RequestMethod; params: unknown; channel?: string }
-  | { type: 'response'; id: number; result?: unknown; error?: ErrorInfo }
-  | { type: 'cancel'; id: number }
-  | { type: 'event'; name: EventName; payload: unknown };
+  | { type: 'ready'; conn: string }
+  | { type: 'request'; conn: string; id: number; method: RequestMethod; params: unknown; channel?: string }
+  | { type: 'response'; conn: string; id: number; result?: unknown; error?: ErrorInfo }
+  | { type: 'cancel'; conn: string; id: number }
+  | { type: 'event'; conn?: string; name: EventName; payload: unknown };
 
 export function isEnvelope(x: unknown): x is Envelope {
   return typeof x === 'object' && x !== null && typeof (x as { type?: unknown }).type === 'string';

@@ -24,12 +24,36 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** A connection id that no earlier load of any webview used. */
+export function newConnectionId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return c?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
 export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
 
-  constructor(private readonly post: (msg: Envelope) => void, private readonly defaultTimeoutMs = 60_000) {}
+  /**
+   * @param conn this load of the webview: every message carries it, and the host's replies to any other
+   *   connection (an earlier load whose requests it was still running) are ignored.
+   */
+  constructor(
+    private readonly post: (msg: Envelope) => void,
+    private defaultTimeoutMs = 60_000,
+    readonly conn: string = newConnectionId(),
+  ) {}
+
+  /** The host's own time limit plus a margin (the host answers "timeout" itself when it can). */
+  setDefaultTimeout(ms: number): void {
+    this.defaultTimeoutMs = ms;
+  }
+
+  /** Tell the host this connection is here (its earlier connections' work is then aborted). */
+  ready(): void {
+    this.post({ type: 'ready', conn: this.conn });
+  }
 
   request<M extends RequestMethod>(
     method: M,
@@ -61,7 +85,7 @@ export class RpcClient {
         );
       }
       this.pending.set(id, p);
-      this.post({ type: 'request', id, method, params, channel: opts.channel });
+      this.post({ type: 'request', conn: this.conn, id, method, params, channel: opts.channel });
     }) as Promise<HostRequests[M]['result']>;
     return { id, result, cancel: () => this.settle(id, { kind: 'cancelled', message: 'Cancelled.' }, true) };
   }
@@ -75,6 +99,8 @@ export class RpcClient {
 
   /** Feed every message received from the host here. */
   handle(msg: Envelope): void {
+    // Replies and events meant for another load of this webview (same ids, other requests) are not ours.
+    if ((msg.type === 'response' || msg.type === 'event') && msg.conn !== undefined && msg.conn !== this.conn) return;
     if (msg.type === 'response') {
       const p = this.pending.get(msg.id);
       if (!p) return; // late reply to a superseded or timed-out request: dropped on purpose
@@ -100,7 +126,7 @@ export class RpcClient {
     if (!p) return;
     this.pending.delete(id);
     if (p.timer) clearTimeout(p.timer);
-    if (tellHost) this.post({ type: 'cancel', id });
+    if (tellHost) this.post({ type: 'cancel', conn: this.conn, id });
     p.reject(new RpcError(error));
   }
 }
@@ -112,48 +138,169 @@ export type Handler<M extends RequestMethod> = (params: HostRequests[M]['params'
 
 export type Handlers = { [M in RequestMethod]: Handler<M> };
 
-/** Host side: dispatches requests to handlers, answers each once, honours cancel messages. */
+export interface ServerOptions {
+  /** Requests of these methods read data: they wait in the queue and are bounded by the time limit. */
+  queued?: ReadonlySet<RequestMethod>;
+  /** At most this many queued-method requests run at once; the rest wait (and a cancel removes them unstarted). */
+  maxRunning?: number;
+  /** Time limit of one queued-method request once started (ms; 0: none). Read per request: settings change. */
+  timeoutMs?: () => number;
+}
+
+interface Job {
+  conn: string;
+  id: number;
+  method: RequestMethod;
+  params: unknown;
+  channel?: string;
+  ac: AbortController;
+  queued: boolean;
+}
+
+/** What the server remembers of ended connections (their late messages are dropped, never adopted). */
+const ENDED_KEEP = 32;
+
+/**
+ * Host side: dispatches requests to handlers and answers each once, on the connection it came from.
+ *
+ * A connection is one load of a webview (its RpcClient's `conn`). A webview that is hidden is destroyed
+ * and a new one numbers its requests from 1 again, so ids alone cannot tell an old request from a new
+ * one: every message carries its connection, the newest connection wins (the others' work is aborted
+ * and their late replies are never posted), and `endConnection()` aborts the live one's work when the
+ * host knows its webview is gone.
+ *
+ * Data requests queue: a few run at once and the rest wait, so a fast scroll that supersedes 200 pages
+ * starts none of the 199 cancelled ones; each running one is aborted at its time limit.
+ */
 export class RpcServer {
-  private readonly running = new Map<number, AbortController>();
+  private conn: string | undefined;
+  private readonly ended: string[] = [];
+  private readonly running = new Map<string, Job>();
+  private readonly waiting: Job[] = [];
+  private readonly queuedMethods: ReadonlySet<RequestMethod>;
+  private readonly maxRunning: number;
 
   constructor(
     private readonly post: (msg: Envelope) => void,
     private readonly handlers: Handlers,
     private readonly toErrorInfo: (err: unknown) => ErrorInfo,
-  ) {}
+    private readonly opts: ServerOptions = {},
+  ) {
+    this.queuedMethods = opts.queued ?? new Set();
+    this.maxRunning = Math.max(1, opts.maxRunning ?? 3);
+  }
+
+  /** The live connection, if a webview is there. */
+  get connection(): string | undefined {
+    return this.conn;
+  }
+
+  /** Requests started or waiting, for tests and diagnostics. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running.size, waiting: this.waiting.length };
+  }
 
   async handle(msg: Envelope): Promise<void> {
-    if (msg.type === 'cancel') {
-      this.running.get(msg.id)?.abort();
-      return;
-    }
+    if (msg.type !== 'ready' && msg.type !== 'request' && msg.type !== 'cancel') return;
+    if (!this.adopt(msg.conn)) return;
+    if (msg.type === 'cancel') return this.cancel(msg.conn, msg.id);
     if (msg.type !== 'request') return;
-    const handler = this.handlers[msg.method] as ((p: unknown, s: AbortSignal, progress: Progress) => Promise<unknown>) | undefined;
-    if (!handler) {
-      this.post({ type: 'response', id: msg.id, error: { kind: 'internal', message: `Unknown request "${msg.method}".` } });
+    if (!(msg.method in this.handlers)) {
+      this.post({ type: 'response', conn: msg.conn, id: msg.id, error: { kind: 'internal', message: `Unknown request "${msg.method}".` } });
       return;
     }
-    const ac = new AbortController();
-    this.running.set(msg.id, ac);
-    try {
-      const progress: Progress = (done, total) => {
-        if (!ac.signal.aborted) this.post({ type: 'event', name: 'progress', payload: { requestId: msg.id, done, total } });
-      };
-      const result = await handler(msg.params, ac.signal, progress);
-      if (!ac.signal.aborted) this.post({ type: 'response', id: msg.id, result });
-    } catch (err) {
-      if (!ac.signal.aborted) this.post({ type: 'response', id: msg.id, error: this.toErrorInfo(err) });
-    } finally {
-      this.running.delete(msg.id);
+    const job: Job = { conn: msg.conn, id: msg.id, method: msg.method, params: msg.params, channel: msg.channel, ac: new AbortController(), queued: this.queuedMethods.has(msg.method) };
+    // The client cancels what a newer request on the same channel supersedes; do it here too, so a lost
+    // or late cancel cannot leave superseded work queued.
+    if (job.channel) {
+      for (const j of [...this.running.values(), ...this.waiting]) if (j.conn === job.conn && j.channel === job.channel) this.cancel(j.conn, j.id);
     }
+    if (job.queued && this.runningQueued() >= this.maxRunning) {
+      this.waiting.push(job);
+      return;
+    }
+    await this.run(job);
+  }
+
+  /** The webview of the live connection is gone (hidden or disposed): abort its work, drop its replies. */
+  endConnection(): void {
+    if (this.conn === undefined) return;
+    this.end(this.conn);
+    this.conn = undefined;
   }
 
   event<E extends EventName>(name: E, payload: WebviewEvents[E]): void {
-    this.post({ type: 'event', name, payload });
+    this.post({ type: 'event', conn: this.conn, name, payload });
   }
 
   dispose(): void {
-    for (const ac of this.running.values()) ac.abort();
+    this.endConnection();
+    for (const j of [...this.running.values(), ...this.waiting.splice(0)]) j.ac.abort();
     this.running.clear();
   }
+
+  /** Messages of a new connection make it the live one; those of an ended one are refused. */
+  private adopt(conn: string): boolean {
+    if (conn === this.conn) return true;
+    if (typeof conn !== 'string' || this.ended.includes(conn)) return false;
+    if (this.conn !== undefined) this.end(this.conn);
+    this.conn = conn;
+    return true;
+  }
+
+  private end(conn: string): void {
+    this.ended.push(conn);
+    if (this.ended.length > ENDED_KEEP) this.ended.shift();
+    for (const j of [...this.running.values(), ...this.waiting]) if (j.conn === conn) this.cancel(conn, j.id);
+  }
+
+  private cancel(conn: string, id: number): void {
+    const w = this.waiting.findIndex((j) => j.conn === conn && j.id === id);
+    if (w >= 0) this.waiting.splice(w, 1);
+    this.running.get(key(conn, id))?.ac.abort();
+  }
+
+  private runningQueued(): number {
+    let n = 0;
+    for (const j of this.running.values()) if (j.queued) n++;
+    return n;
+  }
+
+  private async run(job: Job): Promise<void> {
+    const { conn, id, ac } = job;
+    this.running.set(key(conn, id), job);
+    const limit = job.queued ? this.opts.timeoutMs?.() ?? 0 : 0;
+    let timedOut = false;
+    const timer = limit > 0 ? setTimeout(() => ((timedOut = true), ac.abort()), limit) : undefined;
+    // Only the live connection hears anything: a reply to an ended one would land in a newer webview.
+    const live = () => this.conn === conn && (!ac.signal.aborted || timedOut);
+    try {
+      const progress: Progress = (done, total) => {
+        if (!ac.signal.aborted && this.conn === conn) this.post({ type: 'event', conn, name: 'progress', payload: { requestId: id, done, total } });
+      };
+      const handler = this.handlers[job.method] as (p: unknown, s: AbortSignal, progress: Progress) => Promise<unknown>;
+      const result = await handler(job.params, ac.signal, progress);
+      if (timedOut) throw new Error('Query timeout');
+      if (live()) this.post({ type: 'response', conn, id, result });
+    } catch (err) {
+      if (live()) {
+        const error = timedOut
+          ? { kind: 'timeout' as const, message: `The request took longer than the time limit (${Math.round(limit / 1000)} s, setting lanceInspector.queryTimeoutSeconds) and was stopped.` }
+          : this.toErrorInfo(err);
+        this.post({ type: 'response', conn, id, error });
+      }
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(key(conn, id));
+      this.next();
+    }
+  }
+
+  private next(): void {
+    while (this.waiting.length && this.runningQueued() < this.maxRunning) void this.run(this.waiting.shift()!);
+  }
+}
+
+function key(conn: string, id: number): string {
+  return `${conn}#${id}`;
 }

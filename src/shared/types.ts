@@ -237,6 +237,8 @@ export interface UiSettings {
   similarNprobes: number;
   /** 0: no refine step. */
   similarRefineFactor: number;
+  /** The host's time limit of one query (the webview waits a little longer than that). */
+  queryTimeoutSeconds: number;
 }
 
 /** What the webview currently shows: the host uses it for export, subsets and palette commands. */

@@ -1,6 +1,8 @@
 // The webview's end of the protocol: one RpcClient over acquireVsCodeApi(), announced with 'ready'.
 import { isEnvelope, type Envelope } from '../shared/protocol';
 import { RpcClient } from '../shared/rpc';
+import type { UiSettings } from '../shared/types';
+import { applySettings } from './settings';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -17,6 +19,17 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (isEnvelope(e.data)) rpc.handle(e.data);
 });
 
+/**
+ * The user's settings for this webview. Requests wait for the host up to twice its own query time limit
+ * (a request may queue behind others before it runs) plus a margin: the host normally answers "timeout"
+ * itself, so this only catches a host that stopped answering.
+ */
+export function useSettings(s: UiSettings): void {
+  applySettings(s);
+  rpc.setDefaultTimeout((2 * s.queryTimeoutSeconds + 5) * 1000);
+}
+
+/** Tell the host this load of the webview is here: a new connection, its predecessors' work aborted. */
 export function announceReady(): void {
-  vscodeApi.postMessage({ type: 'ready' } satisfies Envelope);
+  rpc.ready();
 }

@@ -91,3 +91,145 @@ test('events reach their listeners', async () => {
   server.event('datasetChanged', { latestVersion: 5 });
   assert.deepEqual(seen, [4]);
 });
+
+// ---- connections, the queue and time limits (issue 10) ----
+
+/** One host server and any number of webview loads (clients) talking to it, as a panel's webviews do. */
+function host(handlers: Partial<Handlers>, opts: ConstructorParameters<typeof RpcServer>[3] = {}) {
+  const clients: RpcClient[] = [];
+  const server = new RpcServer((m) => {
+    for (const c of clients) c.handle(structuredClone(m));
+  }, handlers as Handlers, (err) => ({ kind: 'internal', message: (err as Error).message }), opts);
+  const load = () => {
+    const c = new RpcClient((m) => void server.handle(structuredClone(m)), 0);
+    clients.push(c);
+    c.ready();
+    return c;
+  };
+  return { server, load };
+}
+
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+test('a new webview load gets its own rows, never the replies to the old load’s same-numbered requests', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const aborted: number[] = [];
+  const { server, load } = host({
+    rows: async ({ offset }, signal) => {
+      if (offset === 0) {
+        await gate;
+        if (signal.aborted) aborted.push(offset);
+      }
+      return { offset, columns: ['id'], rowIds: [String(offset)], rows: [[offset]] };
+    },
+  });
+  const old = load();
+  const oldPage = old.request('rows', { offset: 0, limit: 5 }); // id 1 of the old load, slow
+  await tick();
+  server.endConnection(); // the panel was hidden: its webview is destroyed
+  const fresh = load(); // the new webview numbers from 1 again
+  const page = await fresh.request('rows', { offset: 100, limit: 5 });
+  assert.equal(page.offset, 100);
+  assert.deepEqual(page.rows, [[100]]);
+  release();
+  await tick();
+  assert.deepEqual(aborted, [0], 'the old load’s request was aborted');
+  // The old client never hears back (its webview is gone); it would time out on its own.
+  let settled = false;
+  void oldPage.then(() => (settled = true), () => (settled = true));
+  await tick();
+  assert.equal(settled, false, 'no reply went to the old connection');
+  old.dispose();
+});
+
+test('a new load aborts the previous load’s work even without endConnection, and a cancel reaches only its own request', async () => {
+  const started: string[] = [];
+  const abortedBy: string[] = [];
+  const { load } = host({
+    count: async ({ filter }, signal) => {
+      started.push(filter!);
+      await new Promise<void>((r) => signal.addEventListener('abort', () => r()));
+      abortedBy.push(filter!);
+      return 0;
+    },
+  });
+  const a = load();
+  void a.request('count', { filter: 'a' }).catch(() => undefined);
+  await tick();
+  const b = load();
+  const req = b.start('count', { filter: 'b' });
+  req.result.catch(() => undefined);
+  await tick();
+  assert.deepEqual(abortedBy, ['a']);
+  req.cancel();
+  await tick();
+  assert.deepEqual(abortedBy, ['a', 'b']);
+  assert.deepEqual(started, ['a', 'b']);
+});
+
+test('200 superseded page requests start only a few; the newest answers', async () => {
+  let running = 0;
+  let peak = 0;
+  let calls = 0;
+  const { server, load } = host(
+    {
+      rows: async ({ offset }, signal) => {
+        calls++;
+        running++;
+        peak = Math.max(peak, running);
+        await tick(20);
+        running--;
+        if (signal.aborted) throw new Error('aborted');
+        return { offset, columns: [], rowIds: [], rows: [] };
+      },
+    },
+    { queued: new Set(['rows']), maxRunning: 3 },
+  );
+  const c = load();
+  const all = Array.from({ length: 200 }, (_, i) => c.request('rows', { offset: i * 50, limit: 50 }, { channel: 'page' }));
+  const settled = Promise.allSettled(all);
+  const outcomes = await settled;
+  const last = outcomes[199];
+  assert.equal(last.status === 'fulfilled' && last.value.offset, 199 * 50);
+  assert.ok(outcomes.slice(0, 199).every((r) => r.status === 'rejected'));
+  await tick(50);
+  assert.ok(peak <= 3, `at most 3 ran at once (peak ${peak})`);
+  assert.ok(calls <= 4, `superseded requests never started (${calls} started)`);
+  assert.deepEqual(server.load, { running: 0, waiting: 0 });
+});
+
+test('a running data request stops at the host’s time limit and says so; other requests do not', async () => {
+  let sawAbort = false;
+  const { load } = host(
+    {
+      count: (_p, signal) =>
+        new Promise<number>((_r, reject) =>
+          signal.addEventListener('abort', () => {
+            sawAbort = true;
+            reject(new Error('stopped'));
+          }),
+        ),
+      settings: async () => ({ pageSize: 50, thumbnailSize: 64, similarK: 10, similarNprobes: 20, similarRefineFactor: 0, queryTimeoutSeconds: 1 }),
+    },
+    { queued: new Set(['count']), timeoutMs: () => 30 },
+  );
+  const c = load();
+  await assert.rejects(c.request('count', { filter: 'x' }), (e: unknown) => e instanceof RpcError && e.info.kind === 'timeout' && /time limit/.test(e.info.message));
+  assert.ok(sawAbort, 'the handler’s signal was aborted');
+  assert.equal((await c.request('settings', {})).queryTimeoutSeconds, 1);
+});
+
+test('messages of an ended connection are ignored, not adopted', async () => {
+  let calls = 0;
+  const { server, load } = host({ count: async () => ++calls });
+  const a = load();
+  assert.equal(await a.request('count', {}), 1);
+  load(); // b takes over; a is ended
+  assert.notEqual(server.connection, a.conn);
+  const late = a.start('count', {}).result.catch((e: RpcError) => e.info.kind);
+  await tick();
+  assert.equal(calls, 1, 'the ended connection’s request never ran');
+  a.dispose();
+  assert.equal(await late, 'cancelled');
+});

@@ -2,8 +2,8 @@
 // The host owns the Lance connection; the webview asks for what it shows through the protocol.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { isEnvelope, type Envelope, type WebviewEvents } from '../../shared/protocol';
-import { RpcServer, type Handlers } from '../../shared/rpc';
+import type { WebviewEvents } from '../../shared/protocol';
+import type { Handlers } from '../../shared/rpc';
 import type { DatasetLocation, ViewState } from '../../shared/types';
 import { DatasetSession, type DataMethod } from '../host/session';
 import { toErrorInfo } from '../lance/errors';
@@ -12,6 +12,7 @@ import { listManifestVersions } from '../lance/manifest';
 import { readSettings } from '../settings';
 import { confirmCreateTag, confirmDeleteTag } from '../commands/tagCommands';
 import { panelHtml } from './html';
+import { WebviewEndpoint } from './webviewEndpoint';
 
 export const PANEL_VIEW_TYPE = 'lanceInspector.dataset';
 
@@ -31,10 +32,8 @@ export class DatasetPanel {
   private static readonly selectionListeners = new Set<Listener>();
 
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly server: RpcServer;
+  private readonly endpoint: WebviewEndpoint;
   private sessionPromise: Promise<DatasetSession>;
-  private ready = false;
-  private readonly queued: Envelope[] = [];
   /** What the webview last said it shows (filter, columns, selection). */
   view: ViewState = {};
   selectedIndex: number | undefined;
@@ -94,13 +93,13 @@ export class DatasetPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lance.svg');
     panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state));
     this.sessionPromise = this.openSession();
-    this.server = new RpcServer((msg) => this.post(msg), this.handlers(), (err) => toErrorInfo(err));
-    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), undefined, this.disposables);
+    this.endpoint = new WebviewEndpoint(panel.webview, this.handlers());
+    this.disposables.push(this.endpoint);
     panel.onDidChangeViewState(
       () => {
         if (panel.active) DatasetPanel.setActive(this);
-        // A hidden webview loses its messages; it asks again for what it shows when it comes back.
-        if (!panel.visible) this.ready = false;
+        // A hidden webview is destroyed: its work stops, and the next load asks again for what it shows.
+        if (!panel.visible) this.endpoint.gone();
       },
       undefined,
       this.disposables,
@@ -181,24 +180,9 @@ export class DatasetPanel {
     }
   }
 
-  private onMessage(m: unknown): void {
-    if (!isEnvelope(m)) return;
-    if (m.type === 'ready') {
-      this.ready = true;
-      for (const q of this.queued.splice(0)) void this.panel.webview.postMessage(q);
-      return;
-    }
-    void this.server.handle(m);
-  }
-
-  /** Tell the webview something; replies always go out, events wait until it has said it is ready. */
-  private post(msg: Envelope): void {
-    if (this.ready || msg.type === 'response') void this.panel.webview.postMessage(msg);
-    else this.queued.push(msg);
-  }
-
+  /** Tell the webview something (held until it has said it is ready). */
   event<E extends keyof WebviewEvents>(name: E, payload: WebviewEvents[E]): void {
-    this.post({ type: 'event', name, payload });
+    this.endpoint.event(name, payload);
   }
 
   /** Ask the webview to do something (palette commands), revealing the panel first. */
@@ -259,7 +243,6 @@ export class DatasetPanel {
   private dispose(): void {
     DatasetPanel.open.delete(this);
     if (DatasetPanel.active === this) DatasetPanel.setActive([...DatasetPanel.open].at(-1));
-    this.server.dispose();
     this.sessionPromise.then((s) => s.close(), () => undefined);
     for (const d of this.disposables.splice(0)) d.dispose();
     for (const fn of DatasetPanel.selectionListeners) fn(DatasetPanel.active);

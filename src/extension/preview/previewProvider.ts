@@ -2,19 +2,18 @@
 // in the active dataset panel. It follows whichever dataset panel was used last; its requests are
 // answered by that panel's session.
 import * as vscode from 'vscode';
-import { isEnvelope, type Envelope } from '../../shared/protocol';
-import { RpcServer, type Handlers } from '../../shared/rpc';
-import { LanceError, toErrorInfo } from '../lance/errors';
+import type { Handlers } from '../../shared/rpc';
+import { LanceError } from '../lance/errors';
 import { DatasetPanel } from '../panel/datasetPanel';
 import { panelHtml } from '../panel/html';
+import { WebviewEndpoint } from '../panel/webviewEndpoint';
 import { readSettings } from '../settings';
 
 export const PREVIEW_VIEW_ID = 'lanceInspector.preview';
 
 export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
-  private server: RpcServer | undefined;
-  private ready = false;
+  private endpoint: WebviewEndpoint | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri) {
@@ -26,23 +25,19 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    this.ready = false;
+    this.endpoint?.dispose();
     view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
     view.webview.html = panelHtml(view.webview, this.extensionUri, 'Lance Preview', 'preview');
-    this.server = new RpcServer((m) => void view.webview.postMessage(m), this.handlers(), (err) => toErrorInfo(err));
-    view.webview.onDidReceiveMessage((m: unknown) => {
-      if (!isEnvelope(m)) return;
-      if (m.type === 'ready') {
-        this.ready = true;
-        this.sendSelection();
-      } else void this.server?.handle(m as Envelope);
-    }, undefined, this.disposables);
+    const endpoint = (this.endpoint = new WebviewEndpoint(view.webview, this.handlers()));
+    // The webview asks for its first selection by saying it is ready; the selection event waits for that.
+    this.sendSelection();
     view.onDidChangeVisibility(() => {
-      if (!view.visible) this.ready = false;
+      if (!view.visible) endpoint.gone();
+      else this.sendSelection();
     }, undefined, this.disposables);
     view.onDidDispose(() => {
-      this.view = undefined;
-      this.server?.dispose();
+      if (this.view === view) this.view = undefined;
+      endpoint.dispose();
     }, undefined, this.disposables);
   }
 
@@ -53,9 +48,9 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   }
 
   private sendSelection(): void {
-    if (!this.view || !this.ready || !this.server) return;
+    if (!this.view || !this.endpoint) return;
     const p = DatasetPanel.current;
-    this.server.event('select', p?.view.selectedRowId
+    this.endpoint.event('select', p?.view.selectedRowId
       ? { rowId: p.view.selectedRowId, index: p.selectedIndex, dataset: p.title.replace(/^Lance: /, ''), version: p.state.version }
       : {});
   }
@@ -95,6 +90,6 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
-    this.server?.dispose();
+    this.endpoint?.dispose();
   }
 }

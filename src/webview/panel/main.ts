@@ -2,8 +2,7 @@
 // Views never talk to each other directly; they go through the PanelContext built here.
 import type { DatasetDescription } from '../../shared/types';
 import { RpcError } from '../../shared/rpc';
-import { announceReady, rpc, vscodeApi } from '../host';
-import { applySettings } from '../settings';
+import { announceReady, rpc, useSettings, vscodeApi } from '../host';
 import { formatBytes, formatCount, h } from '../ui/dom';
 import { badge, button, registerToolkit, tabs } from '../ui/toolkit';
 import type { PanelContext, RowsViewApi, SimilarViewApi, TabId, VersionsViewApi, View } from './context';
@@ -52,7 +51,7 @@ async function start(): Promise<void> {
   try {
     const [desc, settings] = await Promise.all([rpc.request('describe', {}), rpc.request('settings', {}).catch(() => undefined)]);
     d = desc;
-    if (settings) applySettings(settings);
+    if (settings) useSettings(settings);
   } catch (err) {
     const info = err instanceof RpcError ? err.info : undefined;
     showError(info?.message ?? String(err), info?.detail);

@@ -388,7 +388,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     let text: string;
     try {
       // The whole row (every column, full vectors), not just what the grid shows.
-      const full = await ctx.rpc.request('row', { rowId: row.rowId }, { timeoutMs: 15_000 });
+      const full = await ctx.rpc.request('row', { rowId: row.rowId });
       text = rowJson(full.rowId, full.columns, full.row);
     } catch {
       text = rowJson(row.rowId, current.spec.columns, row.cells);

@@ -365,7 +365,7 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
     diffBox.replaceChildren(diffHeader(from, to), h('p', { class: 'muted', 'data-testid': 'diff-loading' }, `Comparing version ${from} with version ${to}…`));
     diffBox.scrollIntoView?.({ block: 'nearest' });
     try {
-      const diff = await ctx.rpc.request('compareVersions', { from, to }, { channel: 'versions.compare', timeoutMs: 120_000 });
+      const diff = await ctx.rpc.request('compareVersions', { from, to }, { channel: 'versions.compare' });
       diffBox.replaceChildren(diffHeader(diff.from, diff.to), renderDiff(diff));
     } catch (err) {
       if (err instanceof RpcError && err.info.kind === 'superseded') return;

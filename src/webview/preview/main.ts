@@ -1,5 +1,5 @@
 // The side-panel preview webview (its own bundle): shows the row selected in the active dataset panel.
-import { announceReady, rpc } from '../host';
+import { announceReady, rpc, useSettings } from '../host';
 import { registerToolkit } from '../ui/toolkit';
 import { mountPreview } from './previewView';
 
@@ -9,3 +9,4 @@ const app = document.getElementById('app')!;
 app.setAttribute('aria-busy', 'false');
 mountPreview(app, { rpc });
 announceReady();
+void rpc.request('settings', {}).then(useSettings, () => undefined);

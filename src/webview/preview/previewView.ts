@@ -129,7 +129,7 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
     let p = schemas.get(key);
     if (!p) {
       p = rpc
-        .request('describe', {}, { timeoutMs: 15_000 })
+        .request('describe', {})
         .then((d) => new Map(d.schema.map((f) => [f.name, f] as const)))
         .catch(() => {
           schemas.delete(key); // ask again next time
