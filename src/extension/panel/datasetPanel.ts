@@ -116,7 +116,7 @@ export class DatasetPanel {
     return titleOf(this.state);
   }
 
-  private handlers(): Handlers {
+  private handlers(): Omit<Handlers, 'settings' | 'command'> {
     const data = <M extends DataMethod>(m: M): Handlers[M] =>
       (async (p: never, signal: AbortSignal, progress: never) => {
         const h = (await this.sessionPromise).handlers[m] as unknown as (p: never, s: AbortSignal, pr: never) => Promise<unknown>;
@@ -143,13 +143,8 @@ export class DatasetPanel {
       },
       createTag: async ({ version, name }) => ({ created: await confirmCreateTag(this, version, name) }),
       deleteTag: async ({ name }) => ({ deleted: await confirmDeleteTag(this, name) }),
-      settings: async () => readSettings().ui,
       viewState: async (v) => {
         this.setView(v);
-        return null;
-      },
-      command: async ({ id, args }) => {
-        await vscode.commands.executeCommand(`lanceInspector.${id}`, args);
         return null;
       },
     };

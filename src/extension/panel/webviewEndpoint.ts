@@ -8,6 +8,7 @@ import { RpcServer, type Handlers } from '../../shared/rpc';
 import type { DataMethod } from '../host/session';
 import { toErrorInfo } from '../lance/errors';
 import { readSettings } from '../settings';
+import { runWebviewCommand } from './webviewCommands';
 
 /** Requests that read the dataset: they queue (a few at a time) and stop at the query time limit. */
 const DATA_METHODS: ReadonlySet<RequestMethod> = new Set<DataMethod>([
@@ -34,8 +35,18 @@ export class WebviewEndpoint implements vscode.Disposable {
   private readonly queued: Envelope[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly webview: vscode.Webview, handlers: Handlers) {
-    this.server = new RpcServer((m) => this.post(m), handlers, (err) => toErrorInfo(err), {
+  /** `settings` and `command` are the same for every webview, so they are answered here. */
+  constructor(private readonly webview: vscode.Webview, handlers: Omit<Handlers, 'settings' | 'command'>) {
+    const all: Handlers = {
+      ...handlers,
+      settings: async () => readSettings().ui,
+      // Only the few commands the webviews need, with checked arguments (webviewCommandPolicy.ts).
+      command: async ({ id, args }) => {
+        await runWebviewCommand(id, args);
+        return null;
+      },
+    };
+    this.server = new RpcServer((m) => this.post(m), all, (err) => toErrorInfo(err), {
       queued: DATA_METHODS,
       maxRunning: MAX_RUNNING,
       timeoutMs: () => readSettings().queryTimeoutSeconds * 1000,

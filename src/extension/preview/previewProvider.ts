@@ -7,7 +7,6 @@ import { LanceError } from '../lance/errors';
 import { DatasetPanel } from '../panel/datasetPanel';
 import { panelHtml } from '../panel/html';
 import { WebviewEndpoint } from '../panel/webviewEndpoint';
-import { readSettings } from '../settings';
 
 export const PREVIEW_VIEW_ID = 'lanceInspector.preview';
 
@@ -55,7 +54,7 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       : {});
   }
 
-  private handlers(): Handlers {
+  private handlers(): Omit<Handlers, 'settings' | 'command'> {
     const panel = (): DatasetPanel => {
       const p = DatasetPanel.current;
       if (!p) throw new LanceError('not-found', 'No Lance dataset panel is open.');
@@ -80,11 +79,6 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       createTag: unsupported,
       deleteTag: unsupported,
       viewState: async () => null,
-      settings: async () => readSettings().ui,
-      command: async ({ id, args }) => {
-        await vscode.commands.executeCommand(`lanceInspector.${id}`, args);
-        return null;
-      },
     };
   }
 
