@@ -36,10 +36,10 @@ export class DatasetSession {
   readonly handlers: Pick<Handlers, DataMethod> = {
     describe: () => this.describe(),
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
-    count: ({ filter }) => this.dataset.count(filter),
+    count: ({ filter }, signal) => this.dataset.count(filter, signal),
     rows: (req, signal) => this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
     similar: (req, signal) => this.dataset.similar({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
-    row: ({ rowId, columns }) => this.dataset.fullRow(rowId, columns, this.settings.maxImageBytes),
+    row: ({ rowId, columns }, signal) => this.dataset.fullRow(rowId, columns, this.settings.maxImageBytes, signal),
     columnStats: (p, signal, progress) => this.dataset.columnStats(p, signal, progress),
     distinct: ({ column, limit }, signal) => this.dataset.distinct(column, limit, signal),
     compareVersions: ({ from, to }) => this.dataset.compareVersions(from, to),

@@ -4,6 +4,12 @@
 //   LargeList<T>   → List<T> (arrow-js has no LargeList: even the schema fails to decode, so then the
 //                    column list comes from the manifest)
 // A column with no way to read it gets a labelled placeholder in every row, never a failed page.
+//
+// Projections are always a name → expression record whose expression is the bare column name, not an
+// array of names and not a backtick-quoted name: the engine resolves an expression that equals a column
+// name exactly (mixed case, spaces and keywords included) without parsing it, while arrays and quoted
+// names go through its SQL planner once per column. On a 2,000-column table 201 columns took 24 ms as
+// bare names, 11 s quoted only where needed, 23 s all quoted (measured here with lancedb 0.37.1).
 import type { Schema } from 'apache-arrow';
 import type { ManifestField, ManifestInfo } from './manifest';
 import { quoteIdent } from '../../shared/sql';
@@ -19,12 +25,23 @@ export interface ColumnPlan {
   unreadable: Map<string, { type: string; reason: string }>;
 }
 
+/**
+ * The engine cannot select a column whose name holds a backtick, by any spelling ("No field named"),
+ * and reading every column then fails too: such a column is a placeholder, the others read.
+ */
+const UNSELECTABLE = /`/;
+const UNSELECTABLE_REASON = 'Lance cannot read a column whose name contains a backtick';
+
 export function planFromArrow(schema: Schema): ColumnPlan {
   const exprs = new Map<string, string | null>();
+  const unreadable = new Map<string, { type: string; reason: string }>();
   for (const f of schema.fields) {
-    if (String(f.type).startsWith('Decimal')) exprs.set(f.name, `arrow_cast(${quoteIdent(f.name)}, 'Utf8')`);
+    if (UNSELECTABLE.test(f.name)) {
+      exprs.set(f.name, null);
+      unreadable.set(f.name, { type: String(f.type), reason: UNSELECTABLE_REASON });
+    } else if (String(f.type).startsWith('Decimal')) exprs.set(f.name, `arrow_cast(${quoteIdent(f.name)}, 'Utf8')`);
   }
-  return { names: schema.fields.map((f) => f.name), exprs, unreadable: new Map() };
+  return { names: schema.fields.map((f) => f.name), exprs, unreadable };
 }
 
 /** Lance logical item types → the DataFusion type names arrow_cast understands. */
@@ -41,7 +58,10 @@ export function planFromManifest(m: ManifestInfo): ColumnPlan {
   const unreadable = new Map<string, { type: string; reason: string }>();
   for (const f of top) {
     const lt = f.logicalType;
-    if (lt.startsWith('decimal')) exprs.set(f.name, `arrow_cast(${quoteIdent(f.name)}, 'Utf8')`);
+    if (UNSELECTABLE.test(f.name)) {
+      exprs.set(f.name, null);
+      unreadable.set(f.name, { type: lt, reason: UNSELECTABLE_REASON });
+    } else if (lt.startsWith('decimal')) exprs.set(f.name, `arrow_cast(${quoteIdent(f.name)}, 'Utf8')`);
     else if (lt === 'large_list' || lt.startsWith('large_list')) {
       const item = childOf(m.fields, f);
       const cast = item && CAST_ITEM[item.logicalType];
@@ -59,11 +79,16 @@ function childOf(fields: ManifestField[], parent: ManifestField): ManifestField 
   return fields.find((c) => c.parentId === parent.id);
 }
 
-/** The engine's `select` argument for these columns: plain names when no column needs an expression. */
-export function selectFor(plan: ColumnPlan, columns: string[]): string[] | Record<string, string> {
-  const readable = columns.filter((c) => plan.exprs.get(c) !== null);
-  if (!readable.some((c) => plan.exprs.has(c))) return readable;
-  const out: Record<string, string> = {};
-  for (const c of readable) out[c] = plan.exprs.get(c) ?? quoteIdent(c);
+/**
+ * The engine's `select` argument for these columns: each readable column's expression, the bare name
+ * for most (see the top of this file for why bare). Unreadable columns are left out (their cells are
+ * placeholders). A null-prototype record, so a column named `__proto__` is a key like any other.
+ */
+export function selectFor(plan: ColumnPlan, columns: string[]): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const c of columns) {
+    const expr = plan.exprs.get(c);
+    if (expr !== null) out[c] = expr ?? c;
+  }
   return out;
 }

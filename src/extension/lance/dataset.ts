@@ -23,7 +23,7 @@ import type {
   VersionInfo,
   VersionsPage,
 } from '../../shared/types';
-import { encodeCell, EncodeOptions } from './cells';
+import { encodeCell, EncodeOptions, hasNonFinite, vectorValues } from './cells';
 import { ColumnPlan, planFromArrow, planFromManifest, selectFor } from './columns';
 import { quoteIdent, sqlLiteral } from '../../shared/sql';
 import { lance, Table } from './engine';
@@ -34,6 +34,8 @@ import { decodeClassNames, schemaToFields } from './schema';
 import { computeColumnStats, distinctValues } from './columnStats';
 import { compareVersions } from './versionDiff';
 import { readCommit } from './transaction';
+import { streamBatches, throwIfAborted } from './stream';
+import { damageMessage, findDamage, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
 
 export interface OpenOptions {
   version?: number;
@@ -45,6 +47,8 @@ export interface OpenOptions {
 
 /** Rows per Arrow batch when streaming: small, so one page of 110 KB images never materialises at once. */
 const BATCH_ROWS = 16;
+/** Row ids per batch when only counting or collecting ids (8 bytes a row). */
+const COUNT_BATCH_ROWS = 65_536;
 const ROW_ID = '_rowid';
 
 export class LanceDataset {
@@ -56,6 +60,8 @@ export class LanceDataset {
     private readonly opts: OpenOptions,
     private readonly linkDir: string | undefined,
     readonly version: number,
+    /** Set when this dataset was opened past damaged newer manifests (see damage.ts). */
+    private readonly damage?: Damage,
   ) {}
 
   static async open(location: DatasetLocation, opts: OpenOptions = {}): Promise<LanceDataset> {
@@ -81,6 +87,15 @@ export class LanceDataset {
       version = await table.version();
     } catch (err) {
       const e = classify(err, mapPaths);
+      if (!isObjectStoreUri(location.uri)) {
+        const past = await LanceDataset.openPastDamage(location, opts);
+        if (past) {
+          if (linkDir) fs.rm(linkDir, { recursive: true, force: true }, () => undefined);
+          return past;
+        }
+        const problem = version !== undefined ? await manifestProblem(location.uri, version) : undefined;
+        if (problem) throw new LanceError('unreadable-data', `Version ${version}'s manifest is damaged, so that version cannot be opened.`, problem);
+      }
       if (e.kind === 'not-found' && opts.tag !== undefined) throw e;
       // Old or damaged local datasets: keep going with what the manifests say, so schema and versions still show.
       const hasVersions = !isObjectStoreUri(location.uri) && (await listManifestVersions(location.uri).catch(() => [])).length > 0;
@@ -89,6 +104,31 @@ export class LanceDataset {
       version = version ?? (await listManifestVersions(location.uri)).at(-1);
     }
     return new LanceDataset(location, table, openError, opts, linkDir, version ?? 0);
+  }
+
+  /**
+   * When the newest manifests are damaged, the dataset as of the version asked for (or the newest
+   * readable one) through a view that hides the damaged ones; undefined when the latest manifest reads.
+   */
+  private static async openPastDamage(location: DatasetLocation, opts: OpenOptions): Promise<LanceDataset | undefined> {
+    const damage = await findDamage(location.uri);
+    if (!damage) return undefined;
+    const target = opts.tag !== undefined ? await tagVersionOnDisk(location.uri, opts.tag) : opts.version ?? damage.newestReadable;
+    if (target === undefined) throw new LanceError('unreadable-data', `${damageMessage(damage)} No older version is readable either.`, damage.reason);
+    if (damage.damagedVersions.includes(target)) {
+      const newest = damage.newestReadable !== undefined ? ` Version ${damage.newestReadable} is the newest readable one.` : '';
+      throw new LanceError('unreadable-data', `Version ${target}'s manifest is damaged, so that version cannot be opened.${newest}`, damage.reason);
+    }
+    const name = tableNameOf(location.uri) || 'dataset';
+    const viewDir = await versionView(location.uri, name, target);
+    try {
+      const db = await lance().connect(viewDir, { storageOptions: opts.storageOptions });
+      const table = await db.openTable(name, undefined, { storageOptions: opts.storageOptions, version: target });
+      return new LanceDataset(location, table, undefined, { ...opts, version: target }, viewDir, target, damage);
+    } catch (err) {
+      fs.rm(viewDir, { recursive: true, force: true }, () => undefined);
+      throw classify(err, pathMapper(location, viewDir));
+    }
   }
 
   get pinned(): boolean {
@@ -126,7 +166,7 @@ export class LanceDataset {
 
   /** Statistics of one column, streaming only that column. */
   async columnStats(p: { column: string; filter?: string; topK?: number }, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<ColumnStats> {
-    const total = await this.count(p.filter);
+    const total = await this.count(p.filter, signal);
     return computeColumnStats(this.requireTable(), p.column, { filter: p.filter?.trim() || undefined, topK: p.topK ?? 20, total, signal, progress, timeoutMs: this.opts.timeoutMs });
   }
 
@@ -223,6 +263,7 @@ export class LanceDataset {
         dataFormat: manifest ? describeDataFormat(manifest) : undefined,
       },
       rowsError,
+      ...(this.damage ? { damage: { damagedVersions: this.damage.damagedVersions, message: damageMessage(this.damage, this.version) } } : {}),
     };
   }
 
@@ -300,7 +341,11 @@ export class LanceDataset {
       const page = newestFirst.slice(offset, offset + limit);
       const versions: VersionInfo[] = [];
       for (const v of page) {
-        const m = await readManifest(this.location.uri, v).catch(() => undefined);
+        let damaged: string | undefined;
+        const m = await readManifest(this.location.uri, v).catch((err: Error) => {
+          damaged = `This version's manifest cannot be read: ${err.message}`;
+          return undefined;
+        });
         const commit = m?.transactionFile ? await readCommit(this.location.uri, m.transactionFile) : undefined;
         versions.push({
           version: v,
@@ -316,6 +361,7 @@ export class LanceDataset {
               }
             : {},
           tags: tags.get(v) ?? [],
+          ...(damaged ? { damaged } : {}),
         });
       }
       return { total: all.length, latest: all.at(-1) ?? this.version, versions };
@@ -349,12 +395,23 @@ export class LanceDataset {
     return out;
   }
 
-  async count(filter?: string): Promise<number> {
+  /**
+   * Rows matching the filter (all rows without one). The engine's countRows() takes neither a time limit
+   * nor a cancel, so a filtered count streams the matching row ids instead (the same index use, no column
+   * data read) and stops at either; an unfiltered count is the manifest's arithmetic and stays countRows().
+   */
+  async count(filter?: string, signal?: AbortSignal): Promise<number> {
     const t = this.requireTable();
+    const f = filter?.trim() || undefined;
+    throwIfAborted(signal);
     try {
-      return await t.countRows(filter?.trim() || undefined);
+      if (!f) return await t.countRows();
+      let n = 0;
+      const q = t.query().select([]).withRowId().where(f);
+      for await (const batch of streamBatches(q, { maxBatchLength: COUNT_BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) n += batch.numRows;
+      return n;
     } catch (err) {
-      throw classify(err, pathMapper(this.location, this.linkDir), filter ? 'filter' : undefined);
+      throw classify(err, pathMapper(this.location, this.linkDir), f && !(err instanceof LanceError) ? 'filter' : undefined);
     }
   }
 
@@ -375,10 +432,9 @@ export class LanceDataset {
     const ids: bigint[] = [];
     try {
       const q = t.query().select([]).withRowId().offset(req.offset).limit(req.limit).where(filter);
-      for await (const batch of execute(q, { maxBatchLength: 1024, timeoutMs: this.opts.timeoutMs })) {
+      for await (const batch of streamBatches(q, { maxBatchLength: 1024, timeoutMs: this.opts.timeoutMs, signal })) {
         const col = batch.getChild(ROW_ID);
         for (let i = 0; i < batch.numRows; i++) ids.push(col!.get(i) as bigint);
-        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
       }
     } catch (err) {
       throw classify(err, pathMapper(this.location, this.linkDir), err instanceof LanceError ? undefined : 'filter');
@@ -397,10 +453,9 @@ export class LanceDataset {
     const rowIds: string[] = [];
     const rows: Cell[][] = [];
     try {
-      const q = this.requireTable().query().select(selectFor(plan, columns)).withRowId().offset(req.offset).limit(req.limit);
+      const q = this.requireTable().query().select(projection(plan, columns)).withRowId().offset(req.offset).limit(req.limit);
       if (filter) q.where(filter);
-      for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
-        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
+      for await (const batch of streamBatches(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) {
         encodeBatch(batch, columns, plan, enc, (id, row) => {
           rowIds.push(id.toString());
           rows.push(row);
@@ -418,9 +473,8 @@ export class LanceDataset {
     const t = this.requireTable();
     const byId = new Map<bigint, Cell[]>();
     try {
-      const q = t.takeRowIds(ids).select(selectFor(plan, columns)).withRowId();
-      for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
-        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
+      const q = t.takeRowIds(ids).select(projection(plan, columns)).withRowId();
+      for await (const batch of streamBatches(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) {
         encodeBatch(batch, columns, plan, enc, (id, row) => byId.set(id, row));
       }
     } catch (err) {
@@ -430,10 +484,10 @@ export class LanceDataset {
   }
 
   /** One row with everything in it (full vectors, images up to maxImageBytes): the preview's view. */
-  async fullRow(rowId: string, columns: string[] | undefined, maxImageBytes: number): Promise<FullRow> {
+  async fullRow(rowId: string, columns: string[] | undefined, maxImageBytes: number, signal?: AbortSignal): Promise<FullRow> {
     const plan = await this.plan();
     const cols = columns ?? plan.names;
-    const [row] = await this.takeRows([BigInt(rowId)], cols, plan, { maxImageBytes, fullVectors: true, maxListItems: 1000 });
+    const [row] = await this.takeRows([BigInt(rowId)], cols, plan, { maxImageBytes, fullVectors: true, maxListItems: 1000 }, signal);
     return { rowId, columns: cols, row };
   }
 
@@ -445,14 +499,16 @@ export class LanceDataset {
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
     const queryId = await this.resolveRowId(req);
-    const [vecRow] = await this.takeRows([queryId], [req.vectorColumn], plan, { maxImageBytes: 0, fullVectors: true, maxListItems: 0 });
-    const vecCell = vecRow[0];
-    if (!vecCell || typeof vecCell !== 'object' || !('t' in vecCell) || vecCell.t !== 'vec' || !vecCell.values)
-      throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
+    const [vecRow] = await this.takeRows([queryId], [req.vectorColumn], plan, { maxImageBytes: 0, fullVectors: true, maxListItems: 0 }, signal);
+    const vector = vectorValues(vecRow[0]);
+    if (!vector) throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
+    // NaN or ±∞ make every distance NaN: the engine would answer nothing at all, without a reason.
+    if (hasNonFinite(vector))
+      throw new LanceError('unsupported-type', `This row's ${req.vectorColumn} holds NaN or infinite values, so it has no distance to any row: find similar needs a finite vector.`);
     const index = (await this.indices()).find((i) => i.columns.includes(req.vectorColumn) && /ivf|hnsw|flat|pq|sq/i.test(i.type));
     const metric = (index?.metric ?? 'l2').toLowerCase();
     const build = () => {
-      const q = t.query().nearestTo(vecCell.values!).column(req.vectorColumn).distanceType(metric as 'l2' | 'cosine' | 'dot').limit(req.k + 1);
+      const q = t.query().nearestTo(vector).column(req.vectorColumn).distanceType(metric as 'l2' | 'cosine' | 'dot').limit(req.k + 1);
       if (req.nprobes) q.nprobes(req.nprobes);
       if (req.refineFactor) q.refineFactor(req.refineFactor);
       if (req.filter?.trim()) q.where(req.filter.trim());
@@ -461,10 +517,10 @@ export class LanceDataset {
     const hits: { id: bigint; distance: number; row: Cell[] }[] = [];
     let explained = '';
     try {
+      throwIfAborted(signal);
       explained = await build().explainPlan();
-      const q = build().select(selectFor(plan, columns)).withRowId();
-      for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs })) {
-        if (signal?.aborted) throw new LanceError('cancelled', 'Cancelled.');
+      const q = build().select(projection(plan, columns)).withRowId();
+      for await (const batch of streamBatches(q, { maxBatchLength: BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) {
         const dist = batch.getChild('_distance');
         let i = 0;
         encodeBatch(batch, columns, plan, enc, (id, row) => hits.push({ id, distance: Number(dist?.get(i++) ?? NaN), row }));
@@ -512,6 +568,12 @@ export class LanceDataset {
   }
 }
 
+/** The projection of these columns; no readable column reads row ids alone (an empty record would read every column). */
+function projection(plan: ColumnPlan, columns: string[]): string[] | Record<string, string> {
+  const sel = selectFor(plan, columns);
+  return Object.keys(sel).length ? sel : [];
+}
+
 function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number }): EncodeOptions {
   return { maxImageBytes: req.withImages ? req.maxImageBytes ?? 16 * 1024 * 1024 : 0, fullVectors: false, maxListItems: 32 };
 }
@@ -538,11 +600,6 @@ function safeEncode(v: Parameters<typeof encodeCell>[0], i: number, enc: EncodeO
   } catch (err) {
     return { t: 'unsupported', type: String(v.type), reason: (err as Error).message };
   }
-}
-
-/** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
-function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
-  return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
 }
 
 

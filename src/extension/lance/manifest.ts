@@ -341,6 +341,15 @@ export async function latestManifestVersion(datasetDir: string): Promise<number 
   return versions.length ? versions[versions.length - 1] : undefined;
 }
 
+/** The manifest file of a version (either naming scheme), or undefined when there is none. */
+export async function manifestFilePath(datasetDir: string, version: number): Promise<string | undefined> {
+  for (const name of manifestFileNames(version)) {
+    const file = path.join(datasetDir, VERSIONS_DIR, name);
+    if (await fs.promises.stat(file).then(() => true, () => false)) return file;
+  }
+  return undefined;
+}
+
 /** Candidate file names for a version, V1 first (the common case locally). */
 function manifestFileNames(version: number): string[] {
   const inverted = (U64_MAX - BigInt(version)).toString().padStart(V2_NAME_DIGITS, '0');

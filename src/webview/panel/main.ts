@@ -171,7 +171,9 @@ function header(d: DatasetDescription): HTMLElement {
       d.stats.dataFormat ? h('span', {}, `format ${d.stats.dataFormat}`) : null,
     ),
     h('div', { class: 'muted path' }, d.location.uri),
-    d.pinned
+    d.damage
+      ? h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'damage-banner' }, d.damage.message)
+      : d.pinned
       ? h(
           'div',
           { class: 'info-banner', 'data-testid': 'pinned-header' },

@@ -221,7 +221,7 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
     const delta = older && v.rows !== undefined && older.rows !== undefined ? v.rows - older.rows : undefined;
     row.rows.replaceChildren(h('span', {}, v.rows === undefined ? 'rows unknown' : `${formatCount(v.rows)} row${v.rows === 1 ? '' : 's'}`));
     if (delta) row.rows.append(h('span', { class: `v-delta ${delta > 0 ? 'plus' : 'minus'}` }, signed(delta)));
-    const chips = describeChange(v, older, oldest);
+    const chips = v.damaged ? [{ text: 'manifest damaged: this version cannot be opened', cls: 'damaged' }] : describeChange(v, older, oldest);
     const keys = Object.keys(v.metadata);
     const details = keys.length ? h('details', { class: 'v-meta' }, h('summary', {}, `metadata (${keys.length})`)) : null;
     details?.addEventListener(
@@ -231,7 +231,7 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
         details.append(h('dl', {}, keys.sort().flatMap((k) => [h('dt', {}, k), h('dd', {}, v.metadata[k])])));
       },
     );
-    row.what.replaceChildren(...chips.map((c) => h('span', { class: `v-chip ${c.cls ?? ''}` }, c.text)), ...(details ? [details] : []));
+    row.what.replaceChildren(...chips.map((c) => h('span', { class: `v-chip ${c.cls ?? ''}`, title: c.cls === 'damaged' ? v.damaged : undefined, 'data-testid': c.cls === 'damaged' ? 'version-damaged' : undefined }, c.text)), ...(details ? [details] : []));
   }
 
   function renderTags(row: Row): void {
