@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { classify } from '../../src/extension/lance/errors';
+import { classify, closestName, filterMessage } from '../../src/extension/lance/errors';
+import { LanceDataset } from '../../src/extension/lance/dataset';
+import { doubleQuoted, filterHints } from '../../src/shared/filterHints';
+import { lancedb } from '../fixtures/lance';
 import { locate, tableNameOf } from '../../src/extension/lance/locate';
 import { sniffImage, hexHead } from '../../src/shared/sniff';
 import { quoteIdent, sqlLiteral } from '../../src/shared/sql';
@@ -47,7 +50,7 @@ test('engine messages become structured kinds with the engine words kept as deta
   assert.match(bad.message, /No column named nosuch/);
   const parse = classify(new Error("Failed to execute query stream: GenericFailure, Invalid input, Error parsing statement: SELECT 1 FROM t WHERE price > (sql parser error: Expected: an expression, found: EOF)"), undefined, 'filter');
   assert.equal(parse.kind, 'bad-filter');
-  assert.match(parse.message, /^Filter error: .*price >.*Expected: an expression/);
+  assert.match(parse.message, /^Filter error: SQL syntax: Expected: an expression, found: EOF/, 'the reason leads');
   assert.doesNotMatch(parse.message, /SELECT 1 FROM t/);
   const missing = classify(new Error('lance error: Not found: tmp/x.lance/data/abc.lance, /usr/local/cargo/registry/src/foo.rs:1:2'));
   assert.equal(missing.kind, 'unreadable-data');
@@ -85,4 +88,137 @@ test('lance:class_names decodes from JSON, lines or commas', async () => {
   assert.deepEqual(decodeClassNames({ 'lance:class_names': 'tench\ngoldfish\n' }), ['tench', 'goldfish']);
   assert.deepEqual(decodeClassNames({ 'lance:class_names': 'tench,goldfish,great_white_shark' }), ['tench', 'goldfish', 'great_white_shark']);
   assert.equal(decodeClassNames({}), undefined);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Filter errors through the real engine: the reason first and whole, no plumbing, no internal query.
+
+/** A small table with a mixed-case column (`Label`), a name with a space and prototype-like names. */
+async function errorsTable(): Promise<{ dir: string; uri: string }> {
+  const dir = tmp();
+  const db = await lancedb.connect(dir);
+  const t = await db.createTable('t', [
+    { Label: 'x', label_name: 'golden', n: 1, 'weird col': 2, constructor: 'c' },
+    { Label: 'y', label_name: 'tabby', n: 2, 'weird col': 3, constructor: 'd' },
+  ]);
+  t.close();
+  db.close();
+  return { dir, uri: path.join(dir, 't.lance') };
+}
+
+/** The message and detail of the data layer's error for `filter` (count and a page: both paths). */
+async function filterError(ds: LanceDataset, filter: string): Promise<{ message: string; detail: string }> {
+  const seen: { message: string; detail: string }[] = [];
+  for (const run of [() => ds.count(filter), () => ds.rows({ filter, offset: 0, limit: 5 })]) {
+    try {
+      await run();
+      assert.fail(`${filter} should fail`);
+    } catch (e) {
+      const err = e as { kind?: string; message: string; detail?: string };
+      assert.equal(err.kind, 'bad-filter', `${filter}: ${err.message}`);
+      seen.push({ message: err.message, detail: err.detail ?? '' });
+    }
+  }
+  assert.equal(seen[0].message, seen[1].message, 'count and rows say the same');
+  for (const { message, detail } of seen) {
+    for (const text of [message, detail]) {
+      assert.doesNotMatch(text, /SELECT 1 FROM|FROM t WHERE|\.rs:\d+|cargo|GenericFailure|Failed to execute|Caused by|LanceError\(|Exec\b/, `no plumbing in ${JSON.stringify(text)}`);
+    }
+  }
+  return seen[0];
+}
+
+test('filter errors through the engine lead with their reason, whole and without internal text', async () => {
+  const { dir, uri } = await errorsTable();
+  const ds = await LanceDataset.open({ uri, name: 't' });
+  try {
+    // A long filter whose reason comes at the end: the reason is kept, the long value loses its middle.
+    const long = 'a'.repeat(2000);
+    const syntax = await filterError(ds, `label_name = '${long}' AND n >`);
+    assert.match(syntax.message, /^Filter error: SQL syntax: Expected: an expression, found: EOF\.$/);
+    assert.ok(syntax.detail.length < 400, `detail shortened around the value: ${syntax.detail.length}`);
+    assert.match(syntax.detail, /\(2,000 characters\)/);
+    assert.match(syntax.detail, /Expected: an expression, found: EOF/, 'the detail keeps the reason too');
+
+    // Type mismatches, in words, with what to write.
+    const textCol = await filterError(ds, `label_name = 1`);
+    assert.match(textCol.message, /^Filter error: type mismatch: 1 is a number \(Int64\) but is compared with text \(Utf8\)\. Text values go in single quotes: '1'\.$/);
+    const numCol = await filterError(ds, `n = '3'`);
+    assert.match(numCol.message, /^Filter error: type mismatch: '3' is text \(Utf8\) but is compared with a number \(\w+\)\. Numbers are written without quotes: 3\.$/);
+    const longMismatch = await filterError(ds, `label_name = '${long}' AND n = 'x'`);
+    assert.match(longMismatch.message, /^Filter error: type mismatch: 'x' is text/, 'the reason, not the long filter, leads');
+    const arith = await filterError(ds, `label_name + 1 = 2`);
+    assert.equal(arith.message, 'Filter error: Cannot coerce arithmetic expression Utf8 + Int64 to valid types.');
+    const like = await filterError(ds, `n LIKE 3`);
+    assert.match(like.message, /^Filter error: There isn't a common type to coerce \w+ and Int64 in LIKE expression\.$/);
+    const cast = await filterError(ds, `label_name = n`);
+    assert.match(cast.message, /^Filter error: Cannot cast string '(golden|tabby)' to value of \w+ type\.$/);
+
+    // Unknown columns, with the engine's suggestion or our own (case-insensitive / closest), in backticks when needed.
+    assert.equal((await filterError(ds, `labelname = 'x'`)).message, 'No column named labelname in this dataset. Did you mean label_name?');
+    assert.equal((await filterError(ds, `labl = 'x'`)).message, 'No column named labl in this dataset. Did you mean `Label`?');
+    assert.equal((await filterError(ds, `weird = 1`)).message, 'No column named weird in this dataset. Did you mean `weird col`?');
+    const none = await filterError(ds, `zzzzzz = 1`);
+    assert.match(none.message, /^No column named zzzzzz in this dataset\. Columns: `Label`, label_name, n, `weird col`, constructor\.$/);
+    assert.match(none.detail, /No field named zzzzzz/);
+
+    // A double-quoted identifier: a cast error about the string 'Label', with the backtick hint.
+    const dq = await filterError(ds, `"Label" = 1`);
+    assert.match(dq.message, /^Filter error: Cannot cast string 'Label' to value of Int64 type\. Note: "Label" in double quotes is text, not a column; column names take backticks: `Label`\.$/);
+    // …and inside a longer filter whose text holds the engine's own words.
+    const dq2 = await filterError(ds, `label_name = 'Cannot cast (x)' AND "n" > 2`);
+    assert.match(dq2.message, /^Filter error: Cannot cast string 'n' to value of Int64 type\. Note: "n" .* `n`\.$/);
+  } finally {
+    ds.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a double-quoted column name silently selects no row in the engine; filterHints says so', async () => {
+  const { dir, uri } = await errorsTable();
+  const ds = await LanceDataset.open({ uri, name: 't' });
+  try {
+    // The engine's behaviour (lancedb 0.37.1): "Label" is the text 'Label', so this compares two constants.
+    assert.equal(await ds.count(`"Label" = 'x'`), 0);
+    assert.equal(await ds.count("`Label` = 'x'"), 1);
+    assert.equal(await ds.count(`Label = 'x'`), 1, 'bare names resolve regardless of case');
+    assert.equal(await ds.count(`label_name = "golden"`), 1, 'a double-quoted value is text');
+    const columns = (await ds.describe()).schema.map((f) => f.name);
+    const hints = filterHints(`"Label" = 'x'`, columns);
+    assert.equal(hints.length, 1);
+    assert.match(hints[0], /^"Label" in double quotes is the text 'Label', not the column Label: write `Label` for the column\.$/);
+    assert.deepEqual(filterHints(`label_name = "golden"`, columns), [], 'a double-quoted value that is no column name: no hint');
+    assert.deepEqual(filterHints("`Label` = 'x'", columns), []);
+    assert.deepEqual(filterHints(`label_name = '"Label"'`, columns), [], 'inside a single-quoted string it is text on purpose');
+    assert.match(filterHints(`"label" = 'x'`, columns)[0], /not the column Label: write `Label`/, 'case-insensitive, naming the real column');
+    assert.match(filterHints(`"n" > 1 AND "n" < 5`, columns).join('|'), /^"n" .*write `n` \(or n\) for the column\.$/, 'once per name');
+    assert.match(filterHints(`"weird col" = 2`, columns)[0], /write `weird col` for the column/);
+    assert.match(filterHints(`"constructor" = 'c'`, columns)[0], /write `constructor`/);
+    assert.deepEqual(filterHints(`"toString" = 'c' AND "__proto__" = 1`, columns), [], 'prototype names are not columns here');
+    assert.deepEqual(filterHints(`"__proto__" = 1`, ['__proto__']).length, 1);
+  } finally {
+    ds.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('filter message helpers: quoted strings, closest names, plumbing-free messages', () => {
+  assert.deepEqual(doubleQuoted(`"a" = 'b "c"' AND \`d "e"\` = "f""g" AND "open`), ['a', 'f"g']);
+  assert.equal(closestName('label', ['Label', 'lable']), 'Label');
+  assert.equal(closestName('lable_name', ['label_name', 'id']), 'label_name');
+  assert.equal(closestName('xyz', ['label_name', 'id']), undefined);
+  // An engine message with a source path right before its closing parenthesis, and "Caused by" repeats.
+  const raw =
+    'lance error: LanceError(IO): Error during planning: Invalid comparison operation: Utf8 = Int64, /usr/local/cargo/registry/src/x/lance-10.0.0/src/dataset/scanner.rs:460:33  Caused by: LanceError(IO): Error during planning: Invalid comparison operation: Utf8 = Int64, /usr/local/cargo/registry/src/x/scanner.rs:460:33';
+  assert.equal(filterMessage(raw), 'Filter error: Invalid comparison operation: Utf8 = Int64.');
+  const bad = classify(new Error(raw), undefined, 'filter');
+  assert.equal(bad.detail, 'Invalid comparison operation: Utf8 = Int64');
+  // A cause that adds words stays in the detail; one that repeats the message does not.
+  const io = classify(new Error('lance error: LanceError(IO): Generic error: could not open, /usr/local/cargo/registry/x/io.rs:1:2  Caused by: LanceError(IO): Generic error: could not open, /x/io.rs:1:2  Caused by: Permission denied (os error 13)'));
+  assert.equal(io.detail, 'lance error: Generic error: could not open Caused by: Permission denied (os error 13)');
+  // A plan node in the text does not reach the user.
+  assert.doesNotMatch(filterMessage('Execution error: Cannot run LanceEmptyExec: schema=[a] with a filter'), /LanceEmptyExec/);
+  // A message far longer than 300 characters is not cut.
+  const reason = 'Invalid argument: ' + Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+  assert.equal(filterMessage(`Invalid input, ${reason}`), `Filter error: ${reason}.`);
 });

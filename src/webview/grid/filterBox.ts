@@ -3,6 +3,7 @@
 // One suggestion list, an ARIA combobox: Up/Down move, Enter/Tab accept, Escape closes.
 import { h } from '../ui/dom';
 import { quoteIdent, wordAt } from '../../shared/sql';
+import { filterHints } from '../../shared/filterHints';
 
 export interface FilterBoxOptions {
   columns(): { name: string; type: string }[];
@@ -19,6 +20,11 @@ interface Suggestion {
 export interface FilterBox {
   element: HTMLElement;
   input: HTMLInputElement;
+  /**
+   * Hints about the text in the box (a double-quoted column name is a text value in Lance's SQL: it
+   * silently selects nothing or fails to cast). The view places it under the box; hidden when empty.
+   */
+  hint: HTMLElement;
   setValue(s: string): void;
 }
 
@@ -77,6 +83,7 @@ export function filterBox(opts: FilterBoxOptions): FilterBox {
     if (!s) return;
     if (s.kind === 'history') {
       input.value = s.text;
+      updateHint();
       hide();
       opts.apply(s.text);
       return;
@@ -84,6 +91,7 @@ export function filterBox(opts: FilterBoxOptions): FilterBox {
     const caret = input.selectionStart ?? input.value.length;
     const ident = quoteIdent(s.text);
     input.value = input.value.slice(0, wordStart) + ident + ' ' + input.value.slice(caret).replace(/^\s+/, '');
+    updateHint();
     const at = wordStart + ident.length + 1;
     input.setSelectionRange(at, at);
     hide();
@@ -108,8 +116,16 @@ export function filterBox(opts: FilterBoxOptions): FilterBox {
     return out.map((c) => ({ kind: 'column' as const, text: c.name, detail: c.type }));
   }
 
+  const hint = h('div', { class: 'filter-hint', role: 'status', 'data-testid': 'filter-hint', hidden: true });
+  function updateHint(): void {
+    const hints = filterHints(input.value, opts.columns().map((c) => c.name));
+    hint.replaceChildren(...hints.map((t) => h('div', {}, t)));
+    hint.hidden = hints.length === 0;
+  }
+
   input.addEventListener('input', () => {
     show(input.value.trim() === '' ? historySuggestions() : columnSuggestions());
+    updateHint();
   });
   input.addEventListener('focus', () => {
     if (input.value.trim() === '') show(historySuggestions());
@@ -159,8 +175,10 @@ export function filterBox(opts: FilterBoxOptions): FilterBox {
   return {
     element,
     input,
+    hint,
     setValue(s: string) {
       input.value = s;
+      updateHint();
       hide();
     },
   };

@@ -123,7 +123,8 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     h('span', { class: 'chooser-anchor' }, columnsBtn, chooser.element),
     wrapBtn,
   );
-  const element = h('section', { class: 'rows-view' }, toolbar, filterError, grid.element);
+  // Under the box: the engine's error for the last filter, then hints about the text in the box.
+  const element = h('section', { class: 'rows-view' }, toolbar, filterError, box.hint, grid.element);
 
   // ----- queries --------------------------------------------------------------------------------
   function run(filter: string, columns: string[], how: 'filter' | 'columns'): void {
@@ -421,6 +422,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   const toolbarObserver = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => layout()) : undefined;
   toolbarObserver?.observe(toolbar);
   toolbarObserver?.observe(filterError);
+  toolbarObserver?.observe(box.hint);
   requestAnimationFrame(() => layout());
 
   gotoInput.addEventListener('keydown', (e) => {
