@@ -8,13 +8,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import { LanceError } from '../../src/extension/lance/errors';
-import { Float32, vectorFromArray } from 'apache-arrow';
-import { exportRows, toJson } from '../../src/extension/lance/exportRows';
+import { Binary, Field, Float32, Float64, Int32, Int64, Struct, Utf8, makeData, makeVector, vectorFromArray } from 'apache-arrow';
+import { exportRows, neutralizeFormula, toJson } from '../../src/extension/lance/exportRows';
 import { materializeSubset } from '../../src/extension/lance/subset';
 import type { Cell } from '../../src/shared/types';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { lancedb } from '../fixtures/lance';
 import { generateTypeZoo } from '../fixtures/typeZoo';
+import { generateHostile, HOSTILE_NAME_COLUMNS, NAMES_ROWS } from '../fixtures/hostile';
+import { column, rawColumn, tableOf } from '../fixtures/arrowUtil';
+import { cellToJson } from '../../src/shared/cellJson';
 import { treeChecksums } from '../helpers/corpus';
 
 const ROWS = 400;
@@ -378,5 +381,142 @@ describe('subset', () => {
         src.close();
       }
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hostile names and formula cells (issue 10, items 9 and 12)
+
+describe('prototype-named columns (__proto__, constructor, toString)', () => {
+  let names: string;
+  let nds: LanceDataset;
+  before(async () => {
+    names = (await generateHostile({ dir: path.join(dir, 'hostile'), only: ['names'] })).names!;
+    sums.set(names, treeChecksums(names));
+    nds = await LanceDataset.open({ uri: names, name: 'names' });
+  });
+  after(() => nds?.close());
+
+  /** The engine's own values of a column, by name from the Arrow batch (toArray() row objects lose __proto__). */
+  async function engineColumn(uri: string, name: string): Promise<unknown[]> {
+    const db = await lancedb.connect(path.dirname(uri));
+    const t = await db.openTable(path.basename(uri, '.lance'));
+    try {
+      const table = await t.query().toArrow();
+      return [...table.getChild(name)!].map((v) => (typeof v === 'bigint' ? Number(v) : v));
+    } finally {
+      t.close();
+      db.close();
+    }
+  }
+
+  test('JSON Lines and CSV hold every column, the prototype names with their values (was null in every row)', async () => {
+    const jsonl = path.join(out, 'names.jsonl');
+    const res = await exportRows(nds, { format: 'jsonl', outFile: jsonl });
+    assert.equal(res.rows, NAMES_ROWS);
+    const rows = readJsonl(jsonl);
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const want = await engineColumn(names, name);
+      assert.deepEqual(rows.map((r) => Object.prototype.hasOwnProperty.call(r, name) ? r[name] : 'missing'), want, `${name} in every row`);
+    }
+    assert.deepEqual(Object.keys(rows[0]), ['id', ...HOSTILE_NAME_COLUMNS], 'every column, in order');
+    assert.equal(Object.getPrototypeOf(rows[0]), Object.prototype, "JSON.parse's own __proto__ key, not a prototype");
+    assert.equal(rows[3].__proto__, '__proto__ 3');
+
+    const csv = path.join(out, 'names.csv');
+    await exportRows(nds, { format: 'csv', outFile: csv, columns: ['id', '__proto__', 'constructor', 'toString'] });
+    const [header, ...body] = parseCsv(fs.readFileSync(csv, 'utf8'));
+    assert.deepEqual(header, ['id', '__proto__', 'constructor', 'toString']);
+    assert.deepEqual(body[3], ['3', '__proto__ 3', 'constructor 3', '-29'], 'toString = r * 7 - 50 stays a number');
+  });
+
+  test('Materialize Subset copies them (it failed: "Cannot read properties of undefined")', async () => {
+    for (const columns of [undefined, ['__proto__', 'toString', 'id', 'constructor']]) {
+      const dest = path.join(out, `names_${columns ? 'some' : 'all'}.lance`);
+      const res = await materializeSubset(nds, { dest, columns, filter: 'id < 10' });
+      assert.equal(res.rows, 10);
+      const copy = await LanceDataset.open({ uri: dest, name: path.basename(dest, '.lance') });
+      try {
+        const d = await copy.describe();
+        assert.deepEqual(d.schema.map((f) => f.name), columns ?? ['id', ...HOSTILE_NAME_COLUMNS]);
+        for (const name of ['__proto__', 'constructor', 'toString']) {
+          assert.deepEqual(await engineColumn(dest, name), (await engineColumn(names, name)).slice(0, 10), `${name} copied`);
+        }
+      } finally {
+        copy.close();
+      }
+    }
+  });
+
+  test('struct fields and map keys named __proto__ export as keys; copy-as-JSON keeps them', () => {
+    const fields = ['__proto__', 'constructor', 'plain'].map((name) => new Field(name, new Utf8()));
+    const struct = makeData({
+      type: new Struct(fields),
+      length: 1,
+      nullCount: 0,
+      children: [column(new Utf8(), ['p']), column(new Utf8(), ['c']), column(new Utf8(), ['x'])],
+    });
+    const json = toJson(makeVector(struct), 0);
+    assert.equal(JSON.stringify(json), '{"__proto__":"p","constructor":"c","plain":"x"}');
+    // The webviews' cells: a struct cell parsed from JSON holds __proto__ as its own key.
+    const cell = JSON.parse('{"t":"struct","fields":{"__proto__":"p","toString":1}}') as Cell;
+    assert.equal(JSON.stringify(cellToJson(cell)), '{"__proto__":"p","toString":1}');
+  });
+});
+
+describe('CSV formula cells (OWASP CSV injection)', () => {
+  let fds: LanceDataset;
+  let fdir: string;
+  const TEXTS = ['=1+2', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '=A1,B1', '\uFF1D1+2', 'plain', 'a=b', '', null, ' =1'];
+  before(async () => {
+    fdir = path.join(dir, 'formulas');
+    const db = await lancedb.connect(fdir);
+    const n = TEXTS.length;
+    const f = (name: string, type: Utf8 | Float64 | Int64 | Int32 | Binary) => new Field(name, type, true);
+    const table = tableOf(
+      [f('id', new Int32()), f('text', new Utf8()), f('price', new Float64()), f('big', new Int64()), f('small', new Int32()), f('blob', new Binary()), f('=HYPERLINK("x")', new Utf8())],
+      [
+        column(new Int32(), Array.from({ length: n }, (_, i) => i)),
+        column(new Utf8(), TEXTS),
+        column(new Float64(), Array.from({ length: n }, (_, i) => (i === 0 ? -1.5 : i === 1 ? -Infinity : -i))),
+        rawColumn(new Int64(), Array.from({ length: n }, (_, i) => (i === 0 ? -9007199254740993n : BigInt(-i))), BigInt64Array),
+        column(new Int32(), Array.from({ length: n }, (_, i) => -i)),
+        column(new Binary(), Array.from({ length: n }, (_, i) => (i === 0 ? new Uint8Array([0xfb, 0xef]) : new Uint8Array([0x41, i])))),
+        column(new Utf8(), Array.from({ length: n }, (_, i) => `-${i}`)),
+      ],
+    );
+    (await db.createTable('formulas', table)).close();
+    db.close();
+    sums.set(path.join(fdir, 'formulas.lance'), treeChecksums(path.join(fdir, 'formulas.lance')));
+    fds = await LanceDataset.open({ uri: path.join(fdir, 'formulas.lance'), name: 'formulas' });
+  });
+  after(() => fds?.close());
+
+  test('text cells that would start a formula get a leading quote; numbers stay numbers; JSON Lines unchanged', async () => {
+    const csv = path.join(out, 'formulas.csv');
+    await exportRows(fds, { format: 'csv', outFile: csv, binaries: 'base64' });
+    const [header, ...rows] = parseCsv(fs.readFileSync(csv, 'utf8'));
+    assert.deepEqual(header, ['id', 'text', 'price', 'big', 'small', 'blob', `'=HYPERLINK("x")`], 'a column name is text too');
+    assert.deepEqual(
+      rows.map((r) => r[1]),
+      ["'=1+2", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "'=A1,B1", "'\uFF1D1+2", 'plain', 'a=b', '', null, ' =1'],
+    );
+    // Numbers of numeric columns are not text: -1.5, -Infinity, int64 past 2^53 (a string in JSON) and -5 stay.
+    assert.deepEqual(rows[0].slice(2, 5), ['-1.5', '-9007199254740993', '0']);
+    assert.deepEqual(rows[1].slice(2, 5), ['-Infinity', '-1', '-1']);
+    assert.deepEqual(rows[5].slice(2, 5), ['-5', '-5', '-5']);
+    // Base64 text can start with "+": it is text.
+    assert.equal(Buffer.from([0xfb, 0xef]).toString('base64'), '++8=');
+    assert.equal(rows[0][5], "'++8=");
+    assert.equal(rows[2][6], "'-2", 'a text column of "-2" strings is text');
+    // JSON Lines: the values as they are (JSON is not run by a spreadsheet).
+    const jsonl = path.join(out, 'formulas.jsonl');
+    await exportRows(fds, { format: 'jsonl', outFile: jsonl });
+    assert.deepEqual(readJsonl(jsonl).map((r) => r.text), TEXTS);
+  });
+
+  test('neutralizeFormula', () => {
+    for (const s of ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']) assert.equal(neutralizeFormula(`${s}x`), `'${s}x`);
+    for (const s of ['x', '', ' =x', "'=x", '1-2', '\n=x']) assert.equal(neutralizeFormula(s), s);
   });
 });

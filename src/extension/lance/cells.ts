@@ -68,7 +68,7 @@ export function encodeCell(vec: Vector, i: number, opts: EncodeOptions = DEFAULT
       return listCell(items, opts);
     }
     case Type.Struct: {
-      const fields: Record<string, Cell> = {};
+      const fields = Object.create(null) as Record<string, Cell>; // a field may be called __proto__
       t.children.forEach((f, j) => {
         const child = vec.getChildAt(j);
         fields[f.name] = child ? encodeCell(child, i, opts) : null;

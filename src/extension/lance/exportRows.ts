@@ -18,7 +18,15 @@
 //                   'base64'            the bytes as a base64 string
 //   unreadable    columns the reader cannot decode (see columns.ts) are written as null
 // CSV follows RFC 4180: a header row, CRLF line ends, fields holding `"`, `,`, CR or LF quoted with
-// `"` doubled; null is an empty field and the empty string is `""`.
+// `"` doubled; null is an empty field and the empty string is `""`. Text that a spreadsheet would run
+// as a formula (a cell beginning with =, +, -, @, tab or carriage return, or their full-width forms;
+// OWASP's CSV injection guidance) is written with a single quote in front (`'=1+2`), as spreadsheet
+// programs expect; numbers are not text and stay as they are (-1.5, and int64/decimal/NaN/duration/date
+// values written as strings), so only text columns, binaries as base64, image paths and the header are
+// neutralised.
+//
+// Column names are keys like any other: `__proto__`, `constructor` or `toString` are exported as
+// columns (records and projections are null-prototype objects).
 //
 // Cancelling stops after the current batch and returns what was written (the file then holds those
 // rows: the caller says so). A failure removes the partial output file.
@@ -26,7 +34,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DataType, Decimal, Precision, RecordBatch, Type, Vector } from 'apache-arrow';
 import type { LanceDataset } from './dataset';
-import { quoteIdent } from './columns';
+import { selectFor } from './columns';
 import { classify, LanceError } from './errors';
 import { sniffImage } from '../../shared/sniff';
 import { raw, timestampText } from './arrowValues';
@@ -76,8 +84,9 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
   const total = await ds.count(filter);
 
   // Every readable column by its plan expression (decimal and LargeList casts), plus `id` to name image files.
-  const select: Record<string, string> = {};
-  for (const c of columns) if (plan.exprs.get(c) !== null) select[c] = plan.exprs.get(c) ?? quoteIdent(c);
+  // selectFor: a null-prototype record (a column named `__proto__` is a key, not the prototype) of bare
+  // names where no cast is needed (quoted expressions make a wide table's projection slow to plan).
+  const select = selectFor(plan, columns);
   const keyCol = columns.includes('id') ? 'id' : plan.names.includes('id') && opts.imagesDir ? KEY : undefined;
   if (keyCol === KEY) select[KEY] = 'id';
   if (!Object.keys(select).length) throw new LanceError('not-found', 'None of the chosen columns can be read.');
@@ -102,7 +111,7 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
     res.bytes += buf.length;
   };
   try {
-    if (opts.format === 'csv') await write(columns.map(csvField).join(',') + '\r\n');
+    if (opts.format === 'csv') await write(columns.map((c) => csvField(neutralizeFormula(c))).join(',') + '\r\n');
     for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS })) {
       const lines = await encodeBatch(batch, columns, keyCol, images, opts);
       await write(lines);
@@ -135,6 +144,8 @@ function fsError(err: unknown, file: string): LanceError {
 async function encodeBatch(batch: RecordBatch, columns: string[], keyCol: string | undefined, images: ImageWriter, opts: ExportOptions): Promise<string> {
   const vecs = columns.map((c) => batch.getChild(c));
   const binaryCols = columns.filter((_, j) => vecs[j] && isBinary(vecs[j]!.type));
+  // CSV: which columns' strings are text a spreadsheet could run (not numbers or dates written as strings).
+  const textCols = vecs.map((v) => !v || !isNumericLike(v.type));
   const rowIds = batch.getChild(ROW_ID)!;
   const key = keyCol ? batch.getChild(keyCol) : null;
   const pending: Promise<void>[] = [];
@@ -161,7 +172,7 @@ async function encodeBatch(batch: RecordBatch, columns: string[], keyCol: string
       columns.forEach((c, j) => (obj[c] = values[j]));
       text += JSON.stringify(obj) + '\n';
     } else {
-      text += values.map((x) => csvField(x === null ? null : typeof x === 'object' ? JSON.stringify(x) : x)).join(',') + '\r\n';
+      text += values.map((x, j) => csvField(x === null ? null : typeof x === 'object' ? JSON.stringify(x) : typeof x === 'string' && textCols[j] ? neutralizeFormula(x) : x)).join(',') + '\r\n';
     }
   }
   await Promise.all(pending);
@@ -201,6 +212,36 @@ export function csvField(v: string | number | boolean | null): string {
   if (v === null) return '';
   const s = String(v);
   return s === '' || /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Cells a spreadsheet runs as a formula begin with one of these (OWASP CSV injection; full-width forms too). */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** Text that would start a formula, with a single quote in front (what spreadsheet programs take as "text"). */
+export function neutralizeFormula(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
+/**
+ * Types whose exported strings are numbers or dates we wrote ourselves (int64 past 2^53, decimals,
+ * "NaN"/"-Infinity", durations, ISO dates): never neutralised, so -5 or -1.5 stays a number.
+ */
+function isNumericLike(t: DataType): boolean {
+  switch (t.typeId) {
+    case Type.Int:
+    case Type.Float:
+    case Type.Decimal:
+    case Type.Duration:
+    case Type.Timestamp:
+    case Type.Date:
+    case Type.Time:
+    case Type.Bool:
+      return true;
+    case Type.Dictionary:
+      return isNumericLike((t as unknown as { dictionary: DataType }).dictionary);
+    default:
+      return false;
+  }
 }
 
 function isBinary(t: DataType): boolean {
@@ -261,12 +302,12 @@ export function toJson(v: Vector, i: number, binaries: 'summary' | 'base64' = 's
       return out;
     }
     case Type.Struct: {
-      const obj: Record<string, Json> = {};
+      const obj = Object.create(null) as Record<string, Json>; // a field may be called __proto__
       t.children.forEach((f, j) => (obj[f.name] = toJson(v.getChildAt(j)!, i, binaries)));
       return obj;
     }
     case Type.Map: {
-      const obj: Record<string, Json> = {};
+      const obj = Object.create(null) as Record<string, Json>; // a key may be "__proto__"
       const row = v.get(i) as unknown as Iterable<[unknown, unknown]>;
       for (const [k, val] of row) obj[String(k)] = scalarJson(val);
       return obj;

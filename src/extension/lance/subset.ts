@@ -71,8 +71,10 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   const total = await ds.count(filter);
   const res: SubsetResult = { rows: 0, path: dest, cancelled: false, typeChanges };
 
-  const select: Record<string, string> = {};
-  for (const c of columns) select[c.name] = c.expr;
+  // A Map, not a record: a column named `__proto__` would set a record's prototype instead of a key (the
+  // column was lost and the write failed), and a Map keeps integer-like names in order (writeSchema and
+  // rebatch take the read columns by position).
+  const select = new Map(columns.map((c) => [c.name, c.expr] as const));
   const q = ds.engineTable().query().select(select);
   if (filter) q.where(filter);
 
@@ -194,7 +196,8 @@ async function planColumns(ds: LanceDataset, chosen: string[] | undefined) {
     const col = quoteIdent(name);
     const field = schema?.fields.find((f) => f.name === name);
     const lt = manifest?.fields.find((f) => f.parentId === -1 && f.name === name)?.logicalType;
-    const base = { name, expr: col, nullable: field?.nullable, metadata: field?.metadata };
+    // The bare name, as selectFor() projects it (a quoted expression makes a wide projection slow to plan).
+    const base = { name, expr: name, nullable: field?.nullable, metadata: field?.metadata };
     if (field?.typeId === Type.LargeBinary || lt === 'large_binary') return { ...base, expr: `arrow_cast(${col}, 'Binary')`, alterTo: 'large_binary' };
     if (field?.typeId === Type.LargeUtf8 || lt === 'large_string') return { ...base, expr: `arrow_cast(${col}, 'Utf8')`, alterTo: 'large_string' };
     if (lt?.startsWith('large_list')) {
