@@ -2,6 +2,7 @@
 // Requests go webview → host and are answered once (a result or an ErrorInfo that rejects the caller's
 // promise); events go host → webview and are not answered. Every message is an Envelope.
 import type {
+  Cell,
   ColumnStats,
   DatasetDescription,
   ErrorInfo,
@@ -27,6 +28,8 @@ export interface HostRequests {
   reload: { params: Record<string, never>; result: null };
   /** One row in full, for the preview. */
   row: { params: { rowId: string; columns?: string[] }; result: FullRow };
+  /** One cell with nothing capped (a whole long string or list; a binary as its size and first bytes). */
+  cell: { params: { rowId: string; column: string }; result: Cell };
   /** Statistics of one column, streamed over only that column; progress arrives as 'progress' events. */
   columnStats: { params: { column: string; filter?: string; topK?: number }; result: ColumnStats };
   /** Values of a column with their counts (for "filter by class"), most frequent first. */

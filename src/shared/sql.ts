@@ -2,6 +2,7 @@
 // Lance filters are DataFusion SQL: string literals are single-quoted with '' for a quote inside (a
 // backslash is an ordinary character), identifiers that are not plain lower-case words or that are
 // keywords go in backticks (a backtick inside is doubled).
+import { fromWire } from './floats';
 import type { Cell } from './types';
 
 const KEYWORDS = new Set(
@@ -33,20 +34,57 @@ export function sqlLiteral(v: string | number | boolean | null): string {
   return quoteString(v);
 }
 
-/** The condition that selects rows whose `column` holds `cell`, or undefined when the cell is not a filterable scalar. */
-export function conditionFor(column: string, cell: Cell): string | undefined {
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+const U64_MAX = 2n ** 64n - 1n;
+
+/**
+ * The condition that selects exactly the rows whose `column` holds `cell`, or undefined when the cell
+ * is not a filterable scalar. `type` (the column's Arrow type as the schema shows it) is needed only for
+ * Float16 columns. Forms checked through the engine (test/unit/values.test.ts):
+ *   NaN                 isnan(col)                       (the engine's `=` does match NaN to NaN, but this reads better)
+ *   ±Infinity           col = 'Infinity'::double         (and '-Infinity')
+ *   -0                  col = '-0'::double               (`=` compares floats by total order: -0 ≠ 0, so
+ *                                                          `col = 0` would miss it; `-0.0` fails on Float16)
+ *   other floats        col = 1.5                        (Float16: col = 1.5::double, a bare literal is refused)
+ *   i64::MIN            col = CAST('-9223372036854775808' AS BIGINT)   (a bare literal is read as minus a
+ *                                                          too-large number and refused)
+ *   beyond i64::MAX     col = CAST('18446744073709551615' AS BIGINT UNSIGNED)   (uint64)
+ *   a capped string     md5(col) = '…'                  (the MD5 of its UTF-8 bytes, carried in the cell)
+ */
+export function conditionFor(column: string, cell: Cell, type?: string): string | undefined {
   const col = quoteIdent(column);
   if (cell === null) return `${col} IS NULL`;
   if (typeof cell === 'string') return `${col} = ${quoteString(cell)}`;
   if (typeof cell === 'boolean') return `${col} = ${cell}`;
-  if (typeof cell === 'number') return Number.isFinite(cell) ? `${col} = ${numberLiteral(cell)}` : undefined;
-  if (cell.t === 'i64' && /^-?\d+$/.test(cell.v)) return `${col} = ${cell.v}`;
-  return undefined;
+  if (typeof cell === 'number') return floatCondition(col, cell, type);
+  switch (cell.t) {
+    case 'i64':
+      return intCondition(col, cell.v);
+    case 'float':
+      return floatCondition(col, fromWire(cell.v), type);
+    case 'str':
+      return /^[0-9a-f]{32}$/.test(cell.md5) ? `md5(${col}) = '${cell.md5}'` : undefined;
+    default:
+      return undefined;
+  }
 }
 
-function numberLiteral(n: number): string {
-  if (Object.is(n, -0)) return '0';
-  return String(n);
+function floatCondition(col: string, n: number, type?: string): string {
+  if (Number.isNaN(n)) return `isnan(${col})`;
+  if (n === Infinity) return `${col} = 'Infinity'::double`;
+  if (n === -Infinity) return `${col} = '-Infinity'::double`;
+  if (Object.is(n, -0)) return `${col} = '-0'::double`;
+  return type === 'Float16' ? `${col} = ${String(n)}::double` : `${col} = ${String(n)}`;
+}
+
+function intCondition(col: string, digits: string): string | undefined {
+  if (!/^-?\d+$/.test(digits)) return undefined;
+  const v = BigInt(digits);
+  if (v < I64_MIN || v > U64_MAX) return undefined;
+  if (v === I64_MIN) return `${col} = CAST('${v}' AS BIGINT)`;
+  if (v > I64_MAX) return `${col} = CAST('${v}' AS BIGINT UNSIGNED)`;
+  return `${col} = ${v}`;
 }
 
 /** True when the cell can become a `column = value` condition. */
@@ -88,6 +126,14 @@ export function splitTopLevel(expr: string, keyword: 'AND' | 'OR'): string[] {
   }
   parts.push(expr.slice(start).trim());
   return parts;
+}
+
+/** Every non-empty part, each in parentheses, joined with AND; undefined when there is none. */
+export function combineFilters(...parts: (string | undefined)[]): string | undefined {
+  const ps = parts.map((p) => p?.trim()).filter((p): p is string => !!p);
+  if (ps.length === 0) return undefined;
+  if (ps.length === 1) return ps[0];
+  return ps.map((p) => `(${p})`).join(' AND ');
 }
 
 /** `existing AND condition`, with parentheses around `existing` when it has a top-level OR; no duplicate. */

@@ -123,19 +123,40 @@ export interface VersionsPage {
   versions: VersionInfo[];
 }
 
-/** A cell as it crosses the wire. Plain JSON scalars stay plain; everything else is tagged. */
+/**
+ * A float that JSON cannot carry as a number: VS Code posts webview messages as JSON, which turns NaN
+ * and ±Infinity into `null` and -0 into 0. These travel as this text instead (see shared/floats.ts).
+ */
+export type FloatText = 'NaN' | 'Infinity' | '-Infinity' | '-0';
+/** A float on the wire: a plain number when JSON keeps it exactly, else its FloatText. */
+export type WireFloat = number | FloatText;
+
+/**
+ * A cell as it crosses the wire. Plain JSON scalars stay plain; everything else is tagged.
+ * - `float`: a float scalar that is NaN, ±Infinity or -0 (every other float is a plain number).
+ * - `str`: a string longer than the request's cap: its first characters (`v`, never a split surrogate
+ *   pair), its whole `length` in UTF-16 code units, and the MD5 (hex) of its UTF-8 bytes, so a filter
+ *   can still select exactly it (`md5(col) = '…'`). Shorter strings are plain strings.
+ * - `vec`: `head`/`values`/`norm` as WireFloat; `nonFinite` counts NaN and ±Infinity entries (absent when 0).
+ * - `list`: `items` may be fewer than `length` (capped per list and per cell).
+ */
 export type Cell =
   | null
   | boolean
   | number
   | string
   | { t: 'i64'; v: string }
+  | { t: 'float'; v: FloatText }
+  | { t: 'str'; v: string; length: number; md5: string }
   | { t: 'time'; v: string; type: string }
   | { t: 'bin'; size: number; media?: string; head: string; bytes?: Uint8Array }
-  | { t: 'vec'; dim: number; norm: number; head: number[]; values?: number[] }
+  | { t: 'vec'; dim: number; norm: WireFloat; head: WireFloat[]; values?: WireFloat[]; nonFinite?: number }
   | { t: 'list'; length: number; items: Cell[] }
   | { t: 'struct'; fields: Record<string, Cell> }
   | { t: 'unsupported'; type: string; reason: string };
+
+/** The exact value behind a statistic whose plain display value is not exact (see ColumnStats). */
+export type ExactValue = Extract<Cell, { t: 'i64' | 'float' | 'str' }>;
 
 export interface RowsRequest {
   filter?: string;
@@ -200,15 +221,25 @@ export interface ColumnStats {
   /** Rows looked at (all rows matching the filter, unless cancelled). */
   rows: number;
   nulls: number;
-  /** Numbers only. */
-  min?: number | string;
-  max?: number | string;
+  /**
+   * Numbers only: a number; exact text (int64 beyond 2^53, decimals, ISO dates); or a float JSON
+   * cannot carry (±Infinity, -0) as `{ t: 'float' }`. NaN never is a min or max (see `nans`).
+   */
+  min?: number | string | Extract<Cell, { t: 'float' }>;
+  max?: number | string | Extract<Cell, { t: 'float' }>;
+  /** Of the finite values (always finite). */
   mean?: number;
+  /** Float columns: how many values are NaN (counted as values, outside min, max and mean). */
+  nans?: number;
   /** Exact distinct count when it stayed under the cap, else a lower bound with distinctCapped. */
   distinct?: number;
   distinctCapped?: boolean;
-  /** Most frequent values, most frequent first (low-cardinality columns). */
-  top?: { value: string | number | boolean; count: number }[];
+  /**
+   * Most frequent values, most frequent first (low-cardinality columns). `value` is what is shown;
+   * `exact`, when present, is the value itself where `value` is not (an int64 beyond 2^53, NaN, ±Infinity,
+   * -0, a long string shown shortened): filters are built from `exact ?? value`, never from the text.
+   */
+  top?: { value: string | number | boolean; count: number; exact?: ExactValue }[];
   /** True when the scan stopped early (cancelled): the figures cover `rows` rows only. */
   partial: boolean;
 }

@@ -1,6 +1,7 @@
 // Wire cells → DOM. Images become blob: URLs made from the exact bytes the host sent (no base64);
 // every URL made here is revoked through the ImageUrls that made it when its rows go away.
-import type { Cell } from '../shared/types';
+import type { Cell, WireFloat } from '../shared/types';
+import { floatDisplay, fromWire } from '../shared/floats';
 import { formatBytes, h } from './ui/dom';
 
 export class ImageUrls {
@@ -43,6 +44,15 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
   switch (cell.t) {
     case 'i64':
       return h('span', { class: 'cell-num' }, cell.v);
+    case 'float':
+      return h('span', { class: 'cell-num cell-float-special', title: FLOAT_TITLE[cell.v], 'data-float': cell.v }, floatDisplay(cell.v));
+    case 'str':
+      return h(
+        'span',
+        { class: 'cell-text cell-capped', title: `${cell.length.toLocaleString('en-US')} characters; the first ${cell.v.length.toLocaleString('en-US')} were sent (the preview shows all)`, dir: 'auto' },
+        cell.v.slice(0, 500) + '…',
+        h('span', { class: 'muted cell-capped-len' }, ` (${cell.length.toLocaleString('en-US')} chars)`),
+      );
     case 'time':
       return h('span', { class: 'cell-time', title: cell.type }, cell.v);
     case 'bin': {
@@ -55,8 +65,16 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
       }
       return h('span', { class: 'cell-bin', title: cell.head }, label, h('code', {}, ' ' + cell.head.slice(0, 23)));
     }
-    case 'vec':
-      return h('span', { class: 'cell-vec', title: `first values: ${cell.head.map((v) => v.toFixed(3)).join(', ')}` }, sparkline(cell.head), ` ${cell.dim}-d · ‖v‖ ${cell.norm.toFixed(3)}`);
+    case 'vec': {
+      const bad = cell.nonFinite ? ` · ${cell.nonFinite} non-finite` : '';
+      return h(
+        'span',
+        { class: `cell-vec${cell.nonFinite ? ' cell-vec-nonfinite' : ''}`, title: `first values: ${cell.head.map((v) => fixed3(v)).join(', ')}${bad}` },
+        sparkline(cell.head),
+        ` ${cell.dim}-d · ‖v‖ ${fixed3(cell.norm)}`,
+        cell.nonFinite ? h('span', { class: 'warn cell-vec-bad' }, bad) : null,
+      );
+    }
     case 'list':
       return h('span', { class: 'cell-list' }, `[${cell.length}] `, cell.items.slice(0, 6).map((c) => preview(c)).join(', '), cell.length > 6 ? ', …' : '');
     case 'struct':
@@ -64,6 +82,18 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
     case 'unsupported':
       return h('span', { class: 'cell-unsupported', title: cell.reason }, `‹${cell.type}›`);
   }
+}
+
+const FLOAT_TITLE: Record<string, string> = {
+  NaN: 'NaN (not a number)',
+  Infinity: '+Infinity',
+  '-Infinity': '−Infinity',
+  '-0': 'negative zero (−0.0)',
+};
+
+/** A wire float with three decimals; NaN, +∞, −∞ and −0 as such. */
+function fixed3(v: WireFloat): string {
+  return floatDisplay(v, (n) => n.toFixed(3));
 }
 
 /** Short text of a nested cell. */
@@ -74,6 +104,10 @@ function preview(c: Cell): string {
     case 'i64':
     case 'time':
       return c.v;
+    case 'float':
+      return floatDisplay(c.v);
+    case 'str':
+      return JSON.stringify(c.v.slice(0, 40) + '…');
     case 'bin':
       return `binary(${c.size})`;
     case 'vec':
@@ -87,14 +121,17 @@ function preview(c: Cell): string {
   }
 }
 
-function sparkline(values: number[]): SVGElement {
+function sparkline(wire: WireFloat[]): SVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('class', 'spark');
   svg.setAttribute('viewBox', '0 0 40 12');
   svg.setAttribute('aria-hidden', 'true');
-  const max = Math.max(1e-9, ...values.map(Math.abs));
-  const pts = values.map((v, i) => `${((i / Math.max(1, values.length - 1)) * 40).toFixed(1)},${(6 - (v / max) * 5).toFixed(1)}`).join(' ');
+  // NaN and ±Infinity have no place on the line: drawn at the clamped edge (∞) or the middle (NaN).
+  const values = wire.map(fromWire);
+  const max = Math.max(1e-9, ...values.map((v) => (Number.isFinite(v) ? Math.abs(v) : 0)));
+  const y = (v: number) => (Number.isNaN(v) ? 6 : 6 - (Math.max(-max, Math.min(max, v)) / max) * 5);
+  const pts = values.map((v, i) => `${((i / Math.max(1, values.length - 1)) * 40).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
   const line = document.createElementNS(ns, 'polyline');
   line.setAttribute('points', pts);
   svg.appendChild(line);

@@ -3,9 +3,10 @@
 import type { Handlers } from '../../shared/rpc';
 
 /** Requests answered from the data alone (the rest need the editor: dialogs, other panels). */
-export type DataMethod = 'describe' | 'versions' | 'count' | 'rows' | 'similar' | 'row' | 'columnStats' | 'distinct' | 'compareVersions';
+export type DataMethod = 'describe' | 'versions' | 'count' | 'rows' | 'similar' | 'row' | 'cell' | 'columnStats' | 'distinct' | 'compareVersions';
 import type { DatasetDescription, DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
+import { fullCell } from '../lance/fullCell';
 
 export interface SessionSettings {
   /** Largest image sent to the webview inline; bigger ones show as metadata. */
@@ -40,6 +41,7 @@ export class DatasetSession {
     rows: (req, signal) => this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
     similar: (req, signal) => this.dataset.similar({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
     row: ({ rowId, columns }, signal) => this.dataset.fullRow(rowId, columns, this.settings.maxImageBytes, signal),
+    cell: ({ rowId, column }, signal) => fullCell(this.dataset, rowId, column, signal),
     columnStats: (p, signal, progress) => this.dataset.columnStats(p, signal, progress),
     distinct: ({ column, limit }, signal) => this.dataset.distinct(column, limit, signal),
     compareVersions: ({ from, to }) => this.dataset.compareVersions(from, to),

@@ -1,9 +1,13 @@
-// Arrow values → wire cells. Every cell is structured-clone safe: int64 beyond 2^53 travels as a decimal
-// string, binaries carry their size, sniffed media type and first bytes (the bytes themselves only on
-// request, as an exact copy so a page never keeps a whole Arrow batch alive), vectors as a summary.
+// Arrow values → wire cells. Every cell is structured-clone and JSON safe: int64 beyond 2^53 travels as a
+// decimal string; NaN, ±Infinity and -0 as text (`{ t: 'float' }`, and inside vectors, see shared/floats.ts);
+// binaries carry their size, sniffed media type and first bytes (the bytes themselves only on request, as
+// an exact copy so a page never keeps a whole Arrow batch alive); vectors as a summary; long strings and
+// lists capped (a string's first characters, its length and MD5; a list's first items and its length).
+import * as crypto from 'crypto';
 import { DataType, Precision, Type, Vector } from 'apache-arrow';
 import { raw, timestampText } from './arrowValues';
-import type { Cell } from '../../shared/types';
+import type { Cell, WireFloat } from '../../shared/types';
+import { floatCell, fromWire, toWire } from '../../shared/floats';
 import { hexHead, sniffImage } from '../../shared/sniff';
 import { typeName } from './schema';
 
@@ -14,32 +18,81 @@ export interface EncodeOptions {
   fullVectors: boolean;
   /** At most this many list items per cell. */
   maxListItems: number;
+  /**
+   * Strings longer than this travel as `{ t: 'str' }` with their first characters, length and MD5.
+   * Default: PAGE_STRING_CHARS for pages (fullVectors false), FULL_ROW_STRING_CHARS for the preview's full
+   * row (fullVectors true). Infinity: never capped (the `cell` request).
+   */
+  maxStringChars?: number;
+  /**
+   * List items (and map entries) in one cell at all nesting levels together, so a list of lists cannot
+   * multiply (32 lists of 32 lists of 32 …). Default: 8 × maxListItems.
+   */
+  maxCellItems?: number;
 }
 
 export const DEFAULT_ENCODE: EncodeOptions = { maxImageBytes: 0, fullVectors: false, maxListItems: 32 };
+/** Characters of a string in a page of rows (the grid, find similar). */
+export const PAGE_STRING_CHARS = 2048;
+/** Characters of a string in the preview's full row (the whole value comes through the `cell` request). */
+export const FULL_ROW_STRING_CHARS = 65_536;
 const VECTOR_HEAD = 8;
 
+/** What one cell may still spend on list items (shared by every nesting level of that cell). */
+interface Budget {
+  items: number;
+}
+
+interface Ctx {
+  opts: EncodeOptions;
+  maxChars: number;
+  budget: Budget;
+}
+
 export function encodeCell(vec: Vector, i: number, opts: EncodeOptions = DEFAULT_ENCODE): Cell {
+  const ctx: Ctx = {
+    opts,
+    maxChars: opts.maxStringChars ?? (opts.fullVectors ? FULL_ROW_STRING_CHARS : PAGE_STRING_CHARS),
+    budget: { items: opts.maxCellItems ?? opts.maxListItems * 8 },
+  };
+  return encode(vec, i, ctx);
+}
+
+/**
+ * The real numbers of a vector cell encoded with `fullVectors` (NaN, ±Infinity and -0 restored), or
+ * undefined when the cell is not a vector or carries only its first values.
+ */
+export function vectorValues(cell: Cell): number[] | undefined {
+  if (cell === null || typeof cell !== 'object' || cell.t !== 'vec' || !cell.values) return undefined;
+  return cell.values.map(fromWire);
+}
+
+/** True when any value is NaN or ±Infinity. */
+export function hasNonFinite(values: ArrayLike<number>): boolean {
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) return true;
+  return false;
+}
+
+function encode(vec: Vector, i: number, ctx: Ctx): Cell {
+  const opts = ctx.opts;
   if (!vec.isValid(i)) return null;
   const t = vec.type as DataType;
   switch (t.typeId) {
     case Type.Int:
       return intCell(vec.get(i));
-    case Type.Float: {
-      const v = vec.get(i) as number;
-      return Number.isFinite(v) ? v : { t: 'unsupported', type: 'Float', reason: String(v) };
-    }
+    case Type.Float:
+      return floatCell(vec.get(i) as number);
     case Type.Bool:
       return Boolean(vec.get(i));
     case Type.Utf8:
     case Type.LargeUtf8:
-      return String(vec.get(i));
+      return utf8Cell(vec, i, ctx.maxChars);
     case Type.Binary:
     case Type.LargeBinary:
     case Type.FixedSizeBinary:
       return binaryCell(vec.get(i) as Uint8Array, opts);
     case Type.Dictionary:
-      return scalarToCell(vec.get(i));
+      return scalarToCell(vec.get(i), ctx);
     case Type.Decimal:
       // Only reached when a projection did not cast the column to text: the raw value is unscaled.
       return { t: 'unsupported', type: typeName(t), reason: 'decimal values need a text cast' };
@@ -53,25 +106,27 @@ export function encodeCell(vec: Vector, i: number, opts: EncodeOptions = DEFAULT
       return temporalCell(vec.get(i), t);
     case Type.Map: {
       // Shown as a list of {key, value} entries.
+      const row = vec.get(i) as Iterable<[unknown, unknown]> & { size?: number };
+      const take = spend(ctx, row.size ?? Infinity);
       const entries: Cell[] = [];
-      for (const [k, v] of vec.get(i) as Iterable<[unknown, unknown]>) {
-        if (entries.length >= opts.maxListItems) break;
-        entries.push({ t: 'struct', fields: { key: scalarToCell(k), value: scalarToCell(v) } });
+      for (const [k, v] of row) {
+        if (entries.length >= take) break;
+        entries.push({ t: 'struct', fields: { key: scalarToCell(k, ctx), value: scalarToCell(v, ctx) } });
       }
-      return { t: 'list', length: (vec.get(i) as { size?: number }).size ?? entries.length, items: entries };
+      return { t: 'list', length: row.size ?? entries.length, items: entries };
     }
     case Type.FixedSizeList:
     case Type.List: {
       const items = vec.get(i) as Vector;
       const childType = (t.children[0]?.type as DataType | undefined)?.typeId;
       if (t.typeId === Type.FixedSizeList && childType === Type.Float) return vectorCell(items, opts);
-      return listCell(items, opts);
+      return listCell(items, ctx);
     }
     case Type.Struct: {
       const fields = Object.create(null) as Record<string, Cell>; // a field may be called __proto__
       t.children.forEach((f, j) => {
         const child = vec.getChildAt(j);
-        fields[f.name] = child ? encodeCell(child, i, opts) : null;
+        fields[f.name] = child ? encode(child, i, ctx) : null;
       });
       return { t: 'struct', fields };
     }
@@ -89,12 +144,83 @@ function intCell(v: unknown): Cell {
   return v as number;
 }
 
-function scalarToCell(v: unknown): Cell {
+function scalarToCell(v: unknown, ctx: Ctx): Cell {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return intCell(v);
+  if (typeof v === 'number') return floatCell(v);
+  if (typeof v === 'string') return textCell(v, ctx.maxChars);
   if (v instanceof Uint8Array) return binaryCell(v, DEFAULT_ENCODE);
-  if (typeof v === 'object') return String(v);
+  if (typeof v === 'object') return textCell(String(v), ctx.maxChars);
   return v as Cell;
+}
+
+/** How many of `want` list items this cell may still show (and spends them). */
+function spend(ctx: Ctx, want: number): number {
+  const take = Math.max(0, Math.min(want, ctx.opts.maxListItems, ctx.budget.items));
+  ctx.budget.items -= take;
+  return take;
+}
+
+/** A decoded string, capped. */
+export function textCell(s: string, maxChars: number): Cell {
+  if (s.length <= maxChars) return s;
+  return { t: 'str', v: headChars(s, maxChars), length: s.length, md5: crypto.createHash('md5').update(s, 'utf8').digest('hex') };
+}
+
+/** The first `n` UTF-16 code units of `s`, without a lone high surrogate at the end. */
+function headChars(s: string, n: number): string {
+  let head = s.slice(0, n);
+  const last = head.charCodeAt(head.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1);
+  return head;
+}
+
+/**
+ * A Utf8 / LargeUtf8 cell from its bytes: a long value is never decoded whole (a 20 MB string costs its
+ * MD5 and a count of its characters, not a 20 MB JS string).
+ */
+function utf8Cell(vec: Vector, i: number, maxChars: number): Cell {
+  const bytes = utf8Bytes(vec, i);
+  // Up to maxChars bytes is up to maxChars characters: decode as is.
+  if (!bytes || bytes.byteLength <= maxChars) return textCell(String(vec.get(i)), maxChars);
+  const length = utf16Length(bytes);
+  if (length <= maxChars) return DECODER.decode(bytes);
+  // maxChars UTF-16 units take at most 3 bytes each; cut at a character boundary.
+  let cut = Math.min(bytes.byteLength, maxChars * 3);
+  while (cut > 0 && cut < bytes.byteLength && (bytes[cut] & 0xc0) === 0x80) cut--;
+  const head = headChars(DECODER.decode(bytes.subarray(0, cut)), maxChars);
+  return { t: 'str', v: head, length, md5: crypto.createHash('md5').update(bytes).digest('hex') };
+}
+
+const DECODER = new TextDecoder();
+
+/** The UTF-8 bytes of one Utf8 / LargeUtf8 cell, as a view into the batch (undefined when not found). */
+function utf8Bytes(vec: Vector, i: number): Uint8Array | undefined {
+  let j = i;
+  for (const d of vec.data) {
+    if (j >= d.length) {
+      j -= d.length;
+      continue;
+    }
+    // Offsets of variable-width data are indexed from the data's own start (slices share them).
+    const offsets = d.valueOffsets as unknown as ArrayLike<number | bigint> | undefined;
+    const values = d.values as unknown as Uint8Array | undefined;
+    if (!offsets || !values) return undefined;
+    const begin = Number(offsets[j]);
+    const end = Number(offsets[j + 1]);
+    return values.subarray(begin, end);
+  }
+  return undefined;
+}
+
+/** UTF-16 length of UTF-8 bytes: one unit per character, two for those of 4 bytes (astral planes). */
+function utf16Length(b: Uint8Array): number {
+  let n = 0;
+  for (let k = 0; k < b.length; k++) {
+    const x = b[k];
+    if ((x & 0xc0) !== 0x80) n += x >= 0xf0 ? 2 : 1;
+  }
+  return n;
 }
 
 export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
@@ -109,19 +235,47 @@ export function vectorCell(items: Vector, opts: EncodeOptions): Cell {
   // Float16 vectors: toArray() gives the raw half-float bits (Uint16Array); get() decodes them.
   const half = (items.type as unknown as { precision?: Precision }).precision === Precision.HALF;
   const arr: ArrayLike<number> = half ? Array.from({ length: items.length }, (_, k) => items.get(k) as number) : (items.toArray() as ArrayLike<number>);
-  let sum = 0;
-  for (let k = 0; k < arr.length; k++) sum += arr[k] * arr[k];
-  const head: number[] = [];
-  for (let k = 0; k < Math.min(VECTOR_HEAD, arr.length); k++) head.push(arr[k]);
-  const cell: Cell = { t: 'vec', dim: arr.length, norm: Math.sqrt(sum), head };
-  if (opts.fullVectors) cell.values = Array.from(arr);
+  let nonFinite = 0;
+  let special = false; // any value needing its text form (NaN, ±Infinity, -0)
+  for (let k = 0; k < arr.length; k++) {
+    const x = arr[k];
+    if (!Number.isFinite(x)) nonFinite++;
+    if (!special && (!Number.isFinite(x) || (x === 0 && Object.is(x, -0)))) special = true;
+  }
+  const wire = (k: number): WireFloat => (special ? toWire(arr[k]) : arr[k]);
+  const head: WireFloat[] = [];
+  for (let k = 0; k < Math.min(VECTOR_HEAD, arr.length); k++) head.push(wire(k));
+  const cell: Cell = { t: 'vec', dim: arr.length, norm: toWire(norm(arr)), head };
+  if (nonFinite) cell.nonFinite = nonFinite;
+  if (opts.fullVectors) cell.values = special ? Array.from(arr, toWire) : Array.from(arr);
   return cell;
 }
 
-function listCell(items: Vector, opts: EncodeOptions): Cell {
+/** Euclidean norm; scaled when squares would overflow or underflow (float64 vectors). NaN / ∞ propagate. */
+function norm(arr: ArrayLike<number>): number {
+  let max = 0;
+  for (let k = 0; k < arr.length; k++) {
+    const a = Math.abs(arr[k]);
+    if (Number.isNaN(a)) return NaN;
+    if (a > max) max = a;
+  }
+  if (max === Infinity) return Infinity;
+  if (max === 0) return 0;
+  const scale = max > 1e150 || max < 1e-150 ? max : 1;
+  let sum = 0;
+  for (let k = 0; k < arr.length; k++) {
+    const x = arr[k] / scale;
+    sum += x * x;
+  }
+  return Math.sqrt(sum) * scale;
+}
+
+function listCell(items: Vector, ctx: Ctx): Cell {
   const n = items.length;
+  // The items of this level are reserved first; nested lists share what is left.
+  const take = spend(ctx, n);
   const out: Cell[] = [];
-  for (let k = 0; k < Math.min(n, opts.maxListItems); k++) out.push(encodeCell(items, k, opts));
+  for (let k = 0; k < take; k++) out.push(encode(items, k, ctx));
   return { t: 'list', length: n, items: out };
 }
 

@@ -3,8 +3,10 @@
 // image dataset never touches the image bytes, and a stats request on `image` reads only the sizes.
 //
 // What is computed depends on the column's Arrow type:
-//   ints, floats      nulls, min/max/mean (int64 exact: a number when safe, else a decimal string),
-//                     distinct count; top-K for ints only (floats are rarely categorical)
+//   ints, floats      nulls, min/max/mean (int64 exact: a number when safe, else a decimal string;
+//                     ±Infinity and -0 as { t: 'float' }, NaN counted in `nans`, outside min/max/mean),
+//                     distinct count, top-K (NaN, -0 and +0 are values of their own, as the engine's
+//                     `=` tells them apart: it compares floats by their total order)
 //   decimals          as floats (through a Float64 cast), min/max shown as the exact decimal text
 //   strings, bools,   nulls, distinct count, top-K
 //   dictionaries
@@ -14,10 +16,13 @@
 //                     so only one boolean per row crosses from Rust
 // Distinct counting stops admitting new values past DISTINCT_CAP (then `distinctCapped` and no
 // top-K: counts of values first seen after the cap would be missing, so a top-K would lie).
+// A top-K value whose shown value is not exact carries `exact` (int64 beyond 2^53, NaN / ±Infinity / -0,
+// a long string shown shortened, with its length and MD5), so a bar filters on the value, not the text.
 import * as crypto from 'crypto';
 import { kindOf as fieldKind } from './schema';
 import { DataType, Field, Float, Precision, RecordBatch, Type, Vector } from 'apache-arrow';
-import type { ColumnStats } from '../../shared/types';
+import type { ColumnStats, ExactValue } from '../../shared/types';
+import { toWire } from '../../shared/floats';
 import { encodeCell } from './cells';
 import { quoteIdent } from './columns';
 import type { Table } from './engine';
@@ -48,6 +53,8 @@ const BINARY_BATCH_ROWS = 256;
 const LONG_STRING = 512;
 
 type Value = string | number | boolean;
+/** A counted value as reported: what is shown, and the exact value when that is not it. */
+type TopValue = { value: Value; count: number; exact?: ExactValue };
 type Kind = 'int' | 'float' | 'decimal' | 'category' | 'temporal' | 'binary' | 'nulls-only';
 
 /** The projected names: never clash with user columns, and not a valid SQL column reference by chance. */
@@ -76,14 +83,14 @@ export async function computeColumnStats(table: Table, column: string, opts: Col
  * A column's values with their counts, most frequent first (ties: by value), at most `limit`.
  * Used to filter by class on `label_name`. Cancelling throws: a partial count would mislead a picker.
  */
-export async function distinctValues(table: Table, column: string, limit: number, signal?: AbortSignal): Promise<{ value: Value; count: number }[]> {
+export async function distinctValues(table: Table, column: string, limit: number, signal?: AbortSignal): Promise<TopValue[]> {
   const field = await fieldOf(table, column);
   const kind = field ? kindOf(field.type) : 'nulls-only';
   if (kind === 'binary' || kind === 'nulls-only')
     throw new LanceError('unsupported-type', `Column "${column}" holds ${field ? typeName(field.type) : 'unreadable'} values, which cannot be listed as distinct values.`);
   const col = quoteIdent(column);
   const select = kind === 'decimal' ? { [V]: `arrow_cast(${col}, 'Utf8')` } : { [V]: col };
-  const counts = new Counter(DISTINCT_VALUES_CAP);
+  const counts = new Counter(DISTINCT_VALUES_CAP, kind === 'int');
   const cancelled = await scan(table, select, { signal }, BATCH_ROWS, (batch) => {
     const v = batch.getChild(V)!;
     for (let i = 0; i < v.length; i++) if (v.isValid(i)) counts.add(valueOf(v, i, field!.type));
@@ -191,30 +198,61 @@ function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number 
 
 // ---------------------------------------------------------------------------------------------
 
-/** Value counts with a cap on how many distinct values are admitted. */
+/**
+ * Value counts with a cap on how many distinct values are admitted. Plain values are Map keys as they
+ * are (NaN is one key); -0 and long strings (by the MD5 of their UTF-8 bytes, which the engine's
+ * `md5()` gives too) are kept apart from them, so no user value can collide with a hash or with -0.
+ */
 class Counter {
-  readonly counts = new Map<Value, number>();
-  /** Display text of values counted by hash (long strings). */
-  private readonly shown = new Map<string, string>();
+  private readonly counts = new Map<Value, number>();
+  private readonly longs = new Map<string, { head: string; length: number; count: number }>();
+  private negZero = 0;
   capped = false;
-  constructor(private readonly cap: number) {}
+  /** `ints`: decimal-string values are int64 beyond 2^53 (their exact value is that integer). */
+  constructor(
+    private readonly cap: number,
+    private readonly ints = false,
+  ) {}
+
+  get size(): number {
+    return this.counts.size + this.longs.size + (this.negZero ? 1 : 0);
+  }
 
   add(v: Value): void {
-    let key = v;
     if (typeof v === 'string' && v.length > LONG_STRING) {
-      key = '\u0000#' + crypto.createHash('sha1').update(v).digest('base64');
-      if (!this.shown.has(key) && this.counts.size < this.cap) this.shown.set(key, v.slice(0, LONG_STRING) + '…');
+      const md5 = crypto.createHash('md5').update(v, 'utf8').digest('hex');
+      const e = this.longs.get(md5);
+      if (e) e.count++;
+      else if (this.size < this.cap) this.longs.set(md5, { head: v.slice(0, LONG_STRING), length: v.length, count: 1 });
+      else this.capped = true;
+      return;
     }
-    const n = this.counts.get(key);
-    if (n !== undefined) this.counts.set(key, n + 1);
-    else if (this.counts.size < this.cap) this.counts.set(key, 1);
+    if (v === 0 && Object.is(v, -0)) {
+      if (this.negZero || this.size < this.cap) this.negZero++;
+      else this.capped = true;
+      return;
+    }
+    const n = this.counts.get(v);
+    if (n !== undefined) this.counts.set(v, n + 1);
+    else if (this.size < this.cap) this.counts.set(v, 1);
     else this.capped = true;
   }
 
-  top(k: number): { value: Value; count: number }[] {
-    const entries = [...this.counts.entries()];
-    entries.sort((a, b) => b[1] - a[1] || compareValues(a[0], b[0]));
-    return entries.slice(0, Math.max(0, k)).map(([key, count]) => ({ value: typeof key === 'string' ? this.shown.get(key) ?? key : key, count }));
+  top(k: number): TopValue[] {
+    const entries: TopValue[] = [...this.counts.entries()].map(([value, count]) => this.entry(value, count));
+    for (const [md5, e] of this.longs) entries.push({ value: e.head + '…', count: e.count, exact: { t: 'str', v: e.head, length: e.length, md5 } });
+    if (this.negZero) entries.push({ value: '-0', count: this.negZero, exact: { t: 'float', v: '-0' } });
+    entries.sort((a, b) => b.count - a.count || compareValues(a.value, b.value));
+    return entries.slice(0, Math.max(0, k));
+  }
+
+  private entry(value: Value, count: number): TopValue {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      const w = toWire(value) as 'NaN' | 'Infinity' | '-Infinity';
+      return { value: w, count, exact: { t: 'float', v: w } };
+    }
+    if (this.ints && typeof value === 'string') return { value, count, exact: { t: 'i64', v: value } };
+    return { value, count };
   }
 }
 
@@ -244,13 +282,21 @@ function temporalText(v: Vector, i: number): string {
   return c && typeof c === 'object' && 't' in c && c.t === 'time' ? c.v : String(v.get(i));
 }
 
+/** a < b, with -0 below +0 (the engine orders floats by their total order). */
+function below(a: number | bigint, b: number | bigint): boolean {
+  return a < b || (a === 0 && b === 0 && Object.is(a, -0) && !Object.is(b, -0));
+}
+
 /** Everything one pass gathers; `finish` turns it into ColumnStats. */
 class Accumulator {
   private nulls = 0;
   private count = 0; // non-null values that took part in min/max
   private sum = 0;
+  /** Running mean of the finite doubles: the mean when their sum overflows (values near ±1.8e308). */
+  private runMean = 0;
   private bigSum = 0n;
   private meanCount = 0;
+  private nans = 0;
   private min: number | bigint | undefined;
   private max: number | bigint | undefined;
   /** Display text for the extremes (decimals, temporals). */
@@ -262,7 +308,7 @@ class Accumulator {
     private readonly kind: Exclude<Kind, 'nulls-only'>,
     private readonly type: DataType,
   ) {
-    this.counter = kind === 'binary' ? undefined : new Counter(DISTINCT_CAP);
+    this.counter = kind === 'binary' ? undefined : new Counter(DISTINCT_CAP, kind === 'int');
   }
 
   add(v: Vector, f?: Vector): void {
@@ -335,20 +381,30 @@ class Accumulator {
       this.bigSum += x;
       this.meanCount++;
     } else {
-      if (Number.isNaN(x)) return; // NaN has no order and no mean: it counts as a value, nothing more
+      if (Number.isNaN(x)) {
+        this.nans++; // NaN has no order and no mean: it counts as a value (and in `nans`), nothing more
+        return;
+      }
       if (Number.isFinite(x)) {
         this.sum += x;
         this.meanCount++;
+        this.runMean += x / this.meanCount - this.runMean / this.meanCount;
       }
     }
-    if (this.min === undefined || x < this.min) this.min = x;
-    if (this.max === undefined || x > this.max) this.max = x;
+    if (this.min === undefined || below(x, this.min)) this.min = x;
+    if (this.max === undefined || below(this.max, x)) this.max = x;
     this.count++;
   }
 
   finish(stats: ColumnStats, topK: number): ColumnStats {
     stats.nulls = this.nulls;
-    const out = (x: number | bigint | undefined) => (typeof x === 'bigint' ? toNumberOrString(x) : x);
+    // ±Infinity and -0 as { t: 'float' } (JSON would make them null and 0).
+    const out = (x: number | bigint | undefined): ColumnStats['min'] => {
+      if (typeof x === 'bigint') return toNumberOrString(x);
+      if (x === undefined) return undefined;
+      const w = toWire(x);
+      return typeof w === 'number' ? w : { t: 'float', v: w };
+    };
     if (this.count > 0) {
       if (this.kind === 'decimal' || this.kind === 'temporal') {
         stats.min = this.minText;
@@ -359,13 +415,15 @@ class Accumulator {
       }
       if (this.kind !== 'temporal' && this.meanCount > 0) {
         // int64 sums are exact bigints (no overflow), the rest plain doubles; the mean is a double either way.
-        stats.mean = (Number(this.bigSum) + this.sum) / this.meanCount;
+        const mean = (Number(this.bigSum) + this.sum) / this.meanCount;
+        stats.mean = Number.isFinite(mean) ? mean : this.runMean;
       }
     }
+    if (this.kind === 'float') stats.nans = this.nans;
     if (this.counter) {
-      stats.distinct = this.counter.counts.size;
+      stats.distinct = this.counter.size;
       if (this.counter.capped) stats.distinctCapped = true;
-      else if (this.kind === 'int' || this.kind === 'category') stats.top = this.counter.top(topK);
+      else if (this.kind === 'int' || this.kind === 'float' || this.kind === 'category') stats.top = this.counter.top(topK);
     }
     return stats;
   }

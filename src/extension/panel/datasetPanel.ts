@@ -129,6 +129,7 @@ export class DatasetPanel {
       rows: data('rows'),
       similar: data('similar'),
       row: data('row'),
+      cell: data('cell'),
       columnStats: data('columnStats'),
       distinct: data('distinct'),
       compareVersions: data('compareVersions'),

@@ -71,6 +71,7 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       rows: async (p, s, pr) => (await session()).rows(p, s, pr),
       similar: async (p, s, pr) => (await session()).similar(p, s, pr),
       row: async (p, s, pr) => (await session()).row(p, s, pr),
+      cell: async (p, s, pr) => (await session()).cell(p, s, pr),
       columnStats: async (p, s, pr) => (await session()).columnStats(p, s, pr),
       distinct: async (p, s, pr) => (await session()).distinct(p, s, pr),
       compareVersions: async (p, s, pr) => (await session()).compareVersions(p, s, pr),

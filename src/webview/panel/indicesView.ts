@@ -253,6 +253,7 @@ function renderStats(ctx: PanelContext, s: ColumnStats, filter: string | undefin
     s.min !== undefined ? fig('Min', formatValue(s.min), 'stats-min') : null,
     s.max !== undefined ? fig('Max', formatValue(s.max), 'stats-max') : null,
     s.mean !== undefined ? fig('Mean', formatValue(s.mean), 'stats-mean') : null,
+    s.nans !== undefined ? fig('NaN', `${formatCount(s.nans)}${share(s.nans)}`, 'stats-nans') : null,
   );
   const top = s.top ?? [];
   const covered = top.reduce((a, t) => a + t.count, 0);
@@ -273,10 +274,10 @@ function renderStats(ctx: PanelContext, s: ColumnStats, filter: string | undefin
           barChart(top, {
             column: s.column,
             rows: nonNull,
-            canPick: (v) => equalsFilter(s.column, v) !== undefined,
-            pickTitle: (v) => `Show rows: ${equalsFilter(s.column, v, filter)}`,
+            canPick: (v) => equalsFilter(s.column, v, undefined, s.type) !== undefined,
+            pickTitle: (v) => `Show rows: ${equalsFilter(s.column, v, filter, s.type)}`,
             onPick: (v) => {
-              const f = equalsFilter(s.column, v, filter);
+              const f = equalsFilter(s.column, v, filter, s.type);
               if (f) ctx.setFilter(f);
             },
           }),

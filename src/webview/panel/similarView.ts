@@ -3,6 +3,7 @@
 // filter, "same label") persist in the panel state; every run says which path answered (the ANN index
 // or an exact scan) and how long it took, measured here in the webview.
 import { RpcError } from '../../shared/rpc';
+import { combineFilters, conditionFor } from '../../shared/sql';
 import { uiSettings } from '../settings';
 import type { Cell, ErrorInfo, SchemaField, SimilarRequest, SimilarResult } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
@@ -53,30 +54,10 @@ export function cardColumnsOf(schema: SchemaField[]): string[] {
     .map(({ f }) => f.name);
 }
 
-/** Identifier as Lance SQL reads it: bare when plain, else in backticks. */
-export function quoteIdent(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
-}
-
-/** `column = <value>` for the query row's value, with '' doubling for quotes; undefined when the value
- * cannot be compared (a binary, a list…). */
-export function sameValueFilter(column: string, value: Cell): string | undefined {
-  const col = quoteIdent(column);
-  if (value === null) return `${col} IS NULL`;
-  if (typeof value === 'string') return `${col} = '${value.replace(/'/g, "''")}'`;
-  if (typeof value === 'number') return Number.isFinite(value) ? `${col} = ${value}` : undefined;
-  if (typeof value === 'boolean') return `${col} = ${value}`;
-  if (value.t === 'i64') return `${col} = ${value.v}`;
-  if (value.t === 'time') return `${col} = '${value.v.replace(/'/g, "''")}'`;
-  return undefined;
-}
-
-/** The user's filter AND the same-label clause, either of which may be missing. */
-export function combineFilters(...parts: (string | undefined)[]): string | undefined {
-  const ps = parts.map((p) => p?.trim()).filter((p): p is string => !!p);
-  if (ps.length === 0) return undefined;
-  if (ps.length === 1) return ps[0];
-  return ps.map((p) => `(${p})`).join(' AND ');
+/** `column = <value>` for the query row's value (shared/sql.ts: exact for int64, long strings, NaN…);
+ * undefined when the value cannot be compared (a binary, a list…). */
+export function sameValueFilter(column: string, value: Cell, type?: string): string | undefined {
+  return conditionFor(column, value, type);
 }
 
 export function formatDistance(d: number): string {
@@ -227,7 +208,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   function updateSameLabelTitle(): void {
     if (!sameLabel || !labelField) return;
     const v = current ? labelValueOf(current.result, current.result.query.rowId) : undefined;
-    const clause = v !== undefined ? sameValueFilter(labelField.name, v) : undefined;
+    const clause = v !== undefined ? sameValueFilter(labelField.name, v, labelField.type) : undefined;
     sameLabel.title = clause ? `Only neighbours with ${clause}` : `Only neighbours with the query row's ${labelField.name}`;
   }
 
@@ -315,7 +296,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
           value = r.row[r.columns.indexOf(labelField.name)] ?? null;
         }
         if (seq !== runSeq) return;
-        labelClause = sameValueFilter(labelField.name, value);
+        labelClause = sameValueFilter(labelField.name, value, labelField.type);
       }
       const filter = combineFilters(state.filter, labelClause);
       const params: SimilarRequest = {

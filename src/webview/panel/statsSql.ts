@@ -1,22 +1,17 @@
-// SQL fragments for filters built from what the user clicked (a class name, a bar of a chart).
-// Lance filters are DataFusion SQL: string literals in single quotes with '' for a quote inside,
-// identifiers that are not plain words in backticks.
+// Filters built from what the user clicked (a class name, a bar of a chart). The condition always
+// comes from shared/sql.ts (conditionFor) and from the exact value with its type, never from the text
+// on screen: a long string filters by its MD5, int64 stays an unquoted integer (i64::MIN through a
+// cast), NaN / ±Infinity / -0 through the forms the engine accepts.
+import { conditionFor } from '../../shared/sql';
+import type { Cell } from '../../shared/types';
 
-import { quoteIdent as sqlIdent, sqlLiteral as literal } from '../../shared/sql';
-
-/** A value as a filter literal; undefined when it cannot be written as one (NaN, ±Infinity). */
-export function sqlLiteral(value: string | number | boolean): string | undefined {
-  return typeof value === 'number' && !Number.isFinite(value) ? undefined : literal(value);
-}
-
-/** `column = value` (or `column IS NULL`), optionally AND-ed with a filter already in force. */
-export function equalsFilter(column: string, value: string | number | boolean | null, within?: string): string | undefined {
-  let cond: string | undefined;
-  if (value === null) cond = `${sqlIdent(column)} IS NULL`;
-  else {
-    const lit = sqlLiteral(value);
-    cond = lit === undefined ? undefined : `${sqlIdent(column)} = ${lit}`;
-  }
+/**
+ * `column = value` (or `column IS NULL`, `isnan(column)`, …), optionally AND-ed with a filter already in
+ * force; undefined when the value cannot be written as a condition. `type`: the column's Arrow type
+ * (only Float16 needs it).
+ */
+export function equalsFilter(column: string, value: Cell, within?: string, type?: string): string | undefined {
+  const cond = conditionFor(column, value, type);
   if (cond === undefined) return undefined;
   const base = within?.trim();
   return base ? `(${base}) AND ${cond}` : cond;

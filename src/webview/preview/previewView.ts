@@ -1,12 +1,12 @@
 // The side-panel preview: the row selected in the active dataset panel, in full. The host tells it
 // what is selected ('select' events); it asks for the row itself ('row', answered by that panel's
 // session) and for the schema once per dataset version ('describe', for the type of each field).
-import { cellToJson } from '../../shared/cellJson';
+import { cellToJson, isCapped } from '../../shared/cellJson';
 import { copyText as copyToClipboard } from '../ui/clipboard';
 import type { RpcClient } from '../../shared/rpc';
 import { RpcError } from '../../shared/rpc';
 import type { WebviewEvents } from '../../shared/protocol';
-import type { ErrorInfo, FullRow, SchemaField } from '../../shared/types';
+import type { Cell, ErrorInfo, FullRow, SchemaField } from '../../shared/types';
 import { ImageUrls } from '../cells';
 import { clear, formatCount, h } from '../ui/dom';
 import { button } from '../ui/toolkit';
@@ -148,15 +148,54 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
       const cell = r.row[i] ?? null;
       const field = types?.get(name);
       const typeText = field?.type ?? typeHintOf(cell);
-      fields.append(
-        h(
-          'div',
-          { class: 'pv-field', 'data-testid': 'preview-field', 'data-name': name, role: 'group', 'aria-label': name },
-          h('div', { class: 'pv-field-head' }, h('span', { class: 'pv-name' }, name), h('span', { class: 'pv-type', title: field?.type ?? 'type as the value shows it' }, typeText)),
-          h('div', { class: 'pv-value' }, renderValue(cell, { images, name, field })),
-        ),
-      );
+      const value = h('div', { class: 'pv-value' }, renderValue(cell, { images, name, field }));
+      const head = h('div', { class: 'pv-field-head' }, h('span', { class: 'pv-name' }, name), h('span', { class: 'pv-type', title: field?.type ?? 'type as the value shows it' }, typeText));
+      // A value that came capped (a long string or list): the whole of it on request.
+      if (isCapped(cell)) head.append(wholeValueControls(r, name, value, field));
+      fields.append(h('div', { class: 'pv-field', 'data-testid': 'preview-field', 'data-name': name, role: 'group', 'aria-label': name }, head, value));
     });
+  }
+
+  /** The whole value of a capped cell, asked for by row id and column; undefined when the row changed meanwhile. */
+  async function wholeCell(r: FullRow, column: string): Promise<Cell | undefined> {
+    const cell = await rpc.request('cell', { rowId: r.rowId, column }, { timeoutMs: 0 });
+    return row === r ? cell : undefined;
+  }
+
+  function wholeValueControls(r: FullRow, name: string, value: HTMLElement, field: SchemaField | undefined): HTMLElement {
+    const status = h('span', { class: 'muted pv-whole-status', role: 'status' });
+    const show = button('Show all', () => void showWhole(), { secondary: true, title: 'Load and show the whole value', testId: 'preview-show-whole' });
+    const copyWhole = button('Copy whole value', () => void copyWholeValue(), { secondary: true, title: 'Copy the whole value (text as is, anything else as JSON)', testId: 'preview-copy-whole' });
+    const box = h('span', { class: 'pv-whole' }, show, copyWhole, status);
+    const fail = (err: unknown) => {
+      const info: ErrorInfo = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
+      status.textContent = '';
+      if (info.kind !== 'superseded' && info.kind !== 'cancelled') showError({ ...info, message: `Could not load the whole value of ${name}: ${info.message}` });
+    };
+    async function showWhole(): Promise<void> {
+      status.textContent = 'Loading…';
+      try {
+        const full = await wholeCell(r, name);
+        if (full === undefined) return;
+        value.replaceChildren(renderValue(full, { images, name, field }));
+        show.remove();
+        status.textContent = '';
+      } catch (err) {
+        fail(err);
+      }
+    }
+    async function copyWholeValue(): Promise<void> {
+      status.textContent = 'Loading…';
+      try {
+        const full = await wholeCell(r, name);
+        if (full === undefined) return;
+        await writeClipboard(typeof full === 'string' ? full : JSON.stringify(cellToJson(full), null, 2));
+        status.textContent = 'Copied';
+      } catch (err) {
+        fail(err);
+      }
+    }
+    return box;
   }
 
   async function command(id: string, args: unknown): Promise<void> {
@@ -170,7 +209,22 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
 
   async function copyRow(): Promise<void> {
     if (!row) return;
-    const obj = Object.fromEntries(row.columns.map((c, i) => [c, cellToJson(row!.row[i] ?? null)]));
+    const r = row;
+    // Capped values are asked for whole; one that cannot be says it is truncated (cellToJson).
+    const cells = await Promise.all(
+      r.columns.map(async (c, i) => {
+        const cell = r.row[i] ?? null;
+        if (!isCapped(cell)) return cell;
+        try {
+          return (await wholeCell(r, c)) ?? cell;
+        } catch {
+          return cell;
+        }
+      }),
+    );
+    if (row !== r) return;
+    const obj: Record<string, unknown> = Object.create(null); // a column may be called __proto__
+    r.columns.forEach((c, i) => (obj[c] = cellToJson(cells[i])));
     try {
       await writeClipboard(JSON.stringify(obj, null, 2));
       copied.textContent = 'Copied';

@@ -1,6 +1,7 @@
 // One cell in full, for the preview: images at natural size, vectors summarised with every value on
 // request, long text wrapped, nulls distinct from empty strings, structs and lists laid out.
 import type { Cell, SchemaField } from '../../shared/types';
+import { floatDisplay, fromWire } from '../../shared/floats';
 import type { ImageUrls } from '../cells';
 import { formatBytes, h } from '../ui/dom';
 
@@ -30,6 +31,10 @@ export function typeHintOf(c: Cell): string {
   switch (c.t) {
     case 'i64':
       return 'int64';
+    case 'float':
+      return 'float';
+    case 'str':
+      return 'string';
     case 'time':
       return c.type;
     case 'bin':
@@ -46,7 +51,7 @@ export function typeHintOf(c: Cell): string {
 }
 
 function isScalar(c: Cell): boolean {
-  return c === null || typeof c !== 'object' || c.t === 'i64' || c.t === 'time';
+  return c === null || typeof c !== 'object' || c.t === 'i64' || c.t === 'time' || c.t === 'float';
 }
 
 export interface ValueOptions {
@@ -63,11 +68,20 @@ export function renderValue(c: Cell, opts: ValueOptions): HTMLElement {
     if (c === '') return h('span', { class: 'cell-empty pv-empty-string', title: 'empty string' }, '"" (empty string)');
     return longText(c);
   }
-  if (typeof c === 'number') return h('span', { class: 'cell-num' }, Number.isNaN(c) ? 'NaN' : String(c));
+  if (typeof c === 'number') return h('span', { class: 'cell-num' }, floatDisplay(c));
   if (typeof c === 'boolean') return h('span', { class: 'cell-bool' }, String(c));
   switch (c.t) {
     case 'i64':
       return h('span', { class: 'cell-num' }, c.v);
+    case 'float':
+      return h('span', { class: 'cell-num cell-float-special', 'data-float': c.v, title: c.v === '-0' ? 'negative zero (−0.0)' : c.v }, floatDisplay(c.v));
+    case 'str':
+      return h(
+        'div',
+        { class: 'pv-capped', 'data-testid': 'preview-capped' },
+        longText(c.v, '…'),
+        h('div', { class: 'muted pv-capped-note' }, `The first ${c.v.length.toLocaleString('en-US')} of ${c.length.toLocaleString('en-US')} characters were sent.`),
+      );
     case 'time':
       return h('span', { class: 'cell-time', title: c.type }, c.v);
     case 'bin':
@@ -93,8 +107,8 @@ export function renderValue(c: Cell, opts: ValueOptions): HTMLElement {
   }
 }
 
-function longText(s: string): HTMLElement {
-  if (s.length <= LONG_TEXT) return h('div', { class: 'pv-text', dir: 'auto' }, s);
+function longText(s: string, tail = ''): HTMLElement {
+  if (s.length <= LONG_TEXT) return h('div', { class: 'pv-text', dir: 'auto' }, s + tail);
   const rest = h('details', { class: 'pv-more' }, h('summary', {}, `Show all ${s.length.toLocaleString('en-US')} characters`));
   rest.addEventListener('toggle', () => {
     if (rest.open && !rest.querySelector('.pv-text')) rest.append(h('div', { class: 'pv-text', dir: 'auto' }, s));
@@ -131,22 +145,37 @@ function binary(c: Extract<Cell, { t: 'bin' }>, opts: ValueOptions): HTMLElement
 }
 
 function vector(c: Extract<Cell, { t: 'vec' }>): HTMLElement {
-  const values = c.values ?? c.head;
+  const values = (c.values ?? c.head).map(fromWire);
   const complete = !!c.values && c.values.length === c.dim;
+  // min / max / mean of the finite values; NaN and ±Infinity are counted and named instead.
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
+  let finite = 0;
+  let nans = 0;
+  let posInf = 0;
+  let negInf = 0;
   for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
+    if (Number.isNaN(v)) nans++;
+    else if (v === Infinity) posInf++;
+    else if (v === -Infinity) negInf++;
+    else {
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      finite++;
+    }
   }
-  const normalized = Math.abs(c.norm - 1) < 1e-3;
+  const norm = fromWire(c.norm);
+  const normalized = Math.abs(norm - 1) < 1e-3;
+  const bad = [nans ? `${nans} NaN` : '', posInf ? `${posInf} × +∞` : '', negInf ? `${negInf} × −∞` : ''].filter(Boolean);
   const facts = [
     `${c.dim}-d`,
-    `‖v‖ ${c.norm.toFixed(4)}`,
-    ...(values.length ? [`min ${fmt(min)}`, `max ${fmt(max)}`, `mean ${fmt(sum / values.length)}`] : []),
+    `‖v‖ ${floatDisplay(c.norm, (n) => n.toFixed(4))}`,
+    ...(finite ? [`min ${fmt(min)}`, `max ${fmt(max)}`, `mean ${fmt(sum / finite)}`] : []),
   ];
+  // Only the first values may be on hand: the count of every non-finite value comes from the host.
+  const badText = complete || !c.nonFinite ? bad.join(', ') : `${c.nonFinite} non-finite (NaN or ±∞)`;
   const all = h('details', { class: 'pv-more', 'data-testid': 'preview-vector-values' }, h('summary', {}, complete ? `Show all ${c.dim} values` : `Show the first ${values.length} of ${c.dim} values`));
   all.addEventListener('toggle', () => {
     if (!all.open || all.querySelector('.pv-values')) return;
@@ -156,6 +185,7 @@ function vector(c: Extract<Cell, { t: 'vec' }>): HTMLElement {
     'div',
     { class: 'pv-vector' },
     h('div', { class: 'pv-vector-facts' }, facts.join(' · '), normalized ? h('span', { class: 'pv-badge', title: 'Unit length (‖v‖ = 1)' }, 'normalized') : null),
+    badText ? h('div', { class: 'warn pv-vector-nonfinite', 'data-testid': 'preview-vector-nonfinite' }, `Non-finite values: ${badText}. Distances to this vector are not defined.`) : null,
     sparkline(values),
     complete ? null : h('div', { class: 'muted' }, `Only the first ${values.length} values were sent.`),
     all,
@@ -163,7 +193,7 @@ function vector(c: Extract<Cell, { t: 'vec' }>): HTMLElement {
 }
 
 function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+  if (!Number.isFinite(v) || Object.is(v, -0)) return floatDisplay(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1e-3 && a < 1e6 ? Number(v.toPrecision(6)).toString() : v.toExponential(4);
