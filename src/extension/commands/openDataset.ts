@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { DatasetLocation } from '../../shared/types';
 import { LanceError } from '../lance/errors';
 import { locate } from '../lance/locate';
-import { findWorkspaceDatasets } from '../discovery';
+import { describeStop, searchWorkspaceDatasets } from '../discovery';
 
 interface Pick extends vscode.QuickPickItem {
   action: 'browse' | 'path';
@@ -23,22 +23,43 @@ export async function pickLocation(): Promise<string | undefined> {
   // moment later (asynchronously), which would close a picker that hides on focus loss.
   qp.ignoreFocusOut = true;
   const browse: Pick = { label: '$(folder-opened) Browse…', description: 'Choose a dataset folder', action: 'browse', alwaysShow: true };
-  const found = await findWorkspaceDatasets().catch(() => [] as string[]);
-  const base: Pick[] = [
-    browse,
-    ...found.map((d): Pick => ({ label: `$(database) ${path.basename(d)}`, description: vscode.workspace.asRelativePath(d), action: 'path', value: d })),
-  ];
+  let base: Pick[] = [browse];
+  let typedItem: Pick[] = [];
+  const render = () => {
+    const active = qp.activeItems[0];
+    qp.items = [...typedItem, ...base];
+    if (active) qp.activeItems = qp.items.filter((i) => i.action === active.action && i.value === active.value);
+  };
   qp.items = base;
   qp.onDidChangeValue((v) => {
     const typed = v.trim();
     const looksLikePath = typed.startsWith('/') || /^[a-z][a-z0-9+]*:\/\//i.test(typed) || /^[A-Za-z]:[\\/]/.test(typed);
-    qp.items = looksLikePath ? [{ label: typed, description: 'Open this path', action: 'path', value: typed, alwaysShow: true }, ...base] : base;
+    typedItem = looksLikePath ? [{ label: typed, description: 'Open this path', action: 'path', value: typed, alwaysShow: true }] : [];
+    render();
   });
+  // The picker shows at once; the workspace's datasets join it when the (bounded) search ends, and
+  // closing the picker cancels the search.
+  const cancel = new vscode.CancellationTokenSource();
+  qp.busy = true;
+  void searchWorkspaceDatasets(500, cancel.token)
+    .then((search) => {
+      base = [
+        browse,
+        ...search.datasets.map((d): Pick => ({ label: `$(database) ${path.basename(d)}`, description: vscode.workspace.asRelativePath(d), action: 'path', value: d })),
+      ];
+      const stopped = search.stoppedBy !== 'aborted' ? describeStop(search) : undefined;
+      if (stopped) base.push({ label: `$(info) ${stopped}`, description: 'Browse… or type a path for others', action: 'browse', alwaysShow: true });
+      render();
+    })
+    .catch(() => undefined)
+    .finally(() => (qp.busy = false));
   const choice = await new Promise<Pick | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]));
     qp.onDidHide(() => resolve(undefined));
     qp.show();
   });
+  cancel.cancel();
+  cancel.dispose();
   qp.dispose();
   if (!choice) return undefined;
   if (choice.action === 'path') return choice.value;

@@ -7,7 +7,7 @@ import type { DatasetDescription, SchemaField, VersionsPage } from '../../shared
 import { LanceDataset } from '../lance/dataset';
 import { toErrorInfo } from '../lance/errors';
 import { tableNameOf } from '../lance/locate';
-import { findWorkspaceDatasets } from '../discovery';
+import { describeStop, searchWorkspaceDatasets } from '../discovery';
 
 type Node =
   | { kind: 'database'; dir: string; tables: string[] }
@@ -128,8 +128,12 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
   }
 
   private async roots(): Promise<Node[]> {
-    const dirs = await findWorkspaceDatasets();
-    if (!dirs.length) return [{ kind: 'message', text: 'No Lance datasets in this workspace (a dataset is a folder holding _versions/).' }];
+    const search = await searchWorkspaceDatasets();
+    const dirs = search.datasets;
+    // The search is bounded (depth, time, folders): when it stopped early, the tree says so last.
+    const stopped = describeStop(search);
+    const note: Node[] = stopped && search.stoppedBy !== 'aborted' ? [{ kind: 'message', text: `${stopped} Lance: Open Dataset… opens any folder.` }] : [];
+    if (!dirs.length) return [{ kind: 'message', text: 'No Lance datasets in this workspace (a dataset is a folder holding _versions/).' }, ...note];
     // Folders holding two or more datasets are LanceDB databases: their tables go under them.
     const byParent = new Map<string, string[]>();
     for (const d of dirs) byParent.set(path.dirname(d), [...(byParent.get(path.dirname(d)) ?? []), d]);
@@ -138,7 +142,7 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
       if (tables.length > 1) out.push({ kind: 'database', dir: parent, tables });
       else out.push({ kind: 'dataset', dir: tables[0] });
     }
-    return out;
+    return [...out, ...note];
   }
 
   private load(dir: string): Promise<Details> {
