@@ -18,6 +18,7 @@ import { generateTypeZoo } from '../fixtures/typeZoo';
 import { generateHostile, HOSTILE_NAME_COLUMNS, NAMES_ROWS } from '../fixtures/hostile';
 import { column, rawColumn, tableOf } from '../fixtures/arrowUtil';
 import { cellToJson } from '../../src/shared/cellJson';
+import { encodeCell } from '../../src/extension/lance/cells';
 import { treeChecksums } from '../helpers/corpus';
 
 const ROWS = 400;
@@ -458,6 +459,10 @@ describe('prototype-named columns (__proto__, constructor, toString)', () => {
     });
     const json = toJson(makeVector(struct), 0);
     assert.equal(JSON.stringify(json), '{"__proto__":"p","constructor":"c","plain":"x"}');
+    // The wire cell the grid and preview get: __proto__ an own key, through a JSON round trip too.
+    const wire = encodeCell(makeVector(struct), 0) as Extract<Cell, { t: 'struct' }>;
+    assert.deepEqual(Object.keys(wire.fields), ['__proto__', 'constructor', 'plain']);
+    assert.equal(JSON.stringify(JSON.parse(JSON.stringify(wire))), '{"t":"struct","fields":{"__proto__":"p","constructor":"c","plain":"x"}}');
     // The webviews' cells: a struct cell parsed from JSON holds __proto__ as its own key.
     const cell = JSON.parse('{"t":"struct","fields":{"__proto__":"p","toString":1}}') as Cell;
     assert.equal(JSON.stringify(cellToJson(cell)), '{"__proto__":"p","toString":1}');

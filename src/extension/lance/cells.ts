@@ -123,10 +123,11 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
       return listCell(items, ctx);
     }
     case Type.Struct: {
-      const fields = Object.create(null) as Record<string, Cell>; // a field may be called __proto__
+      const fields: Record<string, Cell> = {};
       t.children.forEach((f, j) => {
         const child = vec.getChildAt(j);
-        fields[f.name] = child ? encode(child, i, ctx) : null;
+        // defineProperty: a field called __proto__ is an own key (an assignment would set the prototype).
+        Object.defineProperty(fields, f.name, { value: child ? encode(child, i, ctx) : null, enumerable: true, writable: true, configurable: true });
       });
       return { t: 'struct', fields };
     }
