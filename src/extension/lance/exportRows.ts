@@ -302,14 +302,14 @@ export function toJson(v: Vector, i: number, binaries: 'summary' | 'base64' = 's
       return out;
     }
     case Type.Struct: {
-      const obj = Object.create(null) as Record<string, Json>; // a field may be called __proto__
-      t.children.forEach((f, j) => (obj[f.name] = toJson(v.getChildAt(j)!, i, binaries)));
+      const obj: Record<string, Json> = {};
+      t.children.forEach((f, j) => setOwn(obj, f.name, toJson(v.getChildAt(j)!, i, binaries)));
       return obj;
     }
     case Type.Map: {
-      const obj = Object.create(null) as Record<string, Json>; // a key may be "__proto__"
+      const obj: Record<string, Json> = {};
       const row = v.get(i) as unknown as Iterable<[unknown, unknown]>;
-      for (const [k, val] of row) obj[String(k)] = scalarJson(val);
+      for (const [k, val] of row) setOwn(obj, String(k), scalarJson(val));
       return obj;
     }
     case Type.Dictionary:
@@ -319,6 +319,11 @@ export function toJson(v: Vector, i: number, binaries: 'summary' | 'base64' = 's
     default:
       return String(v.get(i));
   }
+}
+
+/** obj[key] = value as an own key even for "__proto__" (an assignment would set the prototype instead). */
+function setOwn(obj: Record<string, Json>, key: string, value: Json): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**
