@@ -25,17 +25,18 @@ export async function pickLocation(): Promise<string | undefined> {
   const browse: Pick = { label: '$(folder-opened) Browse…', description: 'Choose a dataset folder', action: 'browse', alwaysShow: true };
   let base: Pick[] = [browse];
   let typedItem: Pick[] = [];
-  const render = () => {
+  /** New items; `keepActive`: the highlighted one stays (the list grew under the user), else the first is. */
+  const render = (keepActive: boolean) => {
     const active = qp.activeItems[0];
     qp.items = [...typedItem, ...base];
-    if (active) qp.activeItems = qp.items.filter((i) => i.action === active.action && i.value === active.value);
+    if (keepActive && active) qp.activeItems = qp.items.filter((i) => i.action === active.action && i.value === active.value && i.label === active.label);
   };
   qp.items = base;
   qp.onDidChangeValue((v) => {
     const typed = v.trim();
     const looksLikePath = typed.startsWith('/') || /^[a-z][a-z0-9+]*:\/\//i.test(typed) || /^[A-Za-z]:[\\/]/.test(typed);
     typedItem = looksLikePath ? [{ label: typed, description: 'Open this path', action: 'path', value: typed, alwaysShow: true }] : [];
-    render();
+    render(false);
   });
   // The picker shows at once; the workspace's datasets join it when the (bounded) search ends, and
   // closing the picker cancels the search.
@@ -49,7 +50,7 @@ export async function pickLocation(): Promise<string | undefined> {
       ];
       const stopped = search.stoppedBy !== 'aborted' ? describeStop(search) : undefined;
       if (stopped) base.push({ label: `$(info) ${stopped}`, description: 'Browse… or type a path for others', action: 'browse', alwaysShow: true });
-      render();
+      render(true);
     })
     .catch(() => undefined)
     .finally(() => (qp.busy = false));
