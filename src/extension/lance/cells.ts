@@ -217,11 +217,22 @@ function utf8Bytes(vec: Vector, i: number): Uint8Array | undefined {
 /** UTF-16 length of UTF-8 bytes: one unit per character, two for those of 4 bytes (astral planes). */
 function utf16Length(b: Uint8Array): number {
   let n = 0;
-  for (let k = 0; k < b.length; k++) {
-    const x = b[k];
-    if ((x & 0xc0) !== 0x80) n += x >= 0xf0 ? 2 : 1;
+  let k = 0;
+  // Four bytes at a time while they are ASCII (the common case of a huge text); byte by byte otherwise.
+  const head = Math.min(b.length, (4 - (b.byteOffset % 4)) % 4);
+  for (; k < head; k++) n += utf16Units(b[k]);
+  const words = new Uint32Array(b.buffer, b.byteOffset + k, Math.floor((b.length - k) / 4));
+  for (let w = 0; w < words.length; w++, k += 4) {
+    if ((words[w] & 0x80808080) === 0) n += 4;
+    else n += utf16Units(b[k]) + utf16Units(b[k + 1]) + utf16Units(b[k + 2]) + utf16Units(b[k + 3]);
   }
+  for (; k < b.length; k++) n += utf16Units(b[k]);
   return n;
+}
+
+/** UTF-16 units a UTF-8 byte starts: 0 for a continuation byte, 2 for a 4-byte leader, else 1. */
+function utf16Units(x: number): number {
+  return (x & 0xc0) === 0x80 ? 0 : x >= 0xf0 ? 2 : 1;
 }
 
 export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {

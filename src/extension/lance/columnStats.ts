@@ -22,7 +22,7 @@ import * as crypto from 'crypto';
 import { kindOf as fieldKind } from './schema';
 import { DataType, Field, Float, Precision, RecordBatch, Type, Vector } from 'apache-arrow';
 import type { ColumnStats, ExactValue } from '../../shared/types';
-import { toWire } from '../../shared/floats';
+import { fromWire, toWire } from '../../shared/floats';
 import { encodeCell } from './cells';
 import { quoteIdent } from './columns';
 import type { Table } from './engine';
@@ -242,7 +242,7 @@ class Counter {
     const entries: TopValue[] = [...this.counts.entries()].map(([value, count]) => this.entry(value, count));
     for (const [md5, e] of this.longs) entries.push({ value: e.head + '…', count: e.count, exact: { t: 'str', v: e.head, length: e.length, md5 } });
     if (this.negZero) entries.push({ value: '-0', count: this.negZero, exact: { t: 'float', v: '-0' } });
-    entries.sort((a, b) => b.count - a.count || compareValues(a.value, b.value));
+    entries.sort((a, b) => b.count - a.count || compareEntries(a, b));
     return entries.slice(0, Math.max(0, k));
   }
 
@@ -254,6 +254,22 @@ class Counter {
     if (this.ints && typeof value === 'string') return { value, count, exact: { t: 'i64', v: value } };
     return { value, count };
   }
+}
+
+/** Ties in order of value: floats by their total order (−∞ … −0, 0 … +∞, NaN last), the rest as before. */
+function compareEntries(a: TopValue, b: TopValue): number {
+  const x = numeric(a);
+  const y = numeric(b);
+  if (x !== undefined && y !== undefined) {
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y));
+    return x < y || (x === y && Object.is(x, -0) && !Object.is(y, -0)) ? -1 : x > y || (x === y && Object.is(y, -0) && !Object.is(x, -0)) ? 1 : 0;
+  }
+  return compareValues(a.value, b.value);
+}
+
+function numeric(e: TopValue): number | undefined {
+  if (e.exact?.t === 'float') return fromWire(e.exact.v);
+  return typeof e.value === 'number' && !e.exact ? e.value : undefined;
 }
 
 function compareValues(a: Value, b: Value): number {

@@ -6,6 +6,9 @@
 //   ints          numbers; int64/uint64 beyond 2^53 as decimal strings (exact)
 //   floats        numbers (Float32 with ≤ 9 digits that read back to the same float32: 0.1, not 0.10000000149…);
 //                 NaN and ±Infinity, which JSON cannot hold, as the strings "NaN", "Infinity", "-Infinity"
+//                 (CSV: that text); -0 as 0 (JSON.stringify writes it so, and -0 == 0). "Copy as JSON" writes
+//                 the same (shared/floats.ts jsonFloat). Nothing is capped here: strings, lists and vectors
+//                 are written whole (the caps of pages, cells.ts, are for the webviews only)
 //   decimals      exact decimal text, e.g. "123.45"
 //   timestamps    ISO 8601 with every digit of the column's unit ("2024-02-29T12:34:56.123456Z");
 //                 zone-less timestamps without the "Z"; dates "YYYY-MM-DD"; times "HH:MM:SS[.fff]";

@@ -166,7 +166,8 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
     const status = h('span', { class: 'muted pv-whole-status', role: 'status' });
     const show = button('Show all', () => void showWhole(), { secondary: true, title: 'Load and show the whole value', testId: 'preview-show-whole' });
     const copyWhole = button('Copy whole value', () => void copyWholeValue(), { secondary: true, title: 'Copy the whole value (text as is, anything else as JSON)', testId: 'preview-copy-whole' });
-    const box = h('span', { class: 'pv-whole' }, show, copyWhole, status);
+    // "Show all" for text (the preview lists 200 items of a list at most, so a whole list is for copying).
+    const box = h('span', { class: 'pv-whole' }, hasCappedText(r.row[r.columns.indexOf(name)] ?? null) ? show : null, copyWhole, status);
     const fail = (err: unknown) => {
       const info: ErrorInfo = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
       status.textContent = '';
@@ -246,6 +247,15 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   rpc.on('showError', (e) => showError(e));
 
   return { element: root, select: (s) => void select(s) };
+}
+
+/** True when a string in the cell (at any depth) came capped. */
+function hasCappedText(c: Cell): boolean {
+  if (c === null || typeof c !== 'object') return false;
+  if (c.t === 'str') return true;
+  if (c.t === 'list') return c.items.some(hasCappedText);
+  if (c.t === 'struct') return Object.values(c.fields).some(hasCappedText);
+  return false;
 }
 
 /** Shared clipboard path; the preview reports a refusal as an error. */

@@ -76,10 +76,11 @@ export function renderValue(c: Cell, opts: ValueOptions): HTMLElement {
     case 'float':
       return h('span', { class: 'cell-num cell-float-special', 'data-float': c.v, title: c.v === '-0' ? 'negative zero (−0.0)' : c.v }, floatDisplay(c.v));
     case 'str':
+      // Only the start was sent: the field's "Show all" loads the whole value (previewView).
       return h(
         'div',
         { class: 'pv-capped', 'data-testid': 'preview-capped' },
-        longText(c.v, '…'),
+        h('div', { class: 'pv-text', dir: 'auto' }, c.v.slice(0, LONG_TEXT) + '…'),
         h('div', { class: 'muted pv-capped-note' }, `The first ${c.v.length.toLocaleString('en-US')} of ${c.length.toLocaleString('en-US')} characters were sent.`),
       );
     case 'time':
@@ -107,8 +108,8 @@ export function renderValue(c: Cell, opts: ValueOptions): HTMLElement {
   }
 }
 
-function longText(s: string, tail = ''): HTMLElement {
-  if (s.length <= LONG_TEXT) return h('div', { class: 'pv-text', dir: 'auto' }, s + tail);
+function longText(s: string): HTMLElement {
+  if (s.length <= LONG_TEXT) return h('div', { class: 'pv-text', dir: 'auto' }, s);
   const rest = h('details', { class: 'pv-more' }, h('summary', {}, `Show all ${s.length.toLocaleString('en-US')} characters`));
   rest.addEventListener('toggle', () => {
     if (rest.open && !rest.querySelector('.pv-text')) rest.append(h('div', { class: 'pv-text', dir: 'auto' }, s));
