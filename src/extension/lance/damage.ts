@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LanceError } from './errors';
-import { listManifestVersions, manifestFileVersion, readManifest } from './manifest';
+import { listManifestVersions, manifestFilePath, manifestFileVersion, readManifest } from './manifest';
 
 export interface Damage {
   /** Newest versions whose manifests cannot be decoded, ascending. */
@@ -37,8 +37,9 @@ export async function findDamage(datasetDir: string): Promise<Damage | undefined
   return damaged.length ? { damagedVersions: damaged.reverse(), reason } : undefined;
 }
 
-/** Whether one version's manifest decodes (false: it is missing or damaged). */
+/** Why one version's manifest does not decode, when it is there and damaged (undefined: it reads, or there is none). */
 export async function manifestProblem(datasetDir: string, version: number): Promise<string | undefined> {
+  if (!(await manifestFilePath(datasetDir, version))) return undefined;
   try {
     await readManifest(datasetDir, version);
     return undefined;
