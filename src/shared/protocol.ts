@@ -44,7 +44,7 @@ export interface HostRequests {
   viewState: { params: ViewState; result: null };
   /** The user's settings for the webviews. */
   settings: { params: Record<string, never>; result: UiSettings };
-  /** Run a palette command on this panel's dataset (export, subset, copy row…). */
+  /** Run one of the few commands a webview may ask for (webviewCommandPolicy.ts: showPreview, findSimilar, selectRelative), arguments checked. */
   command: { params: { id: string; args?: unknown }; result: null };
 }
 
