@@ -77,8 +77,9 @@ const NESTED = Array.from({ length: EXACT_ROWS }, (_, r) => (r === 0 ? Array.fro
 async function writeExact(parent: string): Promise<string> {
   const f = (name: string, type: ConstructorParameters<typeof Field>[1]) => new Field(name, type, true);
   const inner = new List(new Field('item', new Int32(), true));
+  const texts = new List(new Field('item', new Utf8(), true));
   const table = tableOf(
-    [new Field('id', new Int32(), false), f('f64', new Float64()), f('f32', new Float32()), f('f16', new Float16()), f('i64', new Int64()), f('u64', new Uint64()), f('s', new Utf8()), f('nested', new List(new Field('item', inner, true)))],
+    [new Field('id', new Int32(), false), f('f64', new Float64()), f('f32', new Float32()), f('f16', new Float16()), f('i64', new Int64()), f('u64', new Uint64()), f('s', new Utf8()), f('nested', new List(new Field('item', inner, true))), f('texts', texts)],
     [
       column(new Int32(), Array.from({ length: EXACT_ROWS }, (_, r) => r)),
       column(new Float64(), rep(FLOATS)),
@@ -88,6 +89,7 @@ async function writeExact(parent: string): Promise<string> {
       column(new Uint64(), rep(U64)),
       column(new Utf8(), rep(STRS)),
       column(new List(new Field('item', inner, true)), NESTED),
+      column(texts, Array.from({ length: EXACT_ROWS }, (_, r) => (r === 0 ? [LONG_A, 'short', LONG_B] : []))),
     ],
   );
   const db = await lancedb.connect(parent);
@@ -355,6 +357,24 @@ describe('huge cells travel capped', () => {
     assert.ok(count(full) <= 1000 * 8, `items in the full row's cell: ${count(full)}`);
     const whole = rt(await fullCell(d, page.rowIds[0], 'nested')) as Extract<Cell, { t: 'list' }>;
     assert.equal(count(whole), 100 + 100 * 100, 'the cell request: every item');
+  });
+
+  test('strings inside lists: capped at 2,048 characters in pages and in the full row; whole through the cell request', async () => {
+    const d = await open(exactUri);
+    const page = rt(await d.rows({ offset: 0, limit: 1, columns: ['texts'] }));
+    const full = rt(await d.fullRow(page.rowIds[0], ['texts'], 0));
+    for (const cell of [page.rows[0][0], full.row[0]]) {
+      const items = (cell as Extract<Cell, { t: 'list' }>).items;
+      assert.equal(items[1], 'short');
+      for (const [k, s] of [[0, LONG_A], [2, LONG_B]] as const) {
+        const c = items[k] as Extract<Cell, { t: 'str' }>;
+        assert.equal(c.t, 'str');
+        assert.equal(c.length, s.length);
+        assert.ok(c.v.length <= PAGE_STRING_CHARS && c.v.length >= PAGE_STRING_CHARS - 1 && s.startsWith(c.v), `item ${k}: ${c.v.length}`);
+      }
+    }
+    const whole = rt(await fullCell(d, page.rowIds[0], 'texts')) as Extract<Cell, { t: 'list' }>;
+    assert.deepEqual(whole.items, [LONG_A, 'short', LONG_B]);
   });
 
   test('a struct 20 levels deep and lists of structs travel as a small page', async () => {

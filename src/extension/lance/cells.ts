@@ -47,13 +47,24 @@ interface Ctx {
   opts: EncodeOptions;
   maxChars: number;
   budget: Budget;
+  /** Inside a list, map or struct: the grid shows such binaries as their size, so a page sends no image bytes for them. */
+  nested: boolean;
 }
+
+/** The context of a list's or map's items: strings there are capped at the page's length (1,000 items of 64 KB
+ * would make a 64 MB full row), unless nothing is capped at all (the `cell` request). */
+function itemCtx(ctx: Ctx): Ctx {
+  return { ...ctx, nested: true, maxChars: ctx.maxChars === Infinity ? Infinity : Math.min(ctx.maxChars, PAGE_STRING_CHARS) };
+}
+
+const NO_IMAGES: EncodeOptions = { ...DEFAULT_ENCODE, maxImageBytes: 0 };
 
 export function encodeCell(vec: Vector, i: number, opts: EncodeOptions = DEFAULT_ENCODE): Cell {
   const ctx: Ctx = {
     opts,
     maxChars: opts.maxStringChars ?? (opts.fullVectors ? FULL_ROW_STRING_CHARS : PAGE_STRING_CHARS),
     budget: { items: opts.maxCellItems ?? opts.maxListItems * 8 },
+    nested: false,
   };
   return encode(vec, i, ctx);
 }
@@ -90,7 +101,7 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
     case Type.Binary:
     case Type.LargeBinary:
     case Type.FixedSizeBinary:
-      return binaryCell(vec.get(i) as Uint8Array, opts);
+      return binaryCell(vec.get(i) as Uint8Array, ctx.nested && !opts.fullVectors ? NO_IMAGES : opts);
     case Type.Dictionary:
       return scalarToCell(vec.get(i), ctx);
     case Type.Decimal:
@@ -108,10 +119,11 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
       // Shown as a list of {key, value} entries.
       const row = vec.get(i) as Iterable<[unknown, unknown]> & { size?: number };
       const take = spend(ctx, row.size ?? Infinity);
+      const inner = itemCtx(ctx);
       const entries: Cell[] = [];
       for (const [k, v] of row) {
         if (entries.length >= take) break;
-        entries.push({ t: 'struct', fields: { key: scalarToCell(k, ctx), value: scalarToCell(v, ctx) } });
+        entries.push({ t: 'struct', fields: { key: scalarToCell(k, inner), value: scalarToCell(v, inner) } });
       }
       return { t: 'list', length: row.size ?? entries.length, items: entries };
     }
@@ -123,11 +135,12 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
       return listCell(items, ctx);
     }
     case Type.Struct: {
+      const inner = ctx.nested ? ctx : { ...ctx, nested: true };
       const fields: Record<string, Cell> = {};
       t.children.forEach((f, j) => {
         const child = vec.getChildAt(j);
         // defineProperty: a field called __proto__ is an own key (an assignment would set the prototype).
-        Object.defineProperty(fields, f.name, { value: child ? encode(child, i, ctx) : null, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(fields, f.name, { value: child ? encode(child, i, inner) : null, enumerable: true, writable: true, configurable: true });
       });
       return { t: 'struct', fields };
     }
@@ -286,8 +299,9 @@ function listCell(items: Vector, ctx: Ctx): Cell {
   const n = items.length;
   // The items of this level are reserved first; nested lists share what is left.
   const take = spend(ctx, n);
+  const inner = itemCtx(ctx);
   const out: Cell[] = [];
-  for (let k = 0; k < take; k++) out.push(encode(items, k, ctx));
+  for (let k = 0; k < take; k++) out.push(encode(items, k, inner));
   return { t: 'list', length: n, items: out };
 }
 
