@@ -105,6 +105,11 @@ export interface DatasetDescription {
   stats: DatasetStats;
   /** Set when rows cannot be read at all (e.g. a data file is missing); schema and versions still show. */
   rowsError?: ErrorInfo;
+  /**
+   * Set when newer versions' manifests are damaged: the view opened the newest readable version
+   * (`version`) instead of the latest, read-only.
+   */
+  damage?: { damagedVersions: number[]; message: string };
 }
 
 export interface VersionInfo {
@@ -114,6 +119,8 @@ export interface VersionInfo {
   rows?: number;
   metadata: Record<string, string>;
   tags: string[];
+  /** Why this version's manifest cannot be read (it is damaged); undefined when it reads. */
+  damaged?: string;
 }
 
 export interface VersionsPage {
