@@ -5,6 +5,7 @@ import type {
   Cell,
   ColumnStats,
   DatasetDescription,
+  ExactValue,
   ErrorInfo,
   FullRow,
   VersionDiff,
@@ -33,7 +34,7 @@ export interface HostRequests {
   /** Statistics of one column, streamed over only that column; progress arrives as 'progress' events. */
   columnStats: { params: { column: string; filter?: string; topK?: number }; result: ColumnStats };
   /** Values of a column with their counts (for "filter by class"), most frequent first. */
-  distinct: { params: { column: string; limit: number }; result: { value: string | number | boolean; count: number }[] };
+  distinct: { params: { column: string; limit: number }; result: { value: string | number | boolean; count: number; exact?: ExactValue }[] };
   compareVersions: { params: { from: number; to: number }; result: VersionDiff };
   /** Show another version or tag in this panel (read-only), or the latest again (both undefined). */
   browse: { params: { version?: number; tag?: string }; result: null };

@@ -3,7 +3,7 @@
 // They use ignoreFocusOut: after the palette closes, VS Code hands focus back to the dataset webview
 // asynchronously, and that late focus would otherwise close a picker that opened meanwhile.
 import * as vscode from 'vscode';
-import { quoteIdent, sqlLiteral } from '../../shared/sql';
+import { conditionFor, quoteIdent } from '../../shared/sql';
 import { toErrorInfo } from '../lance/errors';
 import { DatasetPanel } from '../panel/datasetPanel';
 import type { PreviewProvider } from '../preview/previewProvider';
@@ -58,7 +58,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       let items: (vscode.QuickPickItem & { filter: string })[];
       if (labelCol) {
         const values = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Counting ${labelCol.name} values` }, () => session.dataset.distinct(labelCol.name, 5000));
-        items = values.map((v) => ({ label: String(v.value), description: `${v.count.toLocaleString('en-US')} rows`, filter: `${quoteIdent(labelCol.name)} = ${sqlLiteral(v.value as string)}` }));
+        items = values.map((v) => ({ label: String(v.value), description: `${v.count.toLocaleString('en-US')} rows`, filter: conditionFor(labelCol.name, v.exact ?? v.value, labelCol.type) ?? `${quoteIdent(labelCol.name)} IS NULL` }));
       } else if (d.classNames && intLabel) {
         items = d.classNames.map((n, i) => ({ label: n, description: `${intLabel.name} = ${i}`, filter: `${quoteIdent(intLabel.name)} = ${i}` }));
       } else {
@@ -101,7 +101,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       const text = input.trim();
       let rowId: string | undefined;
       if (text.startsWith('#') || !key) rowId = await session.dataset.rowIdAt(Number(text.replace(/^#/, '')), p.view.filter);
-      else rowId = await session.dataset.rowIdForKey(key.name, key.kind === 'int' ? Number(text) : text);
+      else rowId = await session.dataset.rowIdForKey(key.name, key.kind === 'int' && /^-?\d+$/.test(text.trim()) ? { t: 'i64', v: text.trim() } : text);
       if (!rowId) return void vscode.window.showErrorMessage(`No row ${text}.`);
       p.uiAction({ action: 'findSimilar', rowId });
     } catch (err) {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { RecordBatch, Schema } from 'apache-arrow';
+import type { HostRequests } from '../../shared/protocol';
 import type {
   Cell,
   DatasetDescription,
@@ -25,7 +26,7 @@ import type {
 } from '../../shared/types';
 import { encodeCell, EncodeOptions, hasNonFinite, vectorValues } from './cells';
 import { ColumnPlan, planFromArrow, planFromManifest, selectFor } from './columns';
-import { quoteIdent, sqlLiteral } from '../../shared/sql';
+import { conditionFor } from '../../shared/sql';
 import { lance, Table } from './engine';
 import { classify, LanceError, toErrorInfo } from './errors';
 import { isObjectStoreUri, tableNameOf } from './locate';
@@ -166,12 +167,18 @@ export class LanceDataset {
 
   /** Statistics of one column, streaming only that column. */
   async columnStats(p: { column: string; filter?: string; topK?: number }, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<ColumnStats> {
-    const total = await this.count(p.filter, signal);
+    // The count is only for progress; a cancel during it still answers with the (empty) partial figures.
+    let total = 0;
+    try {
+      total = await this.count(p.filter, signal);
+    } catch (err) {
+      if (!(err instanceof LanceError && err.kind === 'cancelled')) throw err;
+    }
     return computeColumnStats(this.requireTable(), p.column, { filter: p.filter?.trim() || undefined, topK: p.topK ?? 20, total, signal, progress, timeoutMs: this.opts.timeoutMs });
   }
 
   /** A column's values with their counts, most frequent first (the class picker). */
-  distinct(column: string, limit: number, signal?: AbortSignal): Promise<{ value: string | number | boolean; count: number }[]> {
+  distinct(column: string, limit: number, signal?: AbortSignal): Promise<HostRequests['distinct']['result']> {
     return distinctValues(this.requireTable(), column, limit, signal);
   }
 
@@ -548,16 +555,17 @@ export class LanceDataset {
     return BigInt(await this.rowIdForKey(req.key.column, req.key.value));
   }
 
-  /** The engine row id of the first row whose `column` equals `value` (a key such as `id`). */
-  async rowIdForKey(column: string, value: string | number): Promise<string> {
-    const filter = `${quoteIdent(column)} = ${sqlLiteral(value)}`;
+  /** The engine row id of the first row whose `column` equals `value` (a key such as `id`; int64 exact as an i64 cell). */
+  async rowIdForKey(column: string, value: Cell): Promise<string> {
+    const filter = conditionFor(column, value);
+    if (!filter) throw new LanceError('bad-filter', `Rows cannot be looked up by this value of ${column}.`);
     let rows: Record<string, unknown>[];
     try {
       rows = await this.requireTable().query().where(filter).select([]).withRowId().limit(1).toArray();
     } catch (err) {
       throw classify(err, pathMapper(this.location, this.linkDir), 'filter');
     }
-    if (!rows.length) throw new LanceError('not-found', `No row has ${column} = ${String(value)}.`);
+    if (!rows.length) throw new LanceError('not-found', `No row has ${filter}.`);
     return String(rows[0][ROW_ID]);
   }
 

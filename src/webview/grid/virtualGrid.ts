@@ -380,7 +380,7 @@ export class VirtualGrid {
       state.cells.forEach((cell, j) => {
         const col = this.columns[j];
         const content = renderCell(cell, { images, thumbSize: thumbPx() });
-        const cond = col ? conditionFor(col.name, cell) : undefined;
+        const cond = col ? conditionFor(col.name, cell, col.field?.type) : undefined;
         const cellEl = h('div', { class: `grid-cell kind-${col?.field?.kind ?? 'other'}`, role: 'gridcell', 'aria-colindex': j + 2, 'data-col': j }, content);
         if (cond) {
           cellEl.classList.add('filterable');
@@ -459,7 +459,7 @@ export class VirtualGrid {
     if ((byButton || e.altKey) && col !== undefined && state?.kind === 'row') {
       e.preventDefault();
       const cell = state.cells[col];
-      if (conditionFor(this.columns[col]?.name ?? '', cell) !== undefined) this.cb.filterValue(col, cell);
+      if (conditionFor(this.columns[col]?.name ?? '', cell, this.columns[col]?.field?.type) !== undefined) this.cb.filterValue(col, cell);
     }
   }
 

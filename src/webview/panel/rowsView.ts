@@ -264,9 +264,14 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     run(f.trim(), shown, 'filter');
   }
 
+  /** A column's Arrow type as the schema shows it (some literals depend on it, e.g. Float16). */
+  function typeOf(name: string): string | undefined {
+    return ctx.description.schema.find((f) => f.name === name)?.type;
+  }
+
   function filterByValue(col: number, cell: Cell): void {
     const name = current?.spec.columns[col];
-    const cond = name === undefined ? undefined : conditionFor(name, cell);
+    const cond = name === undefined ? undefined : conditionFor(name, cell, typeOf(name));
     if (!cond) return;
     const next = andFilter(current?.spec.filter ?? '', cond);
     box.setValue(next);
@@ -356,7 +361,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const row = loadedRow(i);
     const colName = col === undefined ? undefined : current?.spec.columns[col];
     const cell = row && col !== undefined ? row.cells[col] : undefined;
-    const cond = colName !== undefined && cell !== undefined ? conditionFor(colName, cell) : undefined;
+    const cond = colName !== undefined && cell !== undefined ? conditionFor(colName, cell, typeOf(colName)) : undefined;
     const items: MenuItem[] = [
       {
         id: 'find-similar',
