@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Field, Float16, Float32, Float64, Int32, Int64, List, Uint64, Utf8, Vector } from 'apache-arrow';
 import { LanceDataset } from '../../src/extension/lance/dataset';
-import { hasNonFinite, PAGE_STRING_CHARS, FULL_ROW_STRING_CHARS, vectorValues } from '../../src/extension/lance/cells';
+import { hasNonFinite, PAGE_STRING_CHARS, FULL_ROW_STRING_CHARS, vectorValues, shortestFloat32 } from '../../src/extension/lance/cells';
 import { fullCell } from '../../src/extension/lance/fullCell';
 import { exportRows } from '../../src/extension/lance/exportRows';
 import { materializeSubset } from '../../src/extension/lance/subset';
@@ -426,4 +426,16 @@ describe('exports and subsets are never capped', () => {
     assert.equal((whole as string).length, HUGE_TEXT_CHARS);
     assert.ok((whole as string).startsWith(hugeTextPrefix(1)));
   });
+});
+
+test('float32 values show as the shortest decimal that reads back as the same float32', () => {
+  for (const written of [5.71, -22.65, 0.1, 3.4028234663852886e38, 1e-45, 16777217]) {
+    const stored = Math.fround(written);
+    const shown = shortestFloat32(stored);
+    assert.equal(Math.fround(shown), stored, `${written} reads back`);
+    assert.ok(String(shown).length <= String(stored).length, `${shown} is not longer than ${stored}`);
+  }
+  assert.equal(shortestFloat32(Math.fround(5.71)), 5.71);
+  assert.ok(Number.isNaN(shortestFloat32(NaN)));
+  assert.ok(Object.is(shortestFloat32(-0), -0));
 });

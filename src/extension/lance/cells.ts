@@ -91,8 +91,10 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
   switch (t.typeId) {
     case Type.Int:
       return intCell(vec.get(i));
-    case Type.Float:
-      return floatCell(vec.get(i) as number);
+    case Type.Float: {
+      const x = vec.get(i) as number;
+      return floatCell((t as unknown as { precision: Precision }).precision === Precision.SINGLE ? shortestFloat32(x) : x);
+    }
     case Type.Bool:
       return Boolean(vec.get(i));
     case Type.Utf8:
@@ -320,4 +322,17 @@ function temporalCell(v: unknown, t: DataType): Cell {
   if (Number.isNaN(d.getTime())) return { t: 'time', v: String(v), type };
   const iso = d.toISOString();
   return { t: 'time', v: t.typeId === Type.Date ? iso.slice(0, 10) : iso, type };
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 (5.71, not 5.710000038146973): what the
+ * value was written as, and still exact in a filter (the engine casts the literal to the column type).
+ */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  for (let p = 1; p < 9; p++) {
+    const y = Number(x.toPrecision(p));
+    if (Math.fround(y) === x) return y;
+  }
+  return x;
 }
