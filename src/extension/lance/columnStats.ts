@@ -28,6 +28,7 @@ import { quoteIdent } from './columns';
 import type { Table } from './engine';
 import { classify, LanceError } from './errors';
 import { typeName } from './schema';
+import { streamBatches } from './stream';
 
 export interface ColumnStatsOptions {
   filter?: string;
@@ -110,7 +111,7 @@ async function fieldOf(table: Table, column: string): Promise<Field | undefined>
     if (classify(err).kind !== 'unsupported-type') throw classify(err);
     // Another column breaks the whole schema (LargeList): ask for this column alone.
     try {
-      for await (const b of execute(table.query().select([column]).limit(1), { maxBatchLength: 1 })) return b.schema.fields[0];
+      for await (const b of streamBatches(table.query().select([column]).limit(1), { maxBatchLength: 1 })) return b.schema.fields[0];
       return undefined;
     } catch (e) {
       if (classify(e).kind === 'unsupported-type') return undefined;
@@ -179,7 +180,7 @@ async function scan(
   if (opts.filter) q.where(opts.filter);
   let done = 0;
   try {
-    for await (const batch of execute(q, { maxBatchLength: batchRows, timeoutMs: opts.timeoutMs })) {
+    for await (const batch of streamBatches(q, { maxBatchLength: batchRows, timeoutMs: opts.timeoutMs })) {
       onBatch(batch);
       done += batch.numRows;
       opts.progress?.(done, Math.max(done, opts.total ?? done));
@@ -191,10 +192,6 @@ async function scan(
   return false;
 }
 
-/** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
-function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
-  return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ import { selectFor } from './columns';
 import { classify, LanceError } from './errors';
 import { sniffImage } from '../../shared/sniff';
 import { raw, timestampText } from './arrowValues';
+import { streamBatches } from './stream';
 
 export interface ExportOptions {
   filter?: string;
@@ -115,7 +116,7 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
   };
   try {
     if (opts.format === 'csv') await write(columns.map((c) => csvField(neutralizeFormula(c))).join(',') + '\r\n');
-    for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS })) {
+    for await (const batch of streamBatches(q, { maxBatchLength: BATCH_ROWS })) {
       const lines = await encodeBatch(batch, columns, keyCol, images, opts);
       await write(lines);
       res.rows += batch.numRows;
@@ -411,7 +412,3 @@ function decimalText(v: Vector, i: number, t: Decimal): string {
   throw new RangeError(`row ${i} out of range`);
 }
 
-/** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
-function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
-  return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
-}

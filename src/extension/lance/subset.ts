@@ -21,6 +21,7 @@ import { Connection, lance, Table } from './engine';
 import { classify, LanceError } from './errors';
 import { isObjectStoreUri } from './locate';
 import { readManifest } from './manifest';
+import { streamBatches } from './stream';
 
 export interface SubsetOptions {
   filter?: string;
@@ -112,7 +113,7 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   };
 
   try {
-    for await (const batch of execute(q, { maxBatchLength: BATCH_ROWS })) {
+    for await (const batch of streamBatches(q, { maxBatchLength: BATCH_ROWS })) {
       schema ??= writeSchema(batch, columns, schemaMetadata);
       pending.push(rebatch(batch, schema));
       pendingBytes += batch.data.byteLength;
@@ -242,7 +243,3 @@ async function restoreLargeTypes(table: Table, columns: ColumnWrite[]): Promise<
   if (alters.length) await table.alterColumns(alters);
 }
 
-/** `execute` streams batches of a chosen size; the typings mark it protected, the behaviour is public. */
-function execute(q: unknown, opts: { maxBatchLength: number; timeoutMs?: number }): AsyncGenerator<RecordBatch> {
-  return (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute(opts);
-}
