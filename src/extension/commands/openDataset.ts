@@ -29,7 +29,11 @@ export async function pickLocation(): Promise<string | undefined> {
   const render = (keepActive: boolean) => {
     const active = qp.activeItems[0];
     qp.items = [...typedItem, ...base];
-    if (keepActive && active) qp.activeItems = qp.items.filter((i) => i.action === active.action && i.value === active.value && i.label === active.label);
+    // A typed path always stays highlighted: `activeItems` reaches the host asynchronously, so when the
+    // search ends just after typing it may still name the item highlighted before (seen in E2E: Enter
+    // then opened "Browse…").
+    if (typedItem.length) qp.activeItems = [qp.items[0]];
+    else if (keepActive && active) qp.activeItems = qp.items.filter((i) => i.action === active.action && i.value === active.value && i.label === active.label);
   };
   qp.items = base;
   qp.onDidChangeValue((v) => {
