@@ -60,6 +60,10 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
       if (cell.bytes && cell.media) {
         const img = h('img', { class: 'thumb', alt: label, title: label, loading: 'lazy', decoding: 'async', 'data-testid': 'thumb' });
         if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
+        // Bytes that start like an image but do not decode (truncated, a polyglot): say so, never a broken icon.
+        img.addEventListener('error', () =>
+          img.replaceWith(h('span', { class: 'cell-bin warn', title: `${cell.head}: the browser could not decode this image`, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`)),
+        );
         img.src = opts.images.make(cell.bytes, cell.media);
         return img;
       }
