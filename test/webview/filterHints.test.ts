@@ -9,10 +9,9 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
-import { toErrorInfo } from '../../src/extension/lance/errors';
-import type { RequestMethod } from '../../src/shared/protocol';
 import { lancedb } from '../fixtures/lance';
-import { launchBrowser, openWebview, type Handler, type Webview } from './harness';
+import { launchBrowser, openWebview, type Webview } from './harness';
+import { sessionHandlers } from './realHost';
 
 let dir: string;
 let session: DatasetSession;
@@ -37,16 +36,7 @@ describe('Filter hints and whole errors (real data layer)', () => {
     db.close();
     session = await DatasetSession.open({ uri: path.join(dir, 't.lance'), name: 't' }, {}, { maxImageBytes: 1024 * 1024 });
     browser = await launchBrowser();
-    const handlers: Partial<Record<RequestMethod, Handler>> = {};
-    for (const [m, h] of Object.entries(session.handlers)) {
-      handlers[m as RequestMethod] = async (params) => {
-        try {
-          return await (h as (p: unknown, s: AbortSignal, progress: () => void) => Promise<unknown>)(params, new AbortController().signal, () => undefined);
-        } catch (err) {
-          throw toErrorInfo(err);
-        }
-      };
-    }
+    const handlers = sessionHandlers(session);
     wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'filter-hints', viewport: { width: 900, height: 700 }, browser, handlers });
     page = wv.page;
     await page.waitForFunction(() => (window as any).__mounted === true);

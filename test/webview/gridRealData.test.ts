@@ -9,11 +9,10 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
-import { toErrorInfo } from '../../src/extension/lance/errors';
-import type { RequestMethod } from '../../src/shared/protocol';
 import type { RowsRequest } from '../../src/shared/types';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
-import { launchBrowser, openWebview, type Handler, type Webview } from './harness';
+import { launchBrowser, openWebview, type Webview } from './harness';
+import { sessionHandlers } from './realHost';
 
 const ROWS = 240;
 let dir: string;
@@ -55,16 +54,7 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     const uri = await generateImagenetLike({ dir, rows: ROWS, seed: 3, minSide: 48, maxSide: 96, quality: 80, indices: false });
     session = await DatasetSession.open({ uri, name: 'imagenet_val' }, {}, { maxImageBytes: 4 * 1024 * 1024 });
     browser = await launchBrowser();
-    const handlers: Partial<Record<RequestMethod, Handler>> = {};
-    for (const [m, h] of Object.entries(session.handlers)) {
-      handlers[m as RequestMethod] = async (params) => {
-        try {
-          return await (h as (p: unknown, s: AbortSignal, progress: () => void) => Promise<unknown>)(params, new AbortController().signal, () => undefined);
-        } catch (err) {
-          throw toErrorInfo(err);
-        }
-      };
-    }
+    const handlers = sessionHandlers(session);
     wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'real-data', viewport: { width: 1200, height: 1000 }, browser, handlers });
     page = wv.page;
     await page.waitForFunction(() => (window as any).__mounted === true);

@@ -11,30 +11,16 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
-import { toErrorInfo } from '../../src/extension/lance/errors';
-import type { RequestMethod } from '../../src/shared/protocol';
 import { DEEP_INNER_NULL_ROW, DEEP_LEVELS, generateHostile, IMAGE_ROW_COUNT, IMAGE_ROWS } from '../fixtures/hostile';
-import { launchBrowser, openWebview, type Handler, type Webview } from './harness';
+import { launchBrowser, openWebview, type Webview } from './harness';
+import { sessionHandlers } from './realHost';
 
 let dir: string;
 let browser: Browser;
 let images: DatasetSession;
 let deep: DatasetSession;
 
-/** The session's handlers as the fake host's (answers structured-cloned, as VS Code posts them). */
-function handlersOf(session: DatasetSession): Partial<Record<RequestMethod, Handler>> {
-  const out: Partial<Record<RequestMethod, Handler>> = {};
-  for (const [m, h] of Object.entries(session.handlers)) {
-    out[m as RequestMethod] = async (params) => {
-      try {
-        return await (h as (p: unknown, s: AbortSignal, progress: () => void) => Promise<unknown>)(params, new AbortController().signal, () => undefined);
-      } catch (err) {
-        throw toErrorInfo(err);
-      }
-    };
-  }
-  return out;
-}
+const handlersOf = (session: DatasetSession) => sessionHandlers(session);
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-wv-hostile-'));

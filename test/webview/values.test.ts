@@ -15,12 +15,11 @@ import { after, before, describe, test } from 'node:test';
 import { Field, Int32, List, Utf8 } from 'apache-arrow';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
-import { toErrorInfo } from '../../src/extension/lance/errors';
-import type { RequestMethod } from '../../src/shared/protocol';
 import { column, tableOf } from '../fixtures/arrowUtil';
 import { generateHostile, NONFINITE_ROWS, NONFINITE_VEC_DIM, NONFINITE_VEC_ROWS } from '../fixtures/hostile';
 import { lancedb } from '../fixtures/lance';
-import { launchBrowser, openWebview, repoRoot, type Handler, type Webview } from './harness';
+import { launchBrowser, openWebview, repoRoot, type Webview } from './harness';
+import { sessionHandlers } from './realHost';
 
 const LONG = 'A'.repeat(100_000) + 'Z';
 const ITEMS = 5000;
@@ -31,20 +30,7 @@ let nonFinite: DatasetSession;
 let capped: DatasetSession;
 
 /** The session's handlers as the fake host's, each answer through JSON (what VS Code's postMessage does). */
-function jsonHandlers(session: DatasetSession): Partial<Record<RequestMethod, Handler>> {
-  const out: Partial<Record<RequestMethod, Handler>> = {};
-  for (const [m, h] of Object.entries(session.handlers)) {
-    out[m as RequestMethod] = async (params) => {
-      try {
-        const result = await (h as (p: unknown, s: AbortSignal, progress: () => void) => Promise<unknown>)(params, new AbortController().signal, () => undefined);
-        return JSON.parse(JSON.stringify(result));
-      } catch (err) {
-        throw toErrorInfo(err);
-      }
-    };
-  }
-  return out;
-}
+const jsonHandlers = (session: DatasetSession) => sessionHandlers(session, { json: true });
 
 async function rowIds(session: DatasetSession, n: number): Promise<string[]> {
   return (await session.handlers.rows({ offset: 0, limit: n, columns: ['id'] }, new AbortController().signal, () => undefined)).rowIds;
