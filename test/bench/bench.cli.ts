@@ -1,22 +1,27 @@
-// `npm run bench`: speed and memory of the data layer on a 50,000-row ImageNet-like replica.
-// Prints figures and ratios, never pass/fail (timed assertions do not belong in tests).
+// `npm run bench`: speed and memory of the data layer on the ImageNet-like replica (the reference
+// dataset's true shape: 50,000 rows, 1,000 classes, ~120 KB JPEGs, one compacted fragment, ~6 GB) and on
+// a million-row table without images, each figure beside the raw engine doing the same work where that
+// applies. Prints figures and ratios, never pass/fail (timed assertions do not belong in tests).
 //
-//   node out/test/bench/bench.cli.js [--rows N] [--quick] [--no-generate] [--only g1,g2]
+//   node out/test/bench/bench.cli.js [--rows N] [--scale-rows N] [--quick] [--no-generate] [--only g1,g2]
 //
-//   --rows N        rows in the replica (default 50,000; cached per row count under .cache/bench/)
-//   --quick         5,000 rows and fewer iterations: a smoke run
-//   --no-generate   use the cache only; fail clearly when it is missing or stale
-//   --only LIST     run only these groups (open, pages, scroll-images, scroll-noimages,
-//                   scroll-noimagecol, scroll-naive, similar, versions, naive)
+//   --rows N        rows in the true-shape replica (default 50,000; cached per row count under .cache/bench/)
+//   --scale-rows N  rows in the scale table (default 1,000,000; cached per row count)
+//   --quick         a smoke run: the tests' small shape (5,000 rows, 20 classes, ~13 KB images), a
+//                   100,000-row scale table and fewer iterations
+//   --no-generate   use the caches only; fail clearly when one is missing or stale
+//   --only LIST     run only these groups (open, pages, scroll-images, scroll-noimages, scroll-noimagecol,
+//                   scroll-naive, similar, versions, naive, vsraw, scale, scale-stats)
 //
 // Each scenario group runs in a fresh `node --expose-gc` child so its RSS is its own. The results
-// are printed as one table per group plus a summary, and written to test-results/bench/latest.json.
+// are printed as one table per group (with the load average) plus a summary, and written to
+// test-results/bench/latest.json.
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { CacheMissingError, CachedDataset, ensureImagenet, ensureManyVersions, lancedbVersion, projectRoot, VERSIONS_DATASET_VERSIONS } from './cache';
+import { CacheMissingError, CachedDataset, ensureImagenet, ensureManyVersions, ensureScale, lancedbVersion, projectRoot, VERSIONS_DATASET_VERSIONS } from './cache';
 import { fmtMB, fmtMs, fmtRatio, fmtSignedMB, MB, table } from './measure';
 import type {
   GroupName,
@@ -26,14 +31,19 @@ import type {
   ScrollResult,
   SimilarResult,
   VersionsResult,
+  VsRawResult,
   WorkerConfig,
 } from './scenarios';
-import { GROUPS, IMAGE_CAP, PAGE, pageOffsets, runGroup, SCROLL_VARIANTS, scrollPages } from './scenarios';
+import { GROUPS, IMAGE_CAP, PAGE, pageOffsets, runGroup, SCALE_GROUPS, SCROLL_VARIANTS, scrollPages } from './scenarios';
 
-const USAGE = 'usage: bench.cli.js [--rows N] [--quick] [--no-generate] [--only open,pages,scroll-images,scroll-noimages,scroll-noimagecol,scroll-naive,similar,versions,naive]';
+const USAGE = `usage: bench.cli.js [--rows N] [--scale-rows N] [--quick] [--no-generate] [--only ${GROUPS.join(',')}]`;
+
+/** Where the data layer is slower than the fastest raw way by more than this, the summary says so. */
+const RATIO_TARGET = 1.15;
 
 interface Args {
   rows: number;
+  scaleRows: number;
   quick: boolean;
   generate: boolean;
   only?: GroupName[];
@@ -44,6 +54,7 @@ function parseCli(argv: string[]): Args {
     args: argv,
     options: {
       rows: { type: 'string' },
+      'scale-rows': { type: 'string' },
       quick: { type: 'boolean' },
       'no-generate': { type: 'boolean' },
       only: { type: 'string' },
@@ -60,13 +71,18 @@ function parseCli(argv: string[]): Args {
     rows = Number(values.rows);
     if (!Number.isInteger(rows) || rows < PAGE * 4) throw new Error(`--rows must be an integer of at least ${PAGE * 4} (got ${values.rows})`);
   }
+  let scaleRows = quick ? 100_000 : 1_000_000;
+  if (values['scale-rows'] !== undefined) {
+    scaleRows = Number(values['scale-rows']);
+    if (!Number.isInteger(scaleRows) || scaleRows < 10_000) throw new Error(`--scale-rows must be an integer of at least 10,000 (got ${values['scale-rows']})`);
+  }
   let only: GroupName[] | undefined;
   if (values.only) {
     only = values.only.split(',').map((s) => s.trim()) as GroupName[];
     const bad = only.filter((g) => !GROUPS.includes(g));
     if (bad.length) throw new Error(`unknown group(s) in --only: ${bad.join(', ')}`);
   }
-  return { rows, quick, generate: !values['no-generate'], only };
+  return { rows, scaleRows, quick, generate: !values['no-generate'], only };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,6 +106,8 @@ interface GroupRun<T = unknown> {
   wallMs: number;
   result?: T;
   error?: string;
+  /** os.loadavg() before the child started and after it ended. */
+  load?: { start: number[]; end: number[] };
 }
 
 /**
@@ -108,6 +126,7 @@ function workerCopy(): string {
 
 function runInChild(group: GroupName, cfg: WorkerConfig): Promise<GroupRun> {
   const t0 = performance.now();
+  const loadStart = os.loadavg();
   const nodePath = [path.join(projectRoot(), 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
   return new Promise((resolve) => {
     const child = fork(workerCopy(), ['--worker', group, '--config', JSON.stringify(cfg)], {
@@ -120,8 +139,9 @@ function runInChild(group: GroupName, cfg: WorkerConfig): Promise<GroupRun> {
     child.on('message', (m) => (msg = m as typeof msg));
     child.on('exit', (code, signal) => {
       const wallMs = performance.now() - t0;
-      if (msg?.ok) resolve({ ok: true, wallMs, result: msg.result });
-      else resolve({ ok: false, wallMs, error: msg?.error ?? `the child exited with ${signal ?? `code ${code}`} before reporting` });
+      const load = { start: loadStart, end: os.loadavg() };
+      if (msg?.ok) resolve({ ok: true, wallMs, result: msg.result, load });
+      else resolve({ ok: false, wallMs, load, error: msg?.error ?? `the child exited with ${signal ?? `code ${code}`} before reporting` });
     });
   });
 }
@@ -132,10 +152,68 @@ const n = (x: number) => x.toLocaleString('en-US');
 const mbs = (b: number) => `${(b / MB).toFixed(1)} MB`;
 const duration = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
 
+const fmtLoad = (l: number[] | undefined) => (l ? l.map((x) => x.toFixed(2)).join(' / ') : '—');
+
 function heading(title: string, run: GroupRun): void {
   say();
   say(`■ ${title}   [fresh process, ${duration(run.wallMs)}]`);
+  say(`  load average (1 / 5 / 15 min): ${fmtLoad(run.load?.start)} before, ${fmtLoad(run.load?.end)} after, ${os.cpus().length} CPUs`);
   if (!run.ok) say(`  FAILED: ${run.error}`);
+}
+
+function printVsRaw(r: VsRawResult): void {
+  const otherWays = (c: VsRawResult['cases'][number]) =>
+    c.raw
+      .filter((w) => w.way !== c.best)
+      .map((w) => `${w.way} ${fmtMs(w.warm.p50)}`)
+      .join('; ') || '—';
+  say(
+    table([
+      ['case', 'rows', 'bytes', 'DL first', 'DL p50', 'raw first', 'raw p50', 'DL/raw', 'fastest raw way', 'other raw ways (p50)', 'check'],
+      ...r.cases.map((c) => {
+        const best = c.raw.find((w) => w.way === c.best)!;
+        return [
+          c.label,
+          c.rows || '—',
+          c.bytes ? mbs(c.bytes) : '—',
+          fmtMs(c.dl.first),
+          fmtMs(c.dl.warm.p50),
+          fmtMs(best.first),
+          fmtMs(best.warm.p50),
+          `${fmtRatio(c.ratio)}${c.ratio > RATIO_TARGET ? ' !' : ''}`,
+          c.best,
+          otherWays(c),
+          c.check,
+        ];
+      }),
+    ]),
+  );
+  say(`  DL = the data layer (LanceDataset); raw = @lancedb/lancedb directly, same columns and rows, binary values read as views.`);
+  say(`  first = first call in this process (the data layer's runs before the raw ways'); p50 = median of ${r.reps} warm calls,`);
+  say(`  interleaved round-robin. DL/raw = DL p50 / fastest raw p50; "!" marks more than ${RATIO_TARGET}x.`);
+  say(`  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}; load average in the child ${fmtLoad(r.loadStart)} → ${fmtLoad(r.loadEnd)}`);
+}
+
+function datasetLine(label: string, root: string, d: CachedDataset | undefined): string[] {
+  if (!d) return [`  ${label}: not needed by the groups asked for`];
+  const info = (d.info ?? {}) as {
+    fragments?: number;
+    versions?: number[];
+    tags?: Record<string, number>;
+    images?: { count: number; meanBytes: number; minBytes: number; maxBytes: number };
+    row0?: { id: string; bytes: number; soi: boolean; eoi: boolean; markers: string; comment?: string; width: number; height: number; decodedBy: string };
+  };
+  const gen = d.generatedMs !== undefined ? `${d.generatedNow ? 'generated now' : 'generated'} in ${duration(d.generatedMs)}` : 'generation time not recorded';
+  const lines = [`  ${label}: ${path.relative(root, d.uri)} — ${fmtMB(d.diskBytes)} on disk, ${gen}${d.generatedNow ? '' : ' (from cache)'}`];
+  if (info.fragments !== undefined)
+    lines.push(`    ${info.fragments} fragment(s); versions ${info.versions?.join(', ')}; tags ${Object.entries(info.tags ?? {}).map(([k, v]) => `${k}→${v}`).join(', ') || 'none'}`);
+  if (info.images)
+    lines.push(`    images: ${n(info.images.count)} JPEGs, mean ${(info.images.meanBytes / 1024).toFixed(1)} KB (${(info.images.minBytes / 1024).toFixed(0)}–${(info.images.maxBytes / 1024).toFixed(0)} KB)`);
+  if (info.row0)
+    lines.push(
+      `    row ${info.row0.id}: ${info.row0.width}×${info.row0.height} JPEG, ${(info.row0.bytes / 1024).toFixed(1)} KB, segments ${info.row0.markers}, COM "${info.row0.comment ?? ''}", SOI ${info.row0.soi ? 'ok' : 'MISSING'}, EOI ${info.row0.eoi ? 'ok' : 'MISSING'}, decoded by ${info.row0.decodedBy}`,
+    );
+  return lines;
 }
 
 function printOpen(r: OpenResult): void {
@@ -249,11 +327,12 @@ function printNaive(r: NaiveResult, pages: PagesResult | undefined): void {
   if (pages) say(`  rows() (pages group, its own process, same cases): RSS start ${fmtMB(pages.rssStart)}, peak ${fmtMB(pages.rssPeak)} (${fmtSignedMB(pages.rssPeak - pages.rssStart)})`);
 }
 
-function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, data: CachedDataset): string[] {
+function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, data: CachedDataset | undefined, scale: CachedDataset | undefined): string[] {
   const lines: string[] = [];
   const get = <T>(g: GroupName): T | undefined => (runs[g]?.ok ? (runs[g]!.result as T) : undefined);
   for (const [g, r] of Object.entries(runs)) if (r && !r.ok) lines.push(`group ${g}: FAILED (${(r.error ?? '').split('\n')[0]})`);
-  if (data.generatedMs !== undefined) lines.push(`generate ${n(args.rows)}-row replica: ${duration(data.generatedMs)} (${fmtMB(data.diskBytes)} on disk)`);
+  if (data?.generatedMs !== undefined) lines.push(`generate ${n(args.rows)}-row replica: ${duration(data.generatedMs)} (${fmtMB(data.diskBytes)} on disk)${data.generatedNow ? '' : ', when the cache was built'}`);
+  if (scale?.generatedMs !== undefined) lines.push(`generate ${n(args.scaleRows)}-row scale table: ${duration(scale.generatedMs)} (${fmtMB(scale.diskBytes)} on disk)${scale.generatedNow ? '' : ', when the cache was built'}`);
   const open = get<OpenResult>('open');
   if (open) {
     lines.push(`open+describe (fresh process): ${fmtMs(open.openMs + open.describeMs)} (+ ${fmtMs(open.loadModuleMs)} loading the native module); again: ${fmtMs(open.warmOpenDescribe.p50)}`);
@@ -283,6 +362,21 @@ function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, da
   if (ver)
     for (const c of ver.cases)
       lines.push(`versions page (0,50) on ${c.totalVersions} versions: ${fmtMs(c.page.warm.p50)} vs listVersions() ${fmtMs(c.listVersions.warm.p50)} (${fmtRatio(c.listVersions.warm.p50 / c.page.warm.p50)})`);
+  for (const g of ['vsraw', 'scale', 'scale-stats'] as const) {
+    const r = get<VsRawResult>(g);
+    if (!r) continue;
+    const over = r.cases.filter((c) => c.ratio > RATIO_TARGET);
+    lines.push(
+      `${r.dataset}, data layer / fastest raw (p50): ${r.cases.map((c) => `${c.label} ${fmtRatio(c.ratio)}`).join('; ')}`,
+    );
+    lines.push(
+      over.length
+        ? `  over ${RATIO_TARGET}x: ${over.map((c) => `${c.label} (${fmtMs(c.dl.warm.p50)} vs ${fmtMs(c.raw.find((w) => w.way === c.best)!.warm.p50)} ${c.best})`).join('; ')}`
+        : `  none over ${RATIO_TARGET}x`,
+    );
+    const bad = r.cases.filter((c) => !c.check.startsWith('same'));
+    if (bad.length) lines.push(`  row check: ${bad.map((c) => `${c.label}: ${c.check}`).join('; ')}`);
+  }
   const naive = get<NaiveResult>('naive');
   if (naive && pages) {
     for (const c of naive.cases) {
@@ -300,11 +394,17 @@ async function main(): Promise<void> {
 
   const args = parseCli(argv);
   const root = projectRoot();
-  let data: CachedDataset;
-  let many: CachedDataset;
+  const groups = args.only ?? GROUPS;
+  const needReplica = groups.some((g) => !SCALE_GROUPS.includes(g));
+  const needScale = groups.some((g) => SCALE_GROUPS.includes(g));
+  const shape = args.quick ? 'small' : 'true';
+  let data: CachedDataset | undefined;
+  let many: CachedDataset | undefined;
+  let scale: CachedDataset | undefined;
   try {
-    data = await ensureImagenet(args.rows, args.generate, log);
-    many = await ensureManyVersions(args.generate, log);
+    if (needReplica) data = await ensureImagenet(args.rows, args.generate, log, shape);
+    if (needReplica) many = await ensureManyVersions(args.generate, log);
+    if (needScale) scale = await ensureScale(args.scaleRows, args.generate, log);
   } catch (err) {
     if (err instanceof CacheMissingError) {
       console.error(`bench: ${err.message}`);
@@ -314,11 +414,12 @@ async function main(): Promise<void> {
   }
 
   const lancedb = lancedbVersion();
-  say(`Lance Inspector benchmark — ${n(args.rows)}-row ImageNet-like replica${args.quick ? ' (--quick)' : ''}`);
+  say(`Lance Inspector benchmark — ${n(args.rows)}-row ImageNet-like replica (${shape === 'true' ? 'true shape' : 'small shape, --quick'}), ${n(args.scaleRows)}-row scale table`);
   say(`  @lancedb/lancedb ${lancedb}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM, ${os.platform()}-${os.arch()}`);
-  say(`  dataset: ${path.relative(root, data.uri)} — ${fmtMB(data.diskBytes)} on disk, ${data.generatedMs !== undefined ? `generated now in ${duration(data.generatedMs)}` : 'from cache'}`);
-  say(`  versions dataset: ${path.relative(root, many.uri)} — ${VERSIONS_DATASET_VERSIONS} versions, ${many.generatedMs !== undefined ? `generated now in ${duration(many.generatedMs)}` : 'from cache'}`);
-  say(`  each group runs in a fresh \`node --expose-gc\` child; the files sit in the OS page cache (warm disk reads).`);
+  for (const l of datasetLine('replica', root, data)) say(l);
+  for (const l of datasetLine('scale table', root, scale)) say(l);
+  if (many) say(`  versions dataset: ${path.relative(root, many.uri)} — ${VERSIONS_DATASET_VERSIONS} versions, ${many.generatedNow ? `generated now in ${duration(many.generatedMs ?? 0)}` : 'from cache'}`);
+  say(`  each group runs in a fresh \`node --expose-gc\` child; the files sit in the OS page cache (warm disk reads) as far as RAM allows.`);
   say(`  "first" = first call of that read in the process; p50/p95 = the calls after it. Images: inline cap ${IMAGE_CAP / MB} MB.`);
 
   const loadStart = os.loadavg()[0];
@@ -326,8 +427,17 @@ async function main(): Promise<void> {
   if (loadStart > os.cpus().length * 0.75)
     say(`  ⚠ the machine is busy: timings will be inflated and noisy (memory figures are not affected). Rerun when it is quiet to compare.`);
 
-  const cfg: WorkerConfig = { uri: data.uri, name: data.name, rows: args.rows, quick: args.quick, versionsUri: many.uri, versionsName: many.name };
-  const groups = args.only ?? GROUPS;
+  const cfg: WorkerConfig = {
+    uri: data?.uri ?? '',
+    name: data?.name ?? '',
+    rows: args.rows,
+    quick: args.quick,
+    versionsUri: many?.uri ?? '',
+    versionsName: many?.name ?? '',
+    scaleUri: scale?.uri ?? '',
+    scaleName: scale?.name ?? '',
+    scaleRows: args.scaleRows,
+  };
   const runs: Partial<Record<GroupName, GroupRun>> = {};
   const t0 = performance.now();
   for (const g of groups) {
@@ -353,10 +463,19 @@ async function main(): Promise<void> {
     } else if (g === 'naive') {
       heading('Two-step page vs naive query().offset(N).limit(50).toArray() with every column', run);
       if (run.ok) printNaive(run.result as NaiveResult, runs.pages?.ok ? (runs.pages.result as PagesResult) : undefined);
+    } else if (g === 'vsraw') {
+      heading(`Data layer vs raw engine on the replica: pages of ${PAGE} with images, filtered pages, find similar`, run);
+      if (run.ok) printVsRaw(run.result as VsRawResult);
+    } else if (g === 'scale') {
+      heading(`Data layer vs raw engine on the ${n(args.scaleRows)}-row table: count, pages, filtered pages, find similar, versions`, run);
+      if (run.ok) printVsRaw(run.result as VsRawResult);
+    } else if (g === 'scale-stats') {
+      heading(`Data layer vs raw engine on the ${n(args.scaleRows)}-row table: column statistics`, run);
+      if (run.ok) printVsRaw(run.result as VsRawResult);
     }
   }
 
-  const summary = summaryLines(args, runs, data);
+  const summary = summaryLines(args, runs, data, scale);
   say();
   say('════ Summary ════');
   for (const l of summary) say(`  ${l}`);
@@ -369,8 +488,9 @@ async function main(): Promise<void> {
     when: new Date().toISOString(),
     args,
     env: { loadAvg1Start: loadStart, loadAvg1End: loadEnd, node: process.version, lancedb, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem(), platform: `${os.platform()}-${os.arch()}` },
-    dataset: { uri: path.relative(root, data.uri), rows: args.rows, diskBytes: data.diskBytes, generatedMs: data.generatedMs },
-    versionsDataset: { uri: path.relative(root, many.uri), versions: VERSIONS_DATASET_VERSIONS, generatedMs: many.generatedMs },
+    dataset: data && { uri: path.relative(root, data.uri), shape, rows: args.rows, diskBytes: data.diskBytes, generatedMs: data.generatedMs, generatedNow: !!data.generatedNow, info: data.info },
+    scaleDataset: scale && { uri: path.relative(root, scale.uri), rows: args.scaleRows, diskBytes: scale.diskBytes, generatedMs: scale.generatedMs, generatedNow: !!scale.generatedNow, info: scale.info },
+    versionsDataset: many && { uri: path.relative(root, many.uri), versions: VERSIONS_DATASET_VERSIONS, generatedMs: many.generatedMs },
     groups: runs,
     summary,
   };

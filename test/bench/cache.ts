@@ -7,16 +7,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** Bump when the way the benchmark builds its datasets changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 export const BENCH_SEED = 42;
 export const VERSIONS_DATASET_VERSIONS = 1000;
+
+/**
+ * `true`: the reference dataset's shape (IMAGENET_TRUE_SHAPE: 1,000 ImageNet classes, ~120 KB JPEGs of
+ * ~500×375, one compacted fragment), cached as `imagenet-<rows>`. `small`: the tests' default shape
+ * (20 classes, ~13 KB JPEGs, one fragment a write), cached as `imagenet-small-<rows>` (for --quick).
+ */
+export type ReplicaShape = 'true' | 'small';
 
 export interface CachedDataset {
   uri: string;
   name: string;
-  /** Milliseconds spent generating in this run; undefined when the cache was used. */
+  /** Milliseconds spent generating (in this run, or when the cache was built: see info). */
   generatedMs?: number;
+  /** True when it was generated in this run. */
+  generatedNow?: boolean;
   diskBytes: number;
+  /** What was checked and measured when it was built (info.json beside the stamp). */
+  info?: Record<string, unknown>;
 }
 
 export class CacheMissingError extends Error {}
@@ -46,7 +57,7 @@ export function lancedbVersion(): string {
 /** sha256 over the fixture generator's sources, so a changed generator means a regenerated replica. */
 function generatorHash(): string {
   const dir = path.join(projectRoot(), 'test', 'fixtures');
-  const files = ['imagenetLike.ts', 'imageArt.ts', 'imagenetClasses.ts', 'jpeg.ts', 'random.ts', 'lance.ts'];
+  const files = ['imagenetLike.ts', 'imageArt.ts', 'imagenetClasses.ts', 'jpeg.ts', 'random.ts', 'lance.ts', 'scaleTable.ts'];
   const h = crypto.createHash('sha256');
   for (const f of files) {
     try {
@@ -72,6 +83,14 @@ function stampMatches(file: string, expected: object): boolean {
   }
 }
 
+function readInfo(dir: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'info.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 async function ensure(
   dir: string,
   datasetName: string,
@@ -79,11 +98,14 @@ async function ensure(
   allowGenerate: boolean,
   what: string,
   build: (dir: string) => Promise<string>,
+  inspect?: (uri: string, generatedMs: number) => Promise<Record<string, unknown>>,
 ): Promise<CachedDataset> {
   const stampFile = path.join(dir, 'stamp.json');
   const uri = path.join(dir, `${datasetName}.lance`);
   if (stampMatches(stampFile, stamp) && fs.existsSync(path.join(uri, '_versions'))) {
-    return { uri, name: datasetName, diskBytes: diskBytes(uri) };
+    const info = readInfo(dir);
+    const ms = info?.generatedMs;
+    return { uri, name: datasetName, diskBytes: diskBytes(uri), info, generatedMs: typeof ms === 'number' ? ms : undefined };
   }
   if (!allowGenerate) {
     const why = fs.existsSync(stampFile) ? 'is out of date (its stamp differs)' : 'is missing';
@@ -98,32 +120,150 @@ async function ensure(
   const written = await build(dir);
   const generatedMs = performance.now() - t0;
   if (path.resolve(written) !== path.resolve(uri)) throw new Error(`generator wrote ${written}, expected ${uri}`);
+  const info = { generatedMs, diskBytes: diskBytes(uri), ...(inspect ? await inspect(uri, generatedMs) : {}) };
+  fs.writeFileSync(path.join(dir, 'info.json'), JSON.stringify(info, null, 2));
   fs.writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
-  return { uri, name: datasetName, generatedMs, diskBytes: diskBytes(uri) };
+  return { uri, name: datasetName, generatedMs, generatedNow: true, diskBytes: info.diskBytes, info };
 }
 
-/** The ImageNet-val-like replica with `rows` rows (50,000 takes a few minutes to build). */
-export async function ensureImagenet(rows: number, allowGenerate: boolean, log: (s: string) => void): Promise<CachedDataset> {
-  const dir = path.join(cacheRoot(), `imagenet-${rows}`);
-  const stamp = { cacheFormat: CACHE_FORMAT, kind: 'imagenet-like', rows, seed: BENCH_SEED, lancedb: lancedbVersion(), generator: generatorHash() };
-  return ensure(dir, 'imagenet_val', stamp, allowGenerate, `${rows}-row ImageNet-like dataset`, async (d) => {
-    log(`generating the ${rows.toLocaleString('en-US')}-row ImageNet-like replica in ${d} …`);
-    // Loaded lazily: the workers never need the generator (nor jpeg-js) in their memory.
-    const { generateImagenetLike } = await import('../fixtures/imagenetLike');
-    const t0 = performance.now();
-    let next = 0;
-    return generateImagenetLike({
-      dir: d,
-      rows,
-      seed: BENCH_SEED,
-      onProgress: (done, total) => {
-        if (done < next && done < total) return;
-        next = done + Math.max(1, Math.floor(total / 10));
-        log(`  ${done}/${total} rows (${Math.round((100 * done) / total)}%) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+/** Logs progress every tenth of the rows and every stage, with the time since the start. */
+function progressLog(log: (s: string) => void): { onProgress: (done: number, total: number) => void; onStage: (s: string) => void } {
+  const t0 = performance.now();
+  let next = 0;
+  const at = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  return {
+    onProgress: (done, total) => {
+      if (done < next && done < total) return;
+      next = done + Math.max(1, Math.floor(total / 10));
+      log(`  ${done}/${total} rows (${Math.round((100 * done) / total)}%) ${at()}`);
+    },
+    onStage: (s) => log(`  ${s}… ${at()}`),
+  };
+}
+
+/** Fragments, versions and tags of a table as the engine reports them. */
+async function tableFacts(uri: string): Promise<{ rows: number; fragments: number; versions: number[]; tags: Record<string, number>; lanceBytes: number }> {
+  const { lancedb } = await import('../fixtures/lance');
+  const db = await lancedb.connect(path.dirname(uri));
+  const t = await db.openTable(path.basename(uri, '.lance'));
+  try {
+    const stats = await t.stats();
+    const tags = Object.fromEntries(Object.entries(await (await t.tags()).list()).map(([k, v]) => [k, Number((v as { version: number }).version)]));
+    return { rows: await t.countRows(), fragments: stats.fragmentStats.numFragments, versions: (await t.listVersions()).map((v) => v.version), tags, lanceBytes: stats.totalBytes };
+  } finally {
+    t.close();
+    db.close();
+  }
+}
+
+/**
+ * Checks a built replica's images: row 0's bytes are a baseline JPEG (SOI, SOF0, EOI) with the COM
+ * segment carrying its row id, and jpeg-js (the project's decoder) decodes it; the sizes of all images.
+ */
+async function inspectReplica(uri: string): Promise<Record<string, unknown>> {
+  const { lancedb } = await import('../fixtures/lance');
+  const jpeg = await import('jpeg-js');
+  const facts = await tableFacts(uri);
+  const db = await lancedb.connect(path.dirname(uri));
+  const t = await db.openTable(path.basename(uri, '.lance'));
+  try {
+    const [row] = (await t.query().select(['id', 'image']).limit(1).toArray()) as { id: bigint; image: Uint8Array }[];
+    const b = row.image;
+    const markers: string[] = [];
+    for (let i = 2; i + 3 < b.length; ) {
+      // Walk the segments up to the scan (SOS): each is FF xx, then a 2-byte length.
+      if (b[i] !== 0xff) break;
+      const m = b[i + 1];
+      markers.push(m.toString(16).toUpperCase());
+      if (m === 0xda) break;
+      i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+    }
+    const comIndex = markers.indexOf('FE');
+    let comment: string | undefined;
+    if (comIndex >= 0) {
+      let i = 2;
+      for (let k = 0; k < comIndex; k++) i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+      comment = Buffer.from(b.subarray(i + 4, i + 2 + ((b[i + 2] << 8) | b[i + 3]))).toString('latin1');
+    }
+    const decoded = jpeg.decode(b, { useTArray: true, formatAsRGBA: false });
+    let n = 0;
+    let sum = 0;
+    let min = Infinity;
+    let max = 0;
+    const q = t.query().select({ n: 'octet_length(image)' });
+    for await (const batch of (q as unknown as { execute(o: unknown): AsyncIterable<import('apache-arrow').RecordBatch> }).execute({ maxBatchLength: 8192 })) {
+      const col = batch.getChild('n')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        const v = Number(col.get(i));
+        n++;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    return {
+      ...facts,
+      row0: {
+        id: String(row.id),
+        bytes: b.length,
+        soi: b[0] === 0xff && b[1] === 0xd8,
+        eoi: b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9,
+        markers: markers.join(' '),
+        comment,
+        decodedBy: 'jpeg-js',
+        width: decoded.width,
+        height: decoded.height,
       },
-      onStage: (s) => log(`  ${s}… ${((performance.now() - t0) / 1000).toFixed(1)} s`),
-    });
-  });
+      images: { count: n, meanBytes: sum / Math.max(1, n), minBytes: min, maxBytes: max },
+    };
+  } finally {
+    t.close();
+    db.close();
+  }
+}
+
+/**
+ * The ImageNet-val-like replica with `rows` rows, of the reference dataset's true shape by default
+ * (50,000 rows: about 3–5 minutes on 2 cores, ~6 GB) or of the tests' small shape.
+ */
+export async function ensureImagenet(rows: number, allowGenerate: boolean, log: (s: string) => void, shape: ReplicaShape = 'true'): Promise<CachedDataset> {
+  const dir = path.join(cacheRoot(), shape === 'true' ? `imagenet-${rows}` : `imagenet-small-${rows}`);
+  const stamp = { cacheFormat: CACHE_FORMAT, kind: 'imagenet-like', shape, rows, seed: BENCH_SEED, lancedb: lancedbVersion(), generator: generatorHash() };
+  const what = `${rows}-row ImageNet-like dataset (${shape === 'true' ? 'true shape' : 'small shape'})`;
+  return ensure(
+    dir,
+    'imagenet_val',
+    stamp,
+    allowGenerate,
+    what,
+    async (d) => {
+      log(`generating the ${rows.toLocaleString('en-US')}-row ImageNet-like replica (${shape === 'true' ? 'true shape' : 'small shape'}) in ${d} …`);
+      // Loaded lazily: the workers never need the generator (nor jpeg-js) in their memory.
+      const { generateImagenetLike, IMAGENET_TRUE_SHAPE } = await import('../fixtures/imagenetLike');
+      const shapeOpts = shape === 'true' ? { ...IMAGENET_TRUE_SHAPE } : {};
+      return generateImagenetLike({ ...shapeOpts, dir: d, rows, seed: BENCH_SEED, ...progressLog(log) });
+    },
+    (uri) => (shape === 'true' ? inspectReplica(uri) : tableFacts(uri)),
+  );
+}
+
+/** The million-row table without images (id, label, label_name, 128-d vec with IVF_PQ, caption, ts). */
+export async function ensureScale(rows: number, allowGenerate: boolean, log: (s: string) => void): Promise<CachedDataset> {
+  const dir = path.join(cacheRoot(), `scale-${rows}`);
+  const stamp = { cacheFormat: CACHE_FORMAT, kind: 'scale', rows, seed: BENCH_SEED, lancedb: lancedbVersion(), generator: generatorHash() };
+  return ensure(
+    dir,
+    'scale',
+    stamp,
+    allowGenerate,
+    `${rows}-row scale table`,
+    async (d) => {
+      log(`generating the ${rows.toLocaleString('en-US')}-row scale table in ${d} …`);
+      const { generateScaleTable } = await import('../fixtures/scaleTable');
+      return generateScaleTable({ dir: d, rows, seed: BENCH_SEED, ...progressLog(log) });
+    },
+    tableFacts,
+  );
 }
 
 /** A small table with 1,000 versions (one create and 999 appends of one row). */

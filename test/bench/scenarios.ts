@@ -2,7 +2,9 @@
 // its RSS figures are its own: the native module, the open dataset and the reads of that group only.
 // Everything goes through the real data layer (LanceDataset), except the "naive" group, which reads
 // the way an inspector without the two-step read would.
-import { lance } from '../../src/extension/lance/engine';
+import * as os from 'os';
+import type { RecordBatch } from 'apache-arrow';
+import { lance, Table } from '../../src/extension/lance/engine';
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import type { Cell, RowsPage, RowsRequest } from '../../src/shared/types';
 import { dist, Dist, MB, repeat, RssSampler, settle, timed } from './measure';
@@ -14,6 +16,10 @@ export interface WorkerConfig {
   quick: boolean;
   versionsUri: string;
   versionsName: string;
+  /** The million-row table without images (scale groups). */
+  scaleUri: string;
+  scaleName: string;
+  scaleRows: number;
 }
 
 export const PAGE = 50;
@@ -21,7 +27,8 @@ export const PAGE = 50;
 export const IMAGE_CAP = 4 * MB;
 export const GOLDEN = "label_name = 'golden_retriever'";
 export const TABBY = "label_name LIKE 'tabby%'";
-export const IN_SET = "label_name IN ('tabby_cat', 'tiger_cat', 'Egyptian_cat', 'golden_retriever', 'German_shepherd')";
+/** Five classes on either shape: ImageNet-1k names `tabby`, the small shape's `tabby_cat`. */
+export const IN_SET = "label_name IN ('tabby', 'tabby_cat', 'tiger_cat', 'Egyptian_cat', 'golden_retriever', 'German_shepherd')";
 
 export const SCROLL_VARIANTS = {
   images: 'with images (all columns, withImages, 4 MB cap)',
@@ -95,7 +102,7 @@ async function groupOpen(cfg: WorkerConfig): Promise<OpenResult> {
     ['count()', undefined],
     ["= 'golden_retriever'", GOLDEN],
     ["LIKE 'tabby%'", TABBY],
-    ['IN (5 classes)', IN_SET],
+    ['IN (6 names, 5 classes)', IN_SET],
   ];
   for (const [label, filter] of cases) {
     let result = -1;
@@ -395,10 +402,356 @@ async function groupNaive(cfg: WorkerConfig): Promise<NaiveResult> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The data layer against the raw engine, in one process, on the same rows and bytes.
+//
+// Each case runs the data layer's call and one or more raw-engine ways to get the same rows (same
+// columns, same row ids, image bytes included): first call of each (data layer first), then warm calls
+// interleaved round-robin with the order rotated each round, so drift in the machine's load hits all
+// of them alike. The ratio is the data layer's median over the fastest raw way's median.
 
-export type GroupName = 'open' | 'pages' | 'scroll-images' | 'scroll-noimages' | 'scroll-noimagecol' | 'scroll-naive' | 'similar' | 'versions' | 'naive';
+export interface Timing {
+  first: number;
+  warm: Dist;
+}
 
-export const GROUPS: GroupName[] = ['open', 'pages', 'scroll-images', 'scroll-noimages', 'scroll-noimagecol', 'scroll-naive', 'similar', 'versions', 'naive'];
+export interface VsRawCase {
+  label: string;
+  rows: number;
+  /** Image/binary bytes the raw way read (values as views). */
+  bytes: number;
+  dl: Timing;
+  raw: ({ way: string } & Timing)[];
+  /** The raw way with the lowest median. */
+  best: string;
+  ratio: number;
+  /** Whether the data layer and every raw way returned the same row ids. */
+  check: string;
+}
+
+export interface VsRawResult {
+  dataset: string;
+  cases: VsRawCase[];
+  rssStart: number;
+  rssPeak: number;
+  kernelPeak?: number;
+  loadStart: number[];
+  loadEnd: number[];
+  reps: number;
+}
+
+interface Got {
+  ids: string[];
+  bytes: number;
+}
+
+type RowsRead = (round: number) => Promise<Got>;
+
+function execute(q: unknown, maxBatchLength: number): AsyncIterable<RecordBatch> {
+  return (q as { execute(o: unknown): AsyncIterable<RecordBatch> }).execute({ maxBatchLength });
+}
+
+/** Every value of every column, as a reader handing rows on would touch them (binaries as views). */
+async function consume(batches: AsyncIterable<RecordBatch>): Promise<Got & { vector?: number[] }> {
+  const ids: string[] = [];
+  let bytes = 0;
+  for await (const b of batches) {
+    const idCol = b.getChild('_rowid');
+    const cols = b.schema.fields.filter((f) => f.name !== '_rowid').map((f) => b.getChild(f.name)!);
+    for (let i = 0; i < b.numRows; i++) {
+      if (idCol) ids.push(String(idCol.get(i)));
+      for (const c of cols) {
+        const v = c.get(i) as unknown;
+        if (v instanceof Uint8Array) bytes += v.byteLength;
+      }
+    }
+  }
+  return { ids, bytes };
+}
+
+const bareNames = (cols: string[]): Record<string, string> => Object.fromEntries(cols.map((c) => [c, c]));
+
+/** An unfiltered or filtered page in one streamed pass with batches of the page size. */
+function rawStream(t: Table, cols: string[], offset: number, filter?: string): Promise<Got> {
+  const q = t.query().select(bareNames(cols)).withRowId().offset(offset).limit(PAGE);
+  if (filter) q.where(filter);
+  return consume(execute(q, PAGE));
+}
+
+/** An unfiltered page taken by position. */
+function rawTakeOffsets(t: Table, cols: string[], offset: number, total: number): Promise<Got> {
+  const offsets = Array.from({ length: Math.max(0, Math.min(PAGE, total - offset)) }, (_, i) => offset + i);
+  return consume(execute(t.takeOffsets(offsets).select(bareNames(cols)).withRowId(), PAGE));
+}
+
+/** A filtered page in two steps: the matching row ids alone, then a take of those rows. */
+async function rawTwoStep(t: Table, cols: string[], offset: number, filter: string): Promise<Got> {
+  const ids: bigint[] = [];
+  for await (const b of execute(t.query().where(filter).select([]).withRowId().offset(offset).limit(PAGE), 1024)) {
+    const c = b.getChild('_rowid')!;
+    for (let i = 0; i < b.numRows; i++) ids.push(c.get(i) as bigint);
+  }
+  if (!ids.length) return { ids: [], bytes: 0 };
+  return consume(execute(t.takeRowIds(ids).select(bareNames(cols)).withRowId(), PAGE));
+}
+
+/** Find similar the raw way: take the query row (all columns, its vector among them), then the ANN search. */
+async function rawSimilar(t: Table, cols: string[], rowId: string, vectorColumn: string, metric: 'l2' | 'cosine' | 'dot', k: number, nprobes: number): Promise<Got> {
+  let vector: number[] | undefined;
+  let bytes = 0;
+  for await (const b of execute(t.takeRowIds([BigInt(rowId)]).select(bareNames(cols)).withRowId(), 1)) {
+    vector = Array.from(b.getChild(vectorColumn)!.get(0) as Iterable<number>);
+    for (const f of b.schema.fields) {
+      const v = b.getChild(f.name)!.get(0) as unknown;
+      if (v instanceof Uint8Array) bytes += v.byteLength;
+    }
+  }
+  if (!vector) throw new Error(`raw similar: row ${rowId} not found`);
+  const q = t.query().nearestTo(vector).column(vectorColumn).distanceType(metric).nprobes(nprobes).limit(k + 1).select(bareNames(cols)).withRowId();
+  const got = await consume(execute(q, k + 1));
+  // The data layer leaves the query row out of the neighbours.
+  return { ids: got.ids.filter((id) => id !== rowId).slice(0, k), bytes: got.bytes + bytes };
+}
+
+async function compare(label: string, reps: number, dl: RowsRead, raws: Record<string, RowsRead>): Promise<VsRawCase> {
+  const names = ['dl', ...Object.keys(raws)];
+  const fns: Record<string, RowsRead> = { dl, ...raws };
+  const first: Record<string, number> = {};
+  const got: Record<string, Got> = {};
+  for (const n of names) {
+    const t = await timed(() => fns[n](0));
+    first[n] = t.ms;
+    got[n] = t.value;
+  }
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 1; r <= reps; r++) {
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const n of order) times[n].push((await timed(() => fns[n](r))).ms);
+  }
+  const raw = Object.keys(raws).map((way) => ({ way, first: first[way], warm: dist(times[way]) }));
+  const best = raw.reduce((a, b) => (b.warm.p50 < a.warm.p50 ? b : a));
+  const key = (ids: string[]) => ids.join(',');
+  const mismatched = Object.keys(raws).filter((w) => key(got[w].ids) !== key(got.dl.ids));
+  const sameSet = mismatched.every((w) => key(got[w].ids.slice().sort()) === key(got.dl.ids.slice().sort()));
+  const check = !mismatched.length ? 'same rows' : sameSet ? `same rows, other order (${mismatched.join(', ')})` : `DIFFERENT rows: ${mismatched.map((w) => `${w} ${got[w].ids.length} vs ${got.dl.ids.length}`).join(', ')}`;
+  const dlWarm = dist(times.dl);
+  return {
+    label,
+    rows: got.dl.ids.length,
+    bytes: Math.max(...Object.keys(raws).map((w) => got[w].bytes)),
+    dl: { first: first.dl, warm: dlWarm },
+    raw,
+    best: best.way,
+    ratio: dlWarm.p50 / best.warm.p50,
+    check,
+  };
+}
+
+/** Something timed that is not rows (a count, a version list, statistics): its result as a text check. */
+async function compareValues(label: string, reps: number, dl: () => Promise<string>, raws: Record<string, () => Promise<string>>): Promise<VsRawCase> {
+  const wrap = (f: () => Promise<string>): RowsRead => async () => ({ ids: [await f()], bytes: 0 });
+  const c = await compare(label, reps, wrap(dl), Object.fromEntries(Object.entries(raws).map(([k, f]) => [k, wrap(f)])));
+  return { ...c, rows: 0, check: c.check.startsWith('same') ? 'same result' : c.check.replace('rows', 'results') };
+}
+
+const pageIds = (p: RowsPage): Got => ({ ids: p.rowIds, bytes: 0 });
+
+/** The row ids of `n` query rows spread over the table (as the panel picks them: by row id). */
+async function queryRowIds(ds: LanceDataset, rows: number, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await ds.rows({ offset: Math.floor(((i + 0.5) * rows) / n), limit: 1, columns: [] })).rowIds[0]);
+  return ids;
+}
+
+function pageCases(ds: LanceDataset, t: Table, cols: string[], total: number, withImages: boolean) {
+  const req = (offset: number, filter?: string): RowsRequest => ({ offset, limit: PAGE, filter, withImages, maxImageBytes: IMAGE_CAP });
+  return {
+    page: (offset: number) => ({
+      dl: async () => pageIds(await ds.rows(req(offset))),
+      raws: {
+        'stream, batch = page': () => rawStream(t, cols, offset),
+        takeOffsets: () => rawTakeOffsets(t, cols, offset, total),
+      } as Record<string, RowsRead>,
+    }),
+    filtered: (offset: number, filter: string) => ({
+      dl: async () => pageIds(await ds.rows(req(offset, filter))),
+      raws: {
+        'stream, batch = page': () => rawStream(t, cols, offset, filter),
+        'row ids, then take': () => rawTwoStep(t, cols, offset, filter),
+      } as Record<string, RowsRead>,
+    }),
+  };
+}
+
+/** On the ImageNet-like replica: pages with images near, mid and far, filtered pages, find similar. */
+async function groupVsRaw(cfg: WorkerConfig): Promise<VsRawResult> {
+  const loadStart = os.loadavg();
+  const ds = await openDataset(cfg);
+  await ds.describe();
+  const t = ds.engineTable();
+  const cols = (await ds.columnPlan()).names;
+  const reps = reps_(cfg, 7, 3);
+  const rssStart = await rssNow();
+  const sampler = new RssSampler().start();
+  const cases: VsRawCase[] = [];
+  // A first read elsewhere, so the first case does not pay for the process's first query.
+  await ds.rows({ offset: PAGE, limit: PAGE, withImages: true, maxImageBytes: IMAGE_CAP });
+  const pc = pageCases(ds, t, cols, cfg.rows, true);
+  for (const offset of pageOffsets(cfg.rows)) {
+    const c = pc.page(offset);
+    cases.push(await compare(`page @${offset}`, reps, c.dl, c.raws));
+  }
+  for (const [label, filter] of [
+    ["= 'golden_retriever'", GOLDEN],
+    ["LIKE 'tabby%'", TABBY],
+    ['IN (6 names)', IN_SET],
+  ] as const) {
+    const n = await ds.count(filter);
+    for (const offset of [...new Set([0, Math.max(0, n - PAGE)])]) {
+      const c = pc.filtered(offset, filter);
+      cases.push(await compare(`${label} @${offset} (of ${n})`, reps, c.dl, c.raws));
+    }
+  }
+  const ids = await queryRowIds(ds, cfg.rows, reps + 1);
+  cases.push(
+    await compare(
+      'find similar k=10 nprobes=20',
+      reps,
+      async (r) => {
+        const s = await ds.similar({ rowId: ids[r], vectorColumn: 'image_emb', k: 10, nprobes: 20, withImages: true, maxImageBytes: IMAGE_CAP });
+        return { ids: s.rowIds, bytes: 0 };
+      },
+      { 'take row, then search': (r) => rawSimilar(t, cols, ids[r], 'image_emb', 'cosine', 10, 20) },
+    ),
+  );
+  const peak = sampler.stop();
+  ds.close();
+  return { dataset: `imagenet (${cfg.rows} rows)`, cases, rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak, loadStart, loadEnd: os.loadavg(), reps };
+}
+
+/** On the million-row table: count, first and last page, filtered pages, find similar, versions. */
+async function groupScale(cfg: WorkerConfig): Promise<VsRawResult> {
+  const loadStart = os.loadavg();
+  const ds = await LanceDataset.open({ uri: cfg.scaleUri, name: cfg.scaleName });
+  await ds.describe();
+  const t = ds.engineTable();
+  const cols = (await ds.columnPlan()).names;
+  const reps = reps_(cfg, 9, 3);
+  const rssStart = await rssNow();
+  const sampler = new RssSampler().start();
+  const cases: VsRawCase[] = [];
+  cases.push(await compareValues('count()', reps, async () => String(await ds.count()), { countRows: async () => String(await t.countRows()) }));
+  cases.push(await compareValues("count(= 'golden_retriever')", reps, async () => String(await ds.count(GOLDEN)), { 'countRows(filter)': async () => String(await t.countRows(GOLDEN)) }));
+  const pc = pageCases(ds, t, cols, cfg.scaleRows, false);
+  for (const offset of [0, Math.max(0, cfg.scaleRows - PAGE)]) {
+    const c = pc.page(offset);
+    cases.push(await compare(`page @${offset}`, reps, c.dl, c.raws));
+  }
+  const n = await ds.count(GOLDEN);
+  for (const offset of [0, Math.max(0, n - PAGE)]) {
+    const c = pc.filtered(offset, GOLDEN);
+    cases.push(await compare(`= 'golden_retriever' @${offset} (of ${n})`, reps, c.dl, c.raws));
+  }
+  const ids = await queryRowIds(ds, cfg.scaleRows, reps + 1);
+  cases.push(
+    await compare(
+      'find similar k=10 nprobes=20',
+      reps,
+      async (r) => ({ ids: (await ds.similar({ rowId: ids[r], vectorColumn: 'vec', k: 10, nprobes: 20 })).rowIds, bytes: 0 }),
+      { 'take row, then search': (r) => rawSimilar(t, cols, ids[r], 'vec', 'l2', 10, 20) },
+    ),
+  );
+  cases.push(
+    await compareValues(
+      'versions (newest 50)',
+      reps,
+      async () => (await ds.versions(0, PAGE)).versions.map((v) => v.version).join(','),
+      { listVersions: async () => (await t.listVersions()).map((v) => v.version).reverse().slice(0, PAGE).join(',') },
+    ),
+  );
+  const peak = sampler.stop();
+  ds.close();
+  return { dataset: `scale (${cfg.scaleRows} rows)`, cases, rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak, loadStart, loadEnd: os.loadavg(), reps };
+}
+
+/** Statistics of an int32 column the raw way: one column streamed, counted in a typed-array loop. */
+async function rawIntStats(t: Table, column: string, batch: number): Promise<string> {
+  const rows = await t.countRows();
+  const counts = new Map<number, number>();
+  let n = 0;
+  let nulls = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for await (const b of execute(t.query().select(bareNames([column])), batch)) {
+    const col = b.getChild(column)!;
+    for (const data of col.data) {
+      const values = data.values as Int32Array;
+      for (let i = 0; i < data.length; i++) {
+        if (data.nullCount && !data.getValid(i)) {
+          nulls++;
+          continue;
+        }
+        const v = values[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+        sum += v;
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      n += data.length;
+    }
+  }
+  const top = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 20);
+  return `${n === rows ? n : `${n}≠${rows}`} rows, ${nulls} nulls, min ${min}, max ${max}, mean ${(sum / Math.max(1, n - nulls)).toFixed(3)}, ${counts.size} distinct, top ${top[0]?.[1]}`;
+}
+
+/** Column statistics of `label` on the million-row table. */
+async function groupScaleStats(cfg: WorkerConfig): Promise<VsRawResult> {
+  const loadStart = os.loadavg();
+  const ds = await LanceDataset.open({ uri: cfg.scaleUri, name: cfg.scaleName });
+  await ds.describe();
+  const t = ds.engineTable();
+  const reps = reps_(cfg, 5, 2);
+  const rssStart = await rssNow();
+  const sampler = new RssSampler().start();
+  const c = await compareValues(
+    'column stats of label (int32, top 20)',
+    reps,
+    async () => {
+      const s = await ds.columnStats({ column: 'label', topK: 20 });
+      const x = s as unknown as { rows: number; nulls: number; min?: unknown; max?: unknown; mean?: number; distinct?: number; top?: { count: number }[] };
+      return `${x.rows} rows, ${x.nulls} nulls, min ${String(x.min)}, max ${String(x.max)}, mean ${x.mean?.toFixed(3)}, ${x.distinct} distinct, top ${x.top?.[0]?.count}`;
+    },
+    { 'stream, batch 8,192': () => rawIntStats(t, 'label', 8192), 'stream, batch 131,072': () => rawIntStats(t, 'label', 131_072) },
+  );
+  const peak = sampler.stop();
+  ds.close();
+  return { dataset: `scale (${cfg.scaleRows} rows)`, cases: [c], rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak, loadStart, loadEnd: os.loadavg(), reps };
+}
+
+function reps_(cfg: WorkerConfig, full: number, quick: number): number {
+  return reps(cfg, full, quick);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export type GroupName =
+  | 'open'
+  | 'pages'
+  | 'scroll-images'
+  | 'scroll-noimages'
+  | 'scroll-noimagecol'
+  | 'scroll-naive'
+  | 'similar'
+  | 'versions'
+  | 'naive'
+  | 'vsraw'
+  | 'scale'
+  | 'scale-stats';
+
+export const GROUPS: GroupName[] = ['open', 'pages', 'scroll-images', 'scroll-noimages', 'scroll-noimagecol', 'scroll-naive', 'similar', 'versions', 'naive', 'vsraw', 'scale', 'scale-stats'];
+
+/** Groups that read the million-row table (the others read the ImageNet-like replica). */
+export const SCALE_GROUPS: GroupName[] = ['scale', 'scale-stats'];
 
 export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> {
   switch (group) {
@@ -420,5 +773,11 @@ export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> 
       return groupVersions(cfg);
     case 'naive':
       return groupNaive(cfg);
+    case 'vsraw':
+      return groupVsRaw(cfg);
+    case 'scale':
+      return groupScale(cfg);
+    case 'scale-stats':
+      return groupScaleStats(cfg);
   }
 }
