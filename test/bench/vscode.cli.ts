@@ -128,7 +128,21 @@ async function headerFrame(v: VSCodeSession, name: string): Promise<Frame | unde
  * "Lance: Open Dataset…", the path typed; returns the ms from Enter to ≥ 10 decoded thumbnails, the
  * phases on the way (editor tab shown, dataset header shown in the webview), and the frame.
  */
-async function openTimed(v: VSCodeSession, dataset: string, name: string): Promise<{ ms: number; tabMs: number; headerMs: number; frame: Frame }> {
+/**
+ * The webview's own marks (src/webview/marks.ts) as ms after `t0` (Date.now() at Enter): when its
+ * document started loading, its script ran, describe went out and came back, the header showed, each
+ * page went out and came back. Same machine, same clock: the frame's timeOrigin is epoch ms.
+ */
+async function webviewMarks(frame: Frame, t0: number): Promise<string> {
+  const marks = await frame.evaluate(() => ({
+    origin: performance.timeOrigin,
+    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('li:')).map((m) => [m.name.slice(3), m.startTime] as const),
+  }));
+  const at = (ms: number) => `${Math.round(marks.origin + ms - t0)}`;
+  return [`document ${at(0)}`, ...marks.marks.map(([n, ms]) => `${n} ${at(ms)}`)].join(', ');
+}
+
+async function openTimed(v: VSCodeSession, dataset: string, name: string): Promise<{ ms: number; tabMs: number; headerMs: number; frame: Frame; marks: string }> {
   await v.runCommand(OPEN_COMMAND);
   await v.waitForQuickInput('Open Lance Dataset');
   let t0 = 0;
@@ -140,7 +154,8 @@ async function openTimed(v: VSCodeSession, dataset: string, name: string): Promi
   const frame = await until(`the panel header of ${name}`, () => headerFrame(v, name));
   const headerMs = Date.now() - t0;
   await waitForGrid(frame, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: MIN_THUMBS, timeoutMs: WAIT_MS });
-  return { ms: Date.now() - t0, tabMs, headerMs, frame };
+  const ms = Date.now() - t0;
+  return { ms, tabMs, headerMs, frame, marks: await webviewMarks(frame, t0).catch((e) => `(marks unavailable: ${(e as Error).message})`) };
 }
 
 async function submitFilter(frame: Frame, filter: string): Promise<void> {
@@ -291,7 +306,7 @@ async function main(): Promise<void> {
     | undefined;
   const failures: string[] = [];
   let webviewSite: { page: string; webview: string } | undefined;
-  const openPhases: { tabMs: number; headerMs: number; thumbsMs: number }[] = [];
+  const openPhases: { tabMs: number; headerMs: number; thumbsMs: number; marks: string }[] = [];
   const record = (what: string, note?: string): Timing => {
     const t: Timing = { what, runs: [], loads: [], note };
     timings.push(t);
@@ -310,7 +325,7 @@ async function main(): Promise<void> {
       open.loads.push(load1());
       const r = await openTimed(v, link, name);
       open.runs.push(r.ms);
-      openPhases.push({ tabMs: r.tabMs, headerMs: r.headerMs, thumbsMs: r.ms });
+      openPhases.push({ tabMs: r.tabMs, headerMs: r.headerMs, thumbsMs: r.ms, marks: r.marks });
       frame = r.frame;
       log(`open #${i + 1}: ${r.ms} ms (editor tab at ${r.tabMs} ms, header at ${r.headerMs} ms)`);
       if (i === 0) {
@@ -456,6 +471,7 @@ async function main(): Promise<void> {
   for (const t of timings) if (t.note) say(`  ${t.what.split(':')[0]}: ${t.note}`);
   for (const [i, p] of openPhases.entries())
     say(`  open #${i + 1}: editor tab at ${fmtMs(p.tabMs)}, dataset header in the webview at ${fmtMs(p.headerMs)}, 10 thumbnails at ${fmtMs(p.thumbsMs)}`);
+    say(`    in the webview (ms after Enter): ${p.marks}`);
   for (const [i, s] of similarInfo.entries())
     say(`  find similar #${i + 1}: answered by "${s.answeredBy}" (${s.kind ?? '?'}), host says ${s.hostTime || '—'}; ${s.sameClass}/10 neighbours are ${s.queryLabel}`);
   if (scroll) {

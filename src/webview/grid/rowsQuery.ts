@@ -5,6 +5,7 @@
 // Image bytes stay in the cache; blob: URLs belong to rendered rows (see VirtualGrid), so an evicted or
 // scrolled-away page holds no URL.
 import type { RpcClient } from '../../shared/rpc';
+import { mark } from '../marks';
 import { uiSettings } from '../settings';
 import { RpcError } from '../../shared/rpc';
 import type { Cell, ErrorInfo, RowsPage } from '../../shared/types';
@@ -90,8 +91,10 @@ export class RowsQuery {
       withImages: true,
     });
     this.inflight.set(page, call.cancel);
+    mark(`page-sent:${page}`);
     call.result.then(
       (res) => {
+        mark(`page-received:${page}`);
         if (this.inflight.get(page) !== call.cancel) return;
         this.inflight.delete(page);
         if (this.disposed) return;

@@ -3,6 +3,7 @@
 import type { DatasetDescription } from '../../shared/types';
 import { RpcError } from '../../shared/rpc';
 import { announceReady, rpc, useSettings, vscodeApi } from '../host';
+import { mark } from '../marks';
 import { formatBytes, formatCount, h } from '../ui/dom';
 import { badge, button, registerToolkit, tabs } from '../ui/toolkit';
 import type { PanelContext, RowsViewApi, SimilarViewApi, TabId, VersionsViewApi, View } from './context';
@@ -49,7 +50,9 @@ function showTab(id: TabId): void {
 async function start(): Promise<void> {
   let d: DatasetDescription;
   try {
+    mark('describe-sent');
     const [desc, settings] = await Promise.all([rpc.request('describe', {}), rpc.request('settings', {}).catch(() => undefined)]);
+    mark('describe-received');
     d = desc;
     if (settings) useSettings(settings);
   } catch (err) {
@@ -106,6 +109,7 @@ async function start(): Promise<void> {
   );
   app.setAttribute('aria-busy', 'false');
   app.replaceChildren(header(d), changedBanner, tabsEl);
+  mark('header-shown');
   views[active].onShow?.();
 }
 
@@ -185,5 +189,6 @@ function header(d: DatasetDescription): HTMLElement {
   );
 }
 
+mark('script-start');
 announceReady();
 void start();
