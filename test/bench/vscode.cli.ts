@@ -469,9 +469,10 @@ async function main(): Promise<void> {
     ]),
   );
   for (const t of timings) if (t.note) say(`  ${t.what.split(':')[0]}: ${t.note}`);
-  for (const [i, p] of openPhases.entries())
+  for (const [i, p] of openPhases.entries()) {
     say(`  open #${i + 1}: editor tab at ${fmtMs(p.tabMs)}, dataset header in the webview at ${fmtMs(p.headerMs)}, 10 thumbnails at ${fmtMs(p.thumbsMs)}`);
     say(`    in the webview (ms after Enter): ${p.marks}`);
+  }
   for (const [i, s] of similarInfo.entries())
     say(`  find similar #${i + 1}: answered by "${s.answeredBy}" (${s.kind ?? '?'}), host says ${s.hostTime || '—'}; ${s.sameClass}/10 neighbours are ${s.queryLabel}`);
   if (scroll) {
