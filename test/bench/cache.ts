@@ -190,11 +190,12 @@ async function inspectReplica(uri: string): Promise<Record<string, unknown>> {
     let sum = 0;
     let min = Infinity;
     let max = 0;
-    const q = t.query().select({ n: 'octet_length(image)' });
-    for await (const batch of (q as unknown as { execute(o: unknown): AsyncIterable<import('apache-arrow').RecordBatch> }).execute({ maxBatchLength: 8192 })) {
-      const col = batch.getChild('n')!;
+    // The engine has no byte length of a binary (octet_length takes strings only): stream the images.
+    const q = t.query().select(['image']);
+    for await (const batch of (q as unknown as { execute(o: unknown): AsyncIterable<import('apache-arrow').RecordBatch> }).execute({ maxBatchLength: 256 })) {
+      const col = batch.getChild('image')!;
       for (let i = 0; i < batch.numRows; i++) {
-        const v = Number(col.get(i));
+        const v = (col.get(i) as Uint8Array).byteLength;
         n++;
         sum += v;
         if (v < min) min = v;
