@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import type { Cell, SchemaField } from '../../src/shared/types';
 import { cellJson, cellPlainText, rowJson } from '../../src/webview/grid/cellText';
 import { defaultColumns, MAX_DEFAULT_COLUMNS, trackFor, validColumns } from '../../src/webview/grid/columns';
-import { PageLru } from '../../src/webview/grid/rowsQuery';
+import { PageLru, rowsPerPage } from '../../src/webview/grid/rowsQuery';
 import { andFilter, conditionFor, quoteIdent, quoteString, splitTopLevel, wordAt } from '../../src/shared/sql';
 import { compileFilter } from './fakeRows';
 
@@ -181,4 +181,12 @@ describe('page cache and columns', () => {
     assert.equal(trackFor(f('id', 'int', 'Int64')).minPx, 150);
     assert.equal(trackFor(f('label', 'int', 'Int32')).minPx, 90);
   });
+});
+
+test('rows per page: the setting, fewer for large rows with images, never under a screenful', () => {
+  assert.equal(rowsPerPage(false, 136_000), 50, 'no image column: the setting');
+  assert.equal(rowsPerPage(true, undefined), 50, 'size unknown: the setting');
+  assert.equal(rowsPerPage(true, 13_000), 50, 'small images: the setting');
+  assert.equal(rowsPerPage(true, 136_000), 11, '120 KB JPEGs: about 1.5 MB a page');
+  assert.equal(rowsPerPage(true, 5_000_000), 10, 'huge rows: a screenful');
 });

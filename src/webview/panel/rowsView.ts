@@ -13,7 +13,7 @@ import { columnChooser } from '../grid/columnChooser';
 import { defaultColumns, hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
 import { filterBox } from '../grid/filterBox';
 import { closeMenu, openMenu, type MenuItem } from '../grid/menu';
-import { errorInfo, pageSize, RowsQuery } from '../grid/rowsQuery';
+import { errorInfo, rowsPerPage, RowsQuery } from '../grid/rowsQuery';
 import { andFilter, conditionFor } from '../../shared/sql';
 import { VirtualGrid, type RowState } from '../grid/virtualGrid';
 import { formatCount, h } from '../ui/dom';
@@ -127,9 +127,16 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   const element = h('section', { class: 'rows-view' }, toolbar, filterError, box.hint, grid.element);
 
   // ----- queries --------------------------------------------------------------------------------
+  /** Rows per page for these columns: fewer when they carry images of a table with large rows. */
+  function pageRowsFor(columns: string[]): number {
+    const images = columns.some((c) => byName.get(c)?.kind === 'binary');
+    const { bytes, rows } = d.stats;
+    return rowsPerPage(images, bytes !== undefined && rows > 0 ? bytes / rows : undefined);
+  }
+
   function run(filter: string, columns: string[], how: 'filter' | 'columns'): void {
     pending?.dispose();
-    const q = new RowsQuery(ctx.rpc, { filter, columns }, onPage, onPageError);
+    const q = new RowsQuery(ctx.rpc, { filter, columns }, pageRowsFor(columns), onPage, onPageError);
     pending = q;
     if (how === 'columns' && current && current.spec.filter === filter) {
       // Same rows, other columns: the count holds, the position and selection stay.
@@ -139,7 +146,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     setStatus(filter ? 'Filtering…' : 'Counting…');
     element.setAttribute('aria-busy', 'true');
     // The first page travels with the count, so the grid fills as soon as the count commits it.
-    q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / pageSize()));
+    q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / q.pageRows));
     ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'rows.count' }).then(
       (n) => {
         if (pending === q) commit(q, n, false);
@@ -208,21 +215,21 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
 
   function onPage(q: RowsQuery, page: number): void {
     if (q !== current) return; // a pending query's pages wait in its cache until its count commits it
-    grid.refresh(page * pageSize(), page * pageSize() + pageSize() - 1);
+    grid.refresh(page * q.pageRows, page * q.pageRows + q.pageRows - 1);
     const sel = grid.selected;
-    if (sel !== undefined && Math.floor(sel / pageSize()) === page) report(false); // the row id is known now
+    if (sel !== undefined && Math.floor(sel / q.pageRows) === page) report(false); // the row id is known now
   }
 
   function onPageError(q: RowsQuery, page: number, info: ErrorInfo): void {
     if (q === pending) fail(q, info);
-    else if (q === current) grid.refresh(page * pageSize(), page * pageSize() + pageSize() - 1);
+    else if (q === current) grid.refresh(page * q.pageRows, page * q.pageRows + q.pageRows - 1);
   }
 
   function needRows(from: number, to: number): void {
     const q = current;
     if (!q) return;
     const pages = new Set<number>();
-    for (let p = Math.floor(from / pageSize()); p <= Math.floor(to / pageSize()); p++) pages.add(p);
+    for (let p = Math.floor(from / q.pageRows); p <= Math.floor(to / q.pageRows); p++) pages.add(p);
     q.keepOnly(pages); // pages scrolled past are not waited for
     for (const p of pages) {
       q.touch(p);
@@ -239,16 +246,17 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   function rowState(i: number): RowState {
     const q = current;
     if (!q) return { kind: 'loading' };
-    const p = Math.floor(i / pageSize());
+    const n = q.pageRows;
+    const p = Math.floor(i / n);
     const page = q.page(p);
     if (page) {
-      const k = i - p * pageSize();
+      const k = i - p * n;
       const cells = page.rows[k];
       if (!cells) return { kind: 'error', message: 'No row here: the table changed since it was counted. Reload to see it again.' };
       return { kind: 'row', rowId: page.rowIds[k], cells };
     }
     const err = q.error(p);
-    if (err) return { kind: 'error', message: `Rows ${formatCount(p * pageSize())}–${formatCount(p * pageSize() + pageSize() - 1)} could not be read: ${err.message}` };
+    if (err) return { kind: 'error', message: `Rows ${formatCount(p * n)}–${formatCount(p * n + n - 1)} could not be read: ${err.message}` };
     return { kind: 'loading' };
   }
 
