@@ -4,14 +4,58 @@ import type { Cell, WireFloat } from '../shared/types';
 import { floatDisplay, fromWire } from '../shared/floats';
 import { formatBytes, h } from './ui/dom';
 
+/**
+ * Small thumbnails, made once per image bytes (while their page is cached) and size: decoded and scaled
+ * off the main thread (createImageBitmap with a resize), drawn on an OffscreenCanvas and kept as a small
+ * PNG. A 64-px cell then never holds a decoded 500×375 JPEG (750 KB each in the renderer's image cache,
+ * which grew the workbench renderer by hundreds of MB per thousand rows scrolled), and scrolling back
+ * to a row reuses its thumbnail.
+ */
+const SMALL_IMAGE_BYTES = 24 * 1024;
+const thumbnails = new WeakMap<Uint8Array, { px: number; blob: Promise<Blob> }>();
+
+function thumbnailBlob(bytes: Uint8Array, media: string, px: number): Promise<Blob> {
+  const hit = thumbnails.get(bytes);
+  if (hit && hit.px === px) return hit.blob;
+  const blob = (async () => {
+    const source = new Blob([bytes as BlobPart], { type: media });
+    const canScale = typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
+    // Small files are small images: decoding them as they are costs less than scaling.
+    if (!canScale || bytes.byteLength <= SMALL_IMAGE_BYTES) return source;
+    // Only the width is given: the height keeps the aspect ratio (a portrait image is a little taller).
+    const bitmap = await createImageBitmap(source, { resizeWidth: px, resizeQuality: 'medium' });
+    try {
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      return await canvas.convertToBlob({ type: 'image/png' });
+    } finally {
+      bitmap.close();
+    }
+  })();
+  thumbnails.set(bytes, { px, blob });
+  return blob;
+}
+
 export class ImageUrls {
   private readonly urls = new Set<string>();
+  /** Bumped by revokeAll: a thumbnail finished after its row left is revoked at once. */
+  private generation = 0;
   make(bytes: Uint8Array, media: string): string {
     const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: media }));
     this.urls.add(url);
     return url;
   }
+  /** A URL of a thumbnail `px` wide (see thumbnailBlob); rejects when the bytes do not decode. */
+  async thumb(bytes: Uint8Array, media: string, px: number): Promise<string | undefined> {
+    const gen = this.generation;
+    const blob = await thumbnailBlob(bytes, media, px);
+    if (gen !== this.generation) return undefined;
+    const url = URL.createObjectURL(blob);
+    this.urls.add(url);
+    return url;
+  }
   revokeAll(): void {
+    this.generation++;
     for (const u of this.urls) URL.revokeObjectURL(u);
     this.urls.clear();
   }
@@ -59,12 +103,15 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
       const label = `${cell.media ? MEDIA_LABEL[cell.media] ?? cell.media : 'binary'} · ${formatBytes(cell.size)}`;
       if (cell.bytes && cell.media) {
         const img = h('img', { class: 'thumb', alt: label, title: label, loading: 'lazy', decoding: 'async', 'data-testid': 'thumb' });
-        if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
         // Bytes that start like an image but do not decode (truncated, a polyglot): say so, never a broken icon.
-        img.addEventListener('error', () =>
-          img.replaceWith(h('span', { class: 'cell-bin warn', title: `${cell.head}: the browser could not decode this image`, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`)),
-        );
-        img.src = opts.images.make(cell.bytes, cell.media);
+        const broken = () =>
+          img.replaceWith(h('span', { class: 'cell-bin warn', title: `${cell.head}: the browser could not decode this image`, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`));
+        img.addEventListener('error', broken);
+        if (opts.thumbSize) {
+          img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
+          const px = Math.round(opts.thumbSize * (globalThis.devicePixelRatio || 1));
+          opts.images.thumb(cell.bytes, cell.media, px).then((url) => url && (img.src = url), broken);
+        } else img.src = opts.images.make(cell.bytes, cell.media);
         return img;
       }
       return h('span', { class: 'cell-bin', title: cell.head }, label, h('code', {}, ' ' + cell.head.slice(0, 23)));
