@@ -137,9 +137,17 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
   const marks = await frame.evaluate(() => ({
     origin: performance.timeOrigin,
     marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('li:')).map((m) => [m.name.slice(3), m.startTime] as const),
+    // Each stylesheet and the bundle: fetched from when to when (through the webview's service worker).
+    resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((r) => /\.(js|css)(\?|$)/.test(r.name))
+      .map((r) => [r.name.split('/').pop()!.split('?')[0], r.startTime, r.responseEnd] as const),
   }));
   const at = (ms: number) => `${Math.round(marks.origin + ms - t0)}`;
-  return [`document ${at(0)}`, ...marks.marks.map(([n, ms]) => `${n} ${at(ms)}`)].join(', ');
+  return [
+    `document ${at(0)}`,
+    ...marks.resources.map(([n, a, b]) => `${n} ${at(a)}–${at(b)}`),
+    ...marks.marks.map(([n, ms]) => `${n} ${at(ms)}`),
+  ].join(', ');
 }
 
 async function openTimed(v: VSCodeSession, dataset: string, name: string): Promise<{ ms: number; tabMs: number; headerMs: number; frame: Frame; marks: string }> {

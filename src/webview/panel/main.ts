@@ -1,5 +1,6 @@
 // The dataset panel's webview: asks the host to describe the dataset, then shows a header and tabs.
 // Views never talk to each other directly; they go through the PanelContext built here.
+import '../bundleStart';
 import type { DatasetDescription } from '../../shared/types';
 import { RpcError } from '../../shared/rpc';
 import { announceReady, rpc, useSettings, vscodeApi } from '../host';
