@@ -137,6 +137,8 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
   const marks = await frame.evaluate(() => ({
     origin: performance.timeOrigin,
     marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('li:')).map((m) => [m.name.slice(3), m.startTime] as const),
+    // The frame's own document (VS Code loads an empty page, then writes our HTML into it).
+    nav: (performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map((n) => [n.fetchStart, n.responseEnd, n.domContentLoadedEventStart] as const)[0],
     // Each stylesheet and the bundle: fetched from when to when (through the webview's service worker).
     resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
       .filter((r) => /\.(js|css)(\?|$)/.test(r.name))
@@ -145,6 +147,7 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
   const at = (ms: number) => `${Math.round(marks.origin + ms - t0)}`;
   return [
     `document ${at(0)}`,
+    ...(marks.nav ? [`frame page ${at(marks.nav[0])}–${at(marks.nav[1])}`] : []),
     ...marks.resources.map(([n, a, b]) => `${n} ${at(a)}–${at(b)}`),
     ...marks.marks.map(([n, ms]) => `${n} ${at(ms)}`),
   ].join(', ');
@@ -330,6 +333,8 @@ async function main(): Promise<void> {
     let frame: Frame | undefined;
     for (let i = 0; i < reps; i++) {
       if (i > 0) await v.resetWorkbench();
+      // LANCE_BENCH_SETTLE_MS: wait after closing the previous panel (to tell its teardown from the open).
+      if (i > 0 && process.env.LANCE_BENCH_SETTLE_MS) await new Promise((r) => setTimeout(r, Number(process.env.LANCE_BENCH_SETTLE_MS)));
       open.loads.push(load1());
       const r = await openTimed(v, link, name);
       open.runs.push(r.ms);

@@ -168,6 +168,8 @@ export class DatasetPanel {
         { maxImageBytes: s.maxInlineImageBytes },
       );
       this.log.info(`Opened ${this.state.location.uri} at version ${session.dataset.version} in ${Date.now() - started} ms`);
+      // The webview's first question, answered while it is still loading its script (cached per session).
+      session.describe().catch(() => undefined);
       return session;
     } catch (err) {
       const info = toErrorInfo(err);
