@@ -8,6 +8,8 @@ export interface Settings {
   maxInlineImageBytes: number;
   storageOptions: Record<string, string>;
   queryTimeoutSeconds: number;
+  /** retainContextWhenHidden for dataset panels. */
+  keepPanelsLoaded: boolean;
 }
 
 export function readSettings(): Settings {
@@ -26,5 +28,6 @@ export function readSettings(): Settings {
     maxInlineImageBytes: Math.max(0, c.get<number>('maxInlineImageKB', 4096)) * 1024,
     storageOptions: c.get<Record<string, string>>('storageOptions', {}),
     queryTimeoutSeconds,
+    keepPanelsLoaded: c.get<boolean>('keepPanelsLoaded', true),
   };
 }

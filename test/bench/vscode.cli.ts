@@ -298,7 +298,10 @@ async function main(): Promise<void> {
   const vsix = await buildVsix();
   const loadStart = load1();
   const t00 = Date.now();
-  const v = await startVSCode({ workspaceFolder: workspace, vsixPath: vsix, name: 'bench-vscode', waitForExplorerRow: path.basename(link) });
+  // LANCE_BENCH_KEEP_LOADED=false: measure with hidden panels destroyed (VS Code's default for webviews).
+  const keepLoaded = process.env.LANCE_BENCH_KEEP_LOADED !== 'false';
+  log(`lanceInspector.keepPanelsLoaded: ${keepLoaded}`);
+  const v = await startVSCode({ workspaceFolder: workspace, vsixPath: vsix, name: 'bench-vscode', waitForExplorerRow: path.basename(link), settings: { 'lanceInspector.keepPanelsLoaded': keepLoaded } });
   const startupMs = Date.now() - t00;
 
   const timings: Timing[] = [];
@@ -348,6 +351,23 @@ async function main(): Promise<void> {
     }
     frame = frame!;
     if (reps > 1) mem.push(await memPoint(v, `after opening ${reps}× (closed and reopened)`, frame));
+
+    // ---- switch away and back ----------------------------------------------------------------------
+    // Another editor takes the group (the panel is hidden), then its tab is clicked again.
+    const back = record('switch: another editor, then the panel tab again → ≥10 thumbnails decoded', 'a hidden webview is destroyed unless kept loaded (lanceInspector.keepPanelsLoaded)');
+    for (let i = 0; i < reps; i++) {
+      await v.runCommand('File: New Untitled Text File');
+      await until('the untitled editor', async () => ((await activeTabTitle(v)).startsWith('Untitled') ? true : undefined));
+      back.loads.push(load1());
+      const t0 = Date.now();
+      await v.page.locator('.tabs-container .tab', { hasText: `Lance: ${name}` }).first().click();
+      const f = await until(`the panel header of ${name}`, () => headerFrame(v, name));
+      await waitForGrid(f, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: MIN_THUMBS, timeoutMs: WAIT_MS });
+      back.runs.push(Date.now() - t0);
+      log(`switch back #${i + 1}: ${Date.now() - t0} ms`);
+      frame = f;
+      await v.runCommand('View: Close Other Editors in Group');
+    }
     // Same site (scheme + host) as the workbench: Chromium keeps the webview frames in the workbench's renderer.
     webviewSite = { page: new URL(v.page.url()).origin, webview: new URL(frame.url()).origin };
 

@@ -250,6 +250,9 @@ export class DatasetPanel {
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
+    // Measured in code-server: switching back to a hidden (destroyed) panel took about 1.5 s, most of it
+    // VS Code recreating the webview before our page is even fetched; kept loaded it is immediate.
+    retainContextWhenHidden: readSettings().keepPanelsLoaded,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
   };
 }
