@@ -19,6 +19,7 @@ import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
 import {
+  activeTabTitle,
   changedFiles,
   fmt,
   gridRows,
@@ -397,7 +398,30 @@ test(`A6 go-to box: row ${fmt(FAR_ROW)} renders with its thumbnail decoded`, { t
   });
 });
 
-test('A7 the dataset is byte-identical after all scenarios', async () => {
+test(`A7 switching to another editor and back: the panel (kept loaded) is where it was, row ${fmt(FAR_ROW)} still selected`, { timeout: 120_000 }, async () => {
+  const v = session();
+  await scenario(v, 'inspect-7-switch-back', async () => {
+    const frame = await ensurePanel(v);
+    const go = frame.locator('[data-testid=goto]');
+    await go.fill(fmt(FAR_ROW));
+    await go.press('Enter');
+    await frame.locator(`[data-testid=grid-row][data-index="${FAR_ROW}"][aria-selected=true]`).waitFor({ timeout: 30_000 });
+    await v.runCommand('File: New Untitled Text File');
+    await poll('the untitled editor', async () => ((await activeTabTitle(v)).startsWith('Untitled') ? true : undefined));
+    await v.screenshot('other-editor');
+    const t0 = Date.now();
+    await v.page.locator('.tabs-container .tab', { hasText: `Lance: ${NAME}` }).first().click();
+    await frame.locator(`[data-testid=grid-row][data-index="${FAR_ROW}"][aria-selected=true]`).waitFor({ timeout: 30_000 });
+    timing('switch back to the panel (tab click → the selected row shown)', Date.now() - t0);
+    await v.screenshot('back');
+    assert.ok(!frame.isDetached(), 'the same webview (kept loaded), not a reload');
+    const far = (await gridRows(frame)).find((r) => r.index === FAR_ROW);
+    assert.equal(far?.cells.id, truth.idAtFarRow, 'the same row, with its own id');
+    await v.runCommand('View: Close Other Editors in Group');
+  });
+});
+
+test('A8 the dataset is byte-identical after all scenarios', async () => {
   const changed = changedFiles(hashesBefore, hashTree(datasetPath));
   assert.deepEqual(changed, [], `files written, created or deleted under ${datasetPath}`);
 });

@@ -98,8 +98,9 @@ export class DatasetPanel {
     panel.onDidChangeViewState(
       () => {
         if (panel.active) DatasetPanel.setActive(this);
-        // A hidden webview is destroyed: its work stops, and the next load asks again for what it shows.
-        if (!panel.visible) this.endpoint.gone();
+        // A hidden webview is destroyed (unless kept loaded): its work stops, and the next load asks again
+        // for what it shows. A kept one goes on as it is; ending its connection would refuse its requests.
+        if (!panel.visible && !panel.options.retainContextWhenHidden) this.endpoint.gone();
       },
       undefined,
       this.disposables,
