@@ -314,6 +314,8 @@ async function main(): Promise<void> {
         stepMs: number[];
         totalMs: number;
         load1: number;
+        /** Main-thread tasks of the panel over 50 ms while scrolling (PerformanceObserver 'longtask'), in ms. */
+        longTasks: number[];
         /** Memory every 50 screenfuls: is it a plateau or a climb? (largest renderer = the workbench's, with the webview) */
         trajectory: { row: number; exthostRss?: number; rendererRss?: number; webviewHeap?: number }[];
       }
@@ -378,6 +380,14 @@ async function main(): Promise<void> {
       let last = (await visibleRowsReady(frame, -1))!.last;
       const stepMs: number[] = [];
       const trajectory: NonNullable<typeof scroll>['trajectory'] = [];
+      // Long tasks in the panel's frame (its main thread, shared with the workbench in this setup).
+      await frame.evaluate(() => {
+        const w = window as unknown as { __longTasks: number[] };
+        w.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
+        }).observe({ type: 'longtask' });
+      });
       const s0 = Date.now();
       const l = load1();
       while (last < scrollRows) {
@@ -394,7 +404,8 @@ async function main(): Promise<void> {
           trajectory.push({ row: r!.last, exthostRss: p.exthost?.rss, rendererRss: p.renderers[0]?.rss, webviewHeap: p.webviewHeap?.used });
         }
       }
-      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory };
+      const longTasks = await frame.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks };
       await shot(v, `scrolled-to-row-${last}`);
       mem.push(await memPoint(v, `after scrolling ${fmt(last)} rows`, frame));
     }
@@ -511,6 +522,9 @@ async function main(): Promise<void> {
   if (scroll) {
     say(
       `  scrolling ${fmt(scroll.rows)} rows in ${scroll.steps} screenfuls: ${fmtMs(scroll.totalMs)} total; per screenful (scroll → all visible thumbnails decoded) p50 ${fmtMs(median(scroll.stepMs))}, p95 ${fmtMs(percentile(scroll.stepMs, 95))}, max ${fmtMs(Math.max(...scroll.stepMs))} (load1 ${scroll.load1.toFixed(1)})`,
+    );
+    say(
+      `  main-thread tasks of the panel over 50 ms while scrolling: ${scroll.longTasks.length}${scroll.longTasks.length ? ` (longest ${Math.max(...scroll.longTasks)} ms; ${scroll.longTasks.slice().sort((a, b) => b - a).slice(0, 8).join(', ')} ms)` : ''}`,
     );
   }
   if (scroll?.trajectory.length) {
