@@ -13,7 +13,7 @@ import { columnChooser } from '../grid/columnChooser';
 import { defaultColumns, hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
 import { filterBox } from '../grid/filterBox';
 import { closeMenu, openMenu, type MenuItem } from '../grid/menu';
-import { errorInfo, rowsPerPage, RowsQuery } from '../grid/rowsQuery';
+import { errorInfo, pageSize, rowsPerPage, RowsQuery } from '../grid/rowsQuery';
 import { andFilter, conditionFor } from '../../shared/sql';
 import { VirtualGrid, type RowState } from '../grid/virtualGrid';
 import { formatCount, h } from '../ui/dom';
@@ -229,7 +229,16 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const q = current;
     if (!q) return;
     const pages = new Set<number>();
-    for (let p = Math.floor(from / q.pageRows); p <= Math.floor(to / q.pageRows); p++) pages.add(p);
+    const first = Math.floor(from / q.pageRows);
+    const last = Math.floor(to / q.pageRows);
+    for (let p = first; p <= last; p++) pages.add(p);
+    // Pages sized by bytes (11 rows of 120 KB images): nearly every screenful scrolled crosses into the
+    // next page, so one page either side is fetched ahead, after the visible ones. Full-size pages
+    // (the setting) hold several screens and need no read-ahead.
+    if (q.pageRows < pageSize()) {
+      if ((last + 1) * q.pageRows < q.total) pages.add(last + 1);
+      if (first > 0) pages.add(first - 1);
+    }
     q.keepOnly(pages); // pages scrolled past are not waited for
     for (const p of pages) {
       q.touch(p);
