@@ -47,20 +47,21 @@ export interface OpenOptions {
 }
 
 /**
- * Bytes one streamed batch of rows aims at (see batchRows). Each batch costs the engine a query step and
- * a copy across from Rust: on the million-row table a page of 50 took 2.1–2.7 ms in 16-row batches and
- * 1.2 ms in one batch, while a batch of 50 ~120 KB JPEGs (6 MB) is no slower than 16-row ones.
+ * Bytes one streamed batch of rows aims at (see batchRows). Each batch costs the engine a step and a copy
+ * across from Rust: on the million-row table a page of 50 took 2.1–2.7 ms in 16-row batches and 1.2 ms in
+ * one batch, while a batch of 50 ~120 KB JPEGs (6 MB) is no slower than 16-row ones.
  */
 const BATCH_BYTES = 8 << 20;
 /** Rows per batch when a variable-width column is read and the dataset's size is unknown. */
 const UNKNOWN_SIZE_BATCH_ROWS = 16;
 /**
- * Row ids per batch when only counting (8 bytes a row): 8 MB, a few ms of engine work between checks of
- * the cancel. 1M-row batches counted 500,000 matches in 7.4 ms against 9.5 ms in 65,536-row ones.
+ * Rows per batch of a query whose filter scans the table (counts, a filtered page's row ids, a filtered
+ * first page): the engine scans in batches of the size asked for. On the million rows (4 fragments of
+ * 250,000) a filter matching nothing took 330–430 ms in 50-row batches, 65–90 ms in 8,192 to 65,536, and
+ * 165–180 ms in 262,144 or more (one batch per fragment: less parallel); a page of `id % 20000 = 7`
+ * 170–210 ms in 50-row batches against 13–15 ms. 500,000 matches counted in 9–17 ms in 65,536-row batches.
  */
-const COUNT_BATCH_ROWS = 1 << 20;
-/** Row ids per batch when collecting a page's ids. */
-const ID_BATCH_ROWS = 1024;
+const SCAN_BATCH_ROWS = 65_536;
 const ROW_ID = '_rowid';
 
 export class LanceDataset {
@@ -326,7 +327,7 @@ export class LanceDataset {
    * Rows per streamed batch for a read of `columns`, up to `limit` rows: as many as fit in BATCH_BYTES.
    * Fixed-width columns count their width; any variable-width one (binary, string, list) counts the
    * dataset's mean row size, which bounds a projection's mean from above (the replica: ~120 KB a row, so
-   * 69 rows; the million rows: ~575 bytes, so a page is one batch). Unknown sizes: UNKNOWN_SIZE_BATCH_ROWS.
+   * 68 rows; the million rows: ~575 bytes, so a page is one batch). Unknown sizes: UNKNOWN_SIZE_BATCH_ROWS.
    */
   private async batchRows(columns: string[], limit: number): Promise<number> {
     const { fixed, meanRowBytes } = await this.widths();
@@ -342,6 +343,12 @@ export class LanceDataset {
       bytes += meanRowBytes;
     }
     return Math.max(1, Math.min(limit, Math.floor(BATCH_BYTES / bytes)));
+  }
+
+  /** The column plan, with the row widths asked for alongside it (both cached; the first read needs both). */
+  private async planAndWidths(): Promise<ColumnPlan> {
+    const [plan] = await Promise.all([this.plan(), this.widths()]);
+    return plan;
   }
 
   /** How each column is read (cached: the schema of an open dataset does not change). */
@@ -397,40 +404,46 @@ export class LanceDataset {
     }
   }
 
-  /** Versions newest first, read from manifests one page at a time so thousands stay quick. */
+  /**
+   * Versions newest first, read from manifests one page at a time so thousands stay quick. The page's
+   * manifests and transaction files are read concurrently, and the tags meanwhile: one after the other,
+   * the ~7 file system calls per version made the newest 6 of the million-row table take 1.6–3.9 ms.
+   */
   async versions(offset: number, limit: number): Promise<VersionsPage> {
-    const tags = await this.tagsByVersion();
+    const tagsP = this.tagsByVersion(); // never rejects
     if (this.isLocal()) {
-      const all = await listManifestVersions(this.location.uri);
+      const [all, tags] = await Promise.all([listManifestVersions(this.location.uri), tagsP]);
       const newestFirst = all.slice().reverse();
       const page = newestFirst.slice(offset, offset + limit);
-      const versions: VersionInfo[] = [];
-      for (const v of page) {
-        let damaged: string | undefined;
-        const m = await readManifest(this.location.uri, v).catch((err: Error) => {
-          damaged = `This version's manifest cannot be read: ${err.message}`;
-          return undefined;
-        });
-        const commit = m?.transactionFile ? await readCommit(this.location.uri, m.transactionFile) : undefined;
-        versions.push({
-          version: v,
-          timestamp: m?.timestamp,
-          rows: m?.rowCount,
-          metadata: m
-            ? {
-                ...(commit ? { operation: commit.operation, ...(commit.detail ? { detail: commit.detail } : {}) } : {}),
-                fragments: String(m.fragmentCount),
-                ...(m.fileSizeBytes !== undefined ? { total_files_size: String(m.fileSizeBytes) } : {}),
-                ...(m.writerVersion ? { writer: m.writerVersion } : {}),
-                ...(m.tag ? { tag: m.tag } : {}),
-              }
-            : {},
-          tags: tags.get(v) ?? [],
-          ...(damaged ? { damaged } : {}),
-        });
-      }
+      const versions: VersionInfo[] = await Promise.all(
+        page.map(async (v): Promise<VersionInfo> => {
+          let damaged: string | undefined;
+          const m = await readManifest(this.location.uri, v).catch((err: Error) => {
+            damaged = `This version's manifest cannot be read: ${err.message}`;
+            return undefined;
+          });
+          const commit = m?.transactionFile ? await readCommit(this.location.uri, m.transactionFile) : undefined;
+          return {
+            version: v,
+            timestamp: m?.timestamp,
+            rows: m?.rowCount,
+            metadata: m
+              ? {
+                  ...(commit ? { operation: commit.operation, ...(commit.detail ? { detail: commit.detail } : {}) } : {}),
+                  fragments: String(m.fragmentCount),
+                  ...(m.fileSizeBytes !== undefined ? { total_files_size: String(m.fileSizeBytes) } : {}),
+                  ...(m.writerVersion ? { writer: m.writerVersion } : {}),
+                  ...(m.tag ? { tag: m.tag } : {}),
+                }
+              : {},
+            tags: tags.get(v) ?? [],
+            ...(damaged ? { damaged } : {}),
+          };
+        }),
+      );
       return { total: all.length, latest: all.at(-1) ?? this.version, versions };
     }
+    const tags = await tagsP;
     const all = (await this.requireTable().listVersions()).slice().reverse();
     return {
       total: all.length,
@@ -475,7 +488,7 @@ export class LanceDataset {
       // ("Scans must request at least one column"): row ids are the cheapest thing that counts.
       let n = 0;
       const q = t.query().select([]).withRowId().where(f);
-      for await (const batch of streamBatches(q, { maxBatchLength: COUNT_BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) n += batch.numRows;
+      for await (const batch of streamBatches(q, { maxBatchLength: SCAN_BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) n += batch.numRows;
       return n;
     } catch (err) {
       throw classify(err, pathMapper(this.location, this.linkDir), f && !(err instanceof LanceError) ? 'filter' : undefined);
@@ -484,24 +497,27 @@ export class LanceDataset {
 
   /**
    * One page of rows, reading only the requested columns. Unfiltered, the engine seeks straight to the
-   * offset, so one streamed pass is cheapest. Filtered at offset 0, one streamed pass too: the engine
-   * reads the heavy columns of matching rows only (late materialisation), and one query is cheaper than
-   * two (golden_retriever @0: 2.2–2.6 ms against 2.7–2.9 ms on the million rows). Filtered deeper, the
-   * filter and offset run over row ids alone and then the page's rows are taken by id: the rows skipped
-   * are then never decoded (IN (6 names) @200 on the replica: 6.7 ms against 20 ms for one pass).
-   * Legacy (v1) data files cannot be taken by id; there the filtered page is one streamed pass too.
+   * offset, so one streamed pass is cheapest, in batches of about BATCH_BYTES. Filtered at offset 0, when
+   * the page fits in BATCH_BYTES, one streamed pass too, in scan-sized batches: the engine applies the
+   * limit before it reads the other columns (late materialisation), so no more rows than the page are
+   * read, and one query is cheaper than two (`LIKE 'tabby%'` on the replica 8–9 ms against 11–12 ms).
+   * Otherwise the filter and offset run over row ids alone and then the page's rows are taken by id: the
+   * rows skipped are then never decoded (IN (6 names) @200 on the replica: 6.7 ms against 20 ms for one
+   * pass). Legacy (v1) data files cannot be taken by id; there the filtered page is one streamed pass too.
    */
   async rows(req: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
     const t = this.requireTable();
     const filter = req.filter?.trim() || undefined;
-    const plan = await this.plan();
+    const plan = await this.planAndWidths();
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
-    if (!filter || req.offset === 0) return this.streamPage(req, filter, columns, plan, enc, signal);
+    if (!filter) return this.streamPage(req, undefined, columns, plan, enc, signal);
+    const pageFits = (await this.batchRows(columns, req.limit)) >= req.limit;
+    if (req.offset === 0 && pageFits) return this.streamPage(req, filter, columns, plan, enc, signal, Math.max(req.limit, SCAN_BATCH_ROWS));
     const ids: bigint[] = [];
     try {
       const q = t.query().select([]).withRowId().offset(req.offset).limit(req.limit).where(filter);
-      for await (const batch of streamBatches(q, { maxBatchLength: ID_BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) {
+      for await (const batch of streamBatches(q, { maxBatchLength: SCAN_BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) {
         const col = batch.getChild(ROW_ID);
         for (let i = 0; i < batch.numRows; i++) ids.push(col!.get(i) as bigint);
       }
@@ -514,15 +530,19 @@ export class LanceDataset {
     } catch (err) {
       if (!/v1 files|FilteredRead/i.test(String((err as LanceError).detail ?? err))) throw err;
     }
-    return this.streamPage(req, filter, columns, plan, enc, signal);
+    return this.streamPage(req, filter, columns, plan, enc, signal, pageFits ? Math.max(req.limit, SCAN_BATCH_ROWS) : undefined);
   }
 
-  /** A page in one streamed pass, in batches of about BATCH_BYTES (see batchRows). */
-  private async streamPage(req: RowsRequest, filter: string | undefined, columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<RowsPage> {
+  /**
+   * A page in one streamed pass, in batches of about BATCH_BYTES (see batchRows) unless told. Unfiltered,
+   * the batch size only shapes what crosses from Rust: on the million rows a page of 50 took 2.1–2.7 ms in
+   * 16-row batches and 1.2 ms in one; filtered, it is also the engine's scan batch (see SCAN_BATCH_ROWS).
+   */
+  private async streamPage(req: RowsRequest, filter: string | undefined, columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal, batchRows?: number): Promise<RowsPage> {
     const rowIds: string[] = [];
     const rows: Cell[][] = [];
     try {
-      const maxBatchLength = await this.batchRows(columns, req.limit);
+      const maxBatchLength = batchRows ?? (await this.batchRows(columns, req.limit));
       const q = this.requireTable().query().select(projection(plan, columns)).withRowId().offset(req.offset).limit(req.limit);
       if (filter) q.where(filter);
       for await (const batch of streamBatches(q, { maxBatchLength, timeoutMs: this.opts.timeoutMs, signal })) {
@@ -538,7 +558,12 @@ export class LanceDataset {
   }
 
   /** Rows by engine row id, in the order given, reading only `columns`. */
-  async takeRows(ids: bigint[], columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<Cell[][]> {
+  takeRows(ids: bigint[], columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<Cell[][]> {
+    return this.takeEncoded(ids, columns, plan, enc, signal);
+  }
+
+  /** takeRows with an encoding per column (`enc[j]` for `columns[j]`; a column may be listed twice). */
+  private async takeEncoded(ids: bigint[], columns: string[], plan: ColumnPlan, enc: EncodeOptions | EncodeOptions[], signal?: AbortSignal): Promise<Cell[][]> {
     if (!ids.length || !columns.length) return ids.map(() => []);
     const t = this.requireTable();
     const byId = new Map<bigint, Cell[]>();
@@ -566,17 +591,21 @@ export class LanceDataset {
   async similar(req: SimilarRequest, signal?: AbortSignal): Promise<SimilarResult> {
     const t = this.requireTable();
     const mapPaths = pathMapper(this.location, this.linkDir);
-    const plan = await this.plan();
+    const plan = await this.planAndWidths();
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
     const queryId = await this.resolveRowId(req);
-    const [vecRow] = await this.takeRows([queryId], [req.vectorColumn], plan, { maxImageBytes: 0, fullVectors: true, maxListItems: 0 }, signal);
-    const vector = vectorValues(vecRow[0]);
+    // The query row and its full vector in one take (each take cost ~1 ms of ~6 on the million rows), the
+    // index list meanwhile (indices() never rejects).
+    const indicesP = this.indices();
+    const [takenRow] = await this.takeEncoded([queryId], [...columns, req.vectorColumn], plan, [...columns.map(() => enc), FULL_VECTOR], signal);
+    const queryRow = takenRow.slice(0, columns.length);
+    const vector = vectorValues(takenRow[columns.length]);
     if (!vector) throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
     // NaN or ±∞ make every distance NaN: the engine would answer nothing at all, without a reason.
     if (hasNonFinite(vector))
       throw new LanceError('unsupported-type', `This row's ${req.vectorColumn} holds NaN or infinite values, so it has no distance to any row: find similar needs a finite vector.`);
-    const index = (await this.indices()).find((i) => i.columns.includes(req.vectorColumn) && /ivf|hnsw|flat|pq|sq/i.test(i.type));
+    const index = (await indicesP).find((i) => i.columns.includes(req.vectorColumn) && /ivf|hnsw|flat|pq|sq/i.test(i.type));
     const metric = (index?.metric ?? 'l2').toLowerCase();
     const build = () => {
       const q = t.query().nearestTo(vector).column(req.vectorColumn).distanceType(metric as 'l2' | 'cosine' | 'dot').limit(req.k + 1);
@@ -589,19 +618,24 @@ export class LanceDataset {
     let explained = '';
     try {
       throwIfAborted(signal);
-      explained = await build().explainPlan();
+      // The plan (which index answers) is asked for alongside the search, not before it.
+      const explainedP = build().explainPlan();
+      explainedP.catch(() => undefined); // awaited below; never an unhandled rejection when the search fails first
+      // With a filter the engine scans it in batches of this size too: a search filtered on `label < 500`
+      // took 490–500 ms in 11-row batches and 23 ms in 65,536-row ones on the million rows. The answer
+      // is k + 1 rows whatever the batch.
+      const maxBatchLength = req.filter?.trim() ? Math.max(req.k + 1, SCAN_BATCH_ROWS) : await this.batchRows(columns, req.k + 1);
       const q = build().select(projection(plan, columns)).withRowId();
-      const maxBatchLength = await this.batchRows(columns, req.k + 1);
       for await (const batch of streamBatches(q, { maxBatchLength, timeoutMs: this.opts.timeoutMs, signal })) {
         const dist = batch.getChild('_distance');
         let i = 0;
         encodeBatch(batch, columns, plan, enc, (id, row) => hits.push({ id, distance: Number(dist?.get(i++) ?? NaN), row }));
       }
+      explained = await explainedP;
     } catch (err) {
       throw classify(err, mapPaths, req.filter && !(err instanceof LanceError) ? 'filter' : undefined);
     }
     const neighbours = hits.filter((h) => h.id !== queryId).slice(0, req.k);
-    const [queryRow] = await this.takeRows([queryId], columns, plan, enc, signal);
     const annIndex = /ANNSubIndex: name=([^,\s]+)/.exec(explained);
     return {
       query: { rowId: queryId.toString(), row: queryRow },
@@ -697,8 +731,13 @@ function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number }): E
   return { maxImageBytes: req.withImages ? req.maxImageBytes ?? 16 * 1024 * 1024 : 0, fullVectors: false, maxListItems: 32 };
 }
 
-function encodeBatch(batch: RecordBatch, columns: string[], plan: ColumnPlan, enc: EncodeOptions, emit: (id: bigint, row: Cell[]) => void): void {
+/** How find similar reads the query row's vector: every value, nothing else. */
+const FULL_VECTOR: EncodeOptions = { maxImageBytes: 0, fullVectors: true, maxListItems: 0 };
+
+/** `enc`: one encoding for every column, or one per column. */
+function encodeBatch(batch: RecordBatch, columns: string[], plan: ColumnPlan, enc: EncodeOptions | EncodeOptions[], emit: (id: bigint, row: Cell[]) => void): void {
   const idCol = batch.getChild(ROW_ID)!;
+  const encs = Array.isArray(enc) ? enc : columns.map(() => enc);
   const cols = columns.map((c) => batch.getChild(c));
   const placeholders = columns.map((c): Cell => {
     const u = plan.unreadable.get(c);
@@ -707,7 +746,7 @@ function encodeBatch(batch: RecordBatch, columns: string[], plan: ColumnPlan, en
   for (let i = 0; i < batch.numRows; i++) {
     emit(
       idCol.get(i) as bigint,
-      cols.map((v, j) => (v ? safeEncode(v, i, enc) : placeholders[j])),
+      cols.map((v, j) => (v ? safeEncode(v, i, encs[j]) : placeholders[j])),
     );
   }
 }
