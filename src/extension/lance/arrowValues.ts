@@ -6,7 +6,8 @@ import type { Vector } from 'apache-arrow';
 export function raw(v: Vector, i: number): number | bigint {
   let j = i;
   for (const d of v.data) {
-    if (j < d.length) return (d.values as unknown as ArrayLike<number | bigint>)[d.offset + j];
+    // A sliced Data keeps its offset, but arrow-js has already sliced its values buffer by it.
+    if (j < d.length) return (d.values as unknown as ArrayLike<number | bigint>)[j];
     j -= d.length;
   }
   throw new RangeError(`row ${i} out of range`);
