@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DatasetSession } from '../../src/extension/host/session';
+import { DATA_METHODS, DatasetSession } from '../../src/extension/host/session';
 import type { RequestMethod } from '../../src/shared/protocol';
 import { RpcClient, RpcServer, type Handlers } from '../../src/shared/rpc';
 import { generateHostile, HUGE_ROWS, type HostileDatasets } from '../fixtures/hostile';
@@ -96,4 +96,8 @@ test('a new webview load while a page of the old one runs: the old page is abort
   } finally {
     wide.close();
   }
+});
+
+test('every request a session answers is a queued, time-limited data method (one list: DATA_METHODS)', () => {
+  assert.deepEqual(Object.keys(session.handlers).sort(), [...DATA_METHODS].sort());
 });

@@ -1,12 +1,26 @@
 // One dataset view's requests, answered from a LanceDataset. Kept free of `vscode` so the same
 // handlers serve the panel, the tests and the benchmark.
 import type { Handlers } from '../../shared/rpc';
-
-/** Requests answered from the data alone (the rest need the editor: dialogs, other panels). */
-export type DataMethod = 'describe' | 'versions' | 'count' | 'rows' | 'similar' | 'row' | 'cell' | 'columnStats' | 'distinct' | 'compareVersions';
 import type { DatasetDescription, DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
+
+/**
+ * Requests answered from the data alone (the rest need the editor: dialogs, other panels). The one list:
+ * the webviews' hosts delegate these to a session, and their endpoint queues and time-limits them.
+ */
+export const DATA_METHODS = ['describe', 'versions', 'count', 'rows', 'similar', 'row', 'cell', 'columnStats', 'distinct', 'compareVersions'] as const;
+export type DataMethod = (typeof DATA_METHODS)[number];
+
+/** Handlers of the data requests, each answered by the session `get` gives when the request arrives. */
+export function delegateToSession(get: () => Promise<DatasetSession>): Pick<Handlers, DataMethod> {
+  const out: Partial<Record<DataMethod, unknown>> = {};
+  for (const m of DATA_METHODS) {
+    out[m] = async (p: never, signal: AbortSignal, progress: never) =>
+      ((await get()).handlers[m] as unknown as (p: never, s: AbortSignal, pr: never) => Promise<unknown>)(p, signal, progress);
+  }
+  return out as Pick<Handlers, DataMethod>;
+}
 
 export interface SessionSettings {
   /** Largest image sent to the webview inline; bigger ones show as metadata. */

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { WebviewEvents } from '../../shared/protocol';
 import type { Handlers } from '../../shared/rpc';
 import type { DatasetLocation, ViewState } from '../../shared/types';
-import { DatasetSession, type DataMethod } from '../host/session';
+import { DatasetSession, delegateToSession } from '../host/session';
 import { toErrorInfo } from '../lance/errors';
 import { isObjectStoreUri } from '../lance/locate';
 import { listManifestVersions } from '../lance/manifest';
@@ -118,22 +118,9 @@ export class DatasetPanel {
   }
 
   private handlers(): Omit<Handlers, 'settings' | 'command'> {
-    const data = <M extends DataMethod>(m: M): Handlers[M] =>
-      (async (p: never, signal: AbortSignal, progress: never) => {
-        const h = (await this.sessionPromise).handlers[m] as unknown as (p: never, s: AbortSignal, pr: never) => Promise<unknown>;
-        return h(p, signal, progress);
-      }) as unknown as Handlers[M];
     return {
-      describe: data('describe'),
-      versions: data('versions'),
-      count: data('count'),
-      rows: data('rows'),
-      similar: data('similar'),
-      row: data('row'),
-      cell: data('cell'),
-      columnStats: data('columnStats'),
-      distinct: data('distinct'),
-      compareVersions: data('compareVersions'),
+      // Whatever session is current when a request arrives (browse and reload replace it).
+      ...delegateToSession(() => this.sessionPromise),
       reload: async () => {
         this.reopen();
         await this.sessionPromise;

@@ -5,23 +5,13 @@
 import * as vscode from 'vscode';
 import { isEnvelope, type Envelope, type EventName, type RequestMethod, type WebviewEvents } from '../../shared/protocol';
 import { RpcServer, type Handlers } from '../../shared/rpc';
-import type { DataMethod } from '../host/session';
+import { DATA_METHODS } from '../host/session';
 import { toErrorInfo } from '../lance/errors';
 import { readSettings } from '../settings';
 import { runWebviewCommand } from './webviewCommands';
 
 /** Requests that read the dataset: they queue (a few at a time) and stop at the query time limit. */
-const DATA_METHODS: ReadonlySet<RequestMethod> = new Set<DataMethod>([
-  'describe',
-  'versions',
-  'count',
-  'rows',
-  'similar',
-  'row',
-  'columnStats',
-  'distinct',
-  'compareVersions',
-]);
+const QUEUED: ReadonlySet<RequestMethod> = new Set<RequestMethod>(DATA_METHODS);
 
 const LATEST_ONLY: ReadonlySet<EventName> = new Set<EventName>(['select', 'datasetChanged', 'reset']);
 
@@ -47,7 +37,7 @@ export class WebviewEndpoint implements vscode.Disposable {
       },
     };
     this.server = new RpcServer((m) => this.post(m), all, (err) => toErrorInfo(err), {
-      queued: DATA_METHODS,
+      queued: QUEUED,
       maxRunning: MAX_RUNNING,
       timeoutMs: () => readSettings().queryTimeoutSeconds * 1000,
     });
@@ -62,10 +52,6 @@ export class WebviewEndpoint implements vscode.Disposable {
 
   event<E extends EventName>(name: E, payload: WebviewEvents[E]): void {
     this.server.event(name, payload);
-  }
-
-  get isReady(): boolean {
-    return this.ready;
   }
 
   private receive(m: unknown): void {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Handlers } from '../../shared/rpc';
 import { LanceError } from '../lance/errors';
+import { delegateToSession } from '../host/session';
 import { DatasetPanel } from '../panel/datasetPanel';
 import { panelHtml } from '../panel/html';
 import { WebviewEndpoint } from '../panel/webviewEndpoint';
@@ -60,21 +61,12 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       if (!p) throw new LanceError('not-found', 'No Lance dataset panel is open.');
       return p;
     };
-    const session = async () => (await panel().session()).handlers;
     const unsupported = async (): Promise<never> => {
       throw new LanceError('internal', 'Not available in the preview.');
     };
     return {
-      describe: async (p, s, pr) => (await session()).describe(p, s, pr),
-      versions: async (p, s, pr) => (await session()).versions(p, s, pr),
-      count: async (p, s, pr) => (await session()).count(p, s, pr),
-      rows: async (p, s, pr) => (await session()).rows(p, s, pr),
-      similar: async (p, s, pr) => (await session()).similar(p, s, pr),
-      row: async (p, s, pr) => (await session()).row(p, s, pr),
-      cell: async (p, s, pr) => (await session()).cell(p, s, pr),
-      columnStats: async (p, s, pr) => (await session()).columnStats(p, s, pr),
-      distinct: async (p, s, pr) => (await session()).distinct(p, s, pr),
-      compareVersions: async (p, s, pr) => (await session()).compareVersions(p, s, pr),
+      // The session of the dataset panel used last, looked up when each request arrives.
+      ...delegateToSession(() => panel().session()),
       reload: unsupported,
       browse: unsupported,
       createTag: unsupported,

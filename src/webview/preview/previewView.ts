@@ -10,7 +10,7 @@ import type { Cell, ErrorInfo, FullRow, SchemaField } from '../../shared/types';
 import { ImageUrls } from '../cells';
 import { clear, formatCount, h } from '../ui/dom';
 import { button } from '../ui/toolkit';
-import { renderValue, shortType, typeHintOf } from './values';
+import { renderValue, elideTypeParams, typeHintOf } from './values';
 
 export const EMPTY_TEXT = 'Select a row in a Lance dataset panel to preview it here.';
 
@@ -147,7 +147,7 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
     r.columns.forEach((name, i) => {
       const cell = r.row[i] ?? null;
       const field = types?.get(name);
-      const typeText = field ? shortType(field.type) : typeHintOf(cell);
+      const typeText = field ? elideTypeParams(field.type) : typeHintOf(cell);
       const value = h('div', { class: 'pv-value' }, renderValue(cell, { images, name, field }));
       const head = h('div', { class: 'pv-field-head' }, h('span', { class: 'pv-name' }, name), h('span', { class: 'pv-type', title: field?.type ?? 'type as the value shows it' }, typeText));
       // A value that came capped (a long string or list): the whole of it on request.

@@ -26,7 +26,7 @@ export function mediaLabel(media: string | undefined): string {
  * A nested field's type, its parameters elided past a length (the full type is the title): each level of
  * a deep struct would otherwise repeat every level below it, quadratic text for a 20-level struct.
  */
-export function shortType(type: string): string {
+export function elideTypeParams(type: string): string {
   return type.length > 40 ? type.replace(/<.*>$/s, '<…>') : type;
 }
 
@@ -106,7 +106,7 @@ export function renderValue(c: Cell, opts: ValueOptions): HTMLElement {
         Object.entries(c.fields).flatMap(([k, v]) => {
           const child = opts.field?.children.find((f) => f.name === k);
           return [
-            h('dt', {}, k, child ? h('span', { class: 'pv-type', title: child.type }, shortType(child.type)) : null),
+            h('dt', {}, k, child ? h('span', { class: 'pv-type', title: child.type }, elideTypeParams(child.type)) : null),
             h('dd', {}, renderValue(v, { ...opts, name: `${opts.name}.${k}`, field: child })),
           ];
         }),
