@@ -165,8 +165,16 @@ export type Cell =
 /** The exact value behind a statistic whose plain display value is not exact (see ColumnStats). */
 export type ExactValue = Extract<Cell, { t: 'i64' | 'float' | 'str' }>;
 
+/** One sort key: a top-level column, ascending unless `descending`. Nulls always sort last. */
+export interface SortKey {
+  column: string;
+  descending?: boolean;
+}
+
 export interface RowsRequest {
   filter?: string;
+  /** Sort keys of the whole (filtered) table, first key first; none: table order. */
+  sort?: SortKey[];
   /** Columns to read; undefined reads all. Only these are read from disk. */
   columns?: string[];
   offset: number;
@@ -282,6 +290,7 @@ export interface UiSettings {
 /** What the webview currently shows: the host uses it for export, subsets and palette commands. */
 export interface ViewState {
   filter?: string;
+  sort?: SortKey[];
   columns?: string[];
   selectedRowId?: string;
   /** Position of the selected row in the filtered table. */

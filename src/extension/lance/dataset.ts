@@ -36,6 +36,8 @@ import { computeColumnStats, distinctValues } from './columnStats';
 import { compareVersions } from './versionDiff';
 import { readCommit } from './transaction';
 import { streamBatches, throwIfAborted } from './stream';
+import { SortOrders } from './sortOrder';
+import type { SortKey } from '../../shared/sort';
 import { damageMessage, findDamage, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
 
 export interface OpenOptions {
@@ -511,6 +513,7 @@ export class LanceDataset {
     const plan = await this.planAndWidths();
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
+    if (req.sort?.length) return this.sortedPage(req, filter, req.sort, columns, plan, enc, signal);
     if (!filter) return this.streamPage(req, undefined, columns, plan, enc, signal);
     const pageFits = (await this.batchRows(columns, req.limit)) >= req.limit;
     if (req.offset === 0 && pageFits) return this.streamPage(req, filter, columns, plan, enc, signal, Math.max(req.limit, SCAN_BATCH_ROWS));
@@ -531,6 +534,37 @@ export class LanceDataset {
       if (!/v1 files|FilteredRead/i.test(String((err as LanceError).detail ?? err))) throw err;
     }
     return this.streamPage(req, filter, columns, plan, enc, signal, pageFits ? Math.max(req.limit, SCAN_BATCH_ROWS) : undefined);
+  }
+
+  /** Sorted orders of this version's views (see sortOrder.ts), kept while the dataset is open. */
+  private sortOrdersCache?: SortOrders;
+
+  /** The sort orders of this dataset's views, made on first use. */
+  private get sortOrders(): SortOrders {
+    this.sortOrdersCache ??= new SortOrders(() => this.requireTable(), { timeoutMs: this.opts.timeoutMs });
+    return this.sortOrdersCache;
+  }
+
+  /** A page of a sorted view: its row ids from the view's order, then those rows taken by id. */
+  private async sortedPage(req: RowsRequest, filter: string | undefined, sort: SortKey[], columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<RowsPage> {
+    let ids: bigint[];
+    try {
+      ids = await this.sortOrders.pageIds(filter, sort, req.offset, req.limit, signal);
+    } catch (err) {
+      throw classify(err, pathMapper(this.location, this.linkDir), err instanceof LanceError ? undefined : 'filter');
+    }
+    const rows = await this.takeRows(ids, columns, plan, enc, signal);
+    return { offset: req.offset, columns, rowIds: ids.map(String), rows };
+  }
+
+  /**
+   * The row ids of a (filtered) view in sort order, every one of them (exports and subsets write rows in
+   * this order); undefined when the view is too large to hold (see MAX_CACHED_IDS).
+   */
+  sortedIds(filter: string | undefined, sort: SortKey[], signal?: AbortSignal): Promise<BigUint64Array | undefined> {
+    return this.sortOrders.order(filter?.trim() || undefined, sort, signal).catch((err) => {
+      throw classify(err, pathMapper(this.location, this.linkDir), err instanceof LanceError ? undefined : 'filter');
+    });
   }
 
   /**
@@ -669,8 +703,8 @@ export class LanceDataset {
   }
 
   /** The engine row id of the row at a position of the (filtered) table. */
-  async rowIdAt(index: number, filter?: string): Promise<string | undefined> {
-    const page = await this.rows({ filter, columns: [], offset: index, limit: 1 });
+  async rowIdAt(index: number, filter?: string, sort?: SortKey[]): Promise<string | undefined> {
+    const page = await this.rows({ filter, sort, columns: [], offset: index, limit: 1 });
     return page.rowIds[0];
   }
 }
