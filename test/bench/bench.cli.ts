@@ -11,7 +11,7 @@
 //                   100,000-row scale table and fewer iterations
 //   --no-generate   use the caches only; fail clearly when one is missing or stale
 //   --only LIST     run only these groups (open, pages, scroll-images, scroll-noimages, scroll-noimagecol,
-//                   scroll-naive, similar, versions, naive, vsraw, scale, scale-stats)
+//                   scroll-naive, similar, versions, naive, vsraw, scale, scale-stats, sort, scale-sort)
 //
 // Each scenario group runs in a fresh `node --expose-gc` child so its RSS is its own. The results
 // are printed as one table per group (with the load average) plus a summary, and written to
@@ -197,6 +197,7 @@ function printVsRaw(r: VsRawResult): void {
   if (r.cases.some((c) => c.raw.some((w) => w.way.startsWith(REF_PREFIX))))
     say(`  "${REF_PREFIX}…" ways are for reference only, never the fastest: they copy the image bytes, as the data layer must.`);
   say(`  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}; load average in the child ${fmtLoad(r.loadStart)} → ${fmtLoad(r.loadEnd)}`);
+  for (const note of r.notes ?? []) say(`  ${note}`);
 }
 
 function datasetLine(label: string, root: string, d: CachedDataset | undefined): string[] {
@@ -367,7 +368,7 @@ function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, da
   if (ver)
     for (const c of ver.cases)
       lines.push(`versions page (0,50) on ${c.totalVersions} versions: ${fmtMs(c.page.warm.p50)} vs listVersions() ${fmtMs(c.listVersions.warm.p50)} (${fmtRatio(c.listVersions.warm.p50 / c.page.warm.p50)})`);
-  for (const g of ['vsraw', 'scale', 'scale-stats'] as const) {
+  for (const g of ['vsraw', 'scale', 'scale-stats', 'sort', 'scale-sort'] as const) {
     const r = get<VsRawResult>(g);
     if (!r) continue;
     const over = r.cases.filter((c) => c.ratio > RATIO_TARGET);
@@ -473,6 +474,12 @@ async function main(): Promise<void> {
       if (run.ok) printVsRaw(run.result as VsRawResult);
     } else if (g === 'scale') {
       heading(`Data layer vs raw engine on the ${n(args.scaleRows)}-row table: count, pages, filtered pages, find similar, versions`, run);
+      if (run.ok) printVsRaw(run.result as VsRawResult);
+    } else if (g === 'sort') {
+      heading(`Sorted pages on the replica with images vs the raw engine`, run);
+      if (run.ok) printVsRaw(run.result as VsRawResult);
+    } else if (g === 'scale-sort') {
+      heading(`Sorted pages on the ${n(args.scaleRows)}-row table vs the raw engine`, run);
       if (run.ok) printVsRaw(run.result as VsRawResult);
     } else if (g === 'scale-stats') {
       heading(`Data layer vs raw engine on the ${n(args.scaleRows)}-row table: column statistics`, run);

@@ -6,8 +6,12 @@ import * as os from 'os';
 import type { RecordBatch } from 'apache-arrow';
 import { lance, Table } from '../../src/extension/lance/engine';
 import { LanceDataset } from '../../src/extension/lance/dataset';
-import type { Cell, RowsPage, RowsRequest } from '../../src/shared/types';
-import { dist, Dist, MB, repeat, RssSampler, settle, timed } from './measure';
+import type { Cell, RowsPage, RowsRequest, SortKey } from '../../src/shared/types';
+import { describeSort } from '../../src/shared/sort';
+import { engineOrdering } from '../../src/extension/lance/sortOrder';
+import { dist, Dist, fmtMB, fmtMs, fmtSignedMB, MB, repeat, RssSampler, settle, timed } from './measure';
+
+const n = (x: number) => x.toLocaleString('en-US');
 
 export interface WorkerConfig {
   uri: string;
@@ -20,6 +24,8 @@ export interface WorkerConfig {
   scaleUri: string;
   scaleName: string;
   scaleRows: number;
+  /** Time the engine's own sorted page of whole rows once (sort groups; the replica's took 41 s). */
+  rawWholeRowSort?: boolean;
 }
 
 export const PAGE = 50;
@@ -437,6 +443,8 @@ export interface VsRawResult {
   loadStart: number[];
   loadEnd: number[];
   reps: number;
+  /** Figures measured once beside the cases (e.g. a raw way too slow to repeat). */
+  notes?: string[];
 }
 
 /**
@@ -761,6 +769,84 @@ async function groupScaleStats(cfg: WorkerConfig): Promise<VsRawResult> {
   return { dataset: `scale (${cfg.scaleRows} rows)`, cases: [c], rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak, loadStart, loadEnd: os.loadavg(), reps };
 }
 
+/** A sorted page the raw way without a kept order: the engine sorts the key columns with the row ids for this page, then a take. */
+async function rawSortedTwoStep(t: Table, cols: string[], keys: SortKey[], offset: number, filter?: string): Promise<Got> {
+  const q = t.query().select([]).withRowId().orderBy(engineOrdering(keys)).offset(offset).limit(PAGE);
+  if (filter) q.where(filter);
+  const ids: bigint[] = [];
+  for await (const b of execute(q, PAGE)) {
+    const c = b.getChild('_rowid')!;
+    for (let i = 0; i < b.numRows; i++) ids.push(c.get(i) as bigint);
+  }
+  if (!ids.length) return { ids: [], bytes: 0 };
+  // takeRowIds answers in row-id order: put the rows back in sort order, as a page must be.
+  const got = await consume(execute(t.takeRowIds(ids).select(bareNames(cols)).withRowId(), PAGE));
+  const at = new Map(got.ids.map((id, i) => [id, i]));
+  return { ids: ids.map(String).filter((id) => at.has(id)), bytes: got.bytes };
+}
+
+/**
+ * Sorted pages: the first one of a sort (the data layer computes and keeps the view's order: "cold", its
+ * cache cleared before every call) and warm pages near and far, against the engine sorting ids for each
+ * page and taking the rows. The engine's own sorted page of whole rows is timed once (notes): it sorts
+ * the images too.
+ */
+async function sortCases(cfg: WorkerConfig, ds: LanceDataset, t: Table, cols: string[], rows: number, keys: SortKey[], filter: string | undefined, withImages: boolean, reps: number, notes: string[]): Promise<VsRawCase[]> {
+  const req = (offset: number): RowsRequest => ({ offset, limit: PAGE, sort: keys, filter, withImages, maxImageBytes: IMAGE_CAP });
+  const what = `${describeSort(keys)}${filter ? ` where ${filter}` : ''}`;
+  const cases: VsRawCase[] = [];
+  cases.push(
+    await compare(`sorted page @0, order computed (${what})`, reps, async () => {
+      ds.forgetSortOrders();
+      return pageIds(await ds.rows(req(0)));
+    }, { 'ids sorted by the engine, then take': () => rawSortedTwoStep(t, cols, keys, 0, filter) }),
+  );
+  for (const offset of [0, Math.floor(rows / 2), Math.max(0, rows - PAGE)]) {
+    cases.push(
+      await compare(`sorted page @${offset}, order kept (${what})`, reps, async () => pageIds(await ds.rows(req(offset))), {
+        'ids sorted by the engine, then take': () => rawSortedTwoStep(t, cols, keys, offset, filter),
+      }),
+    );
+  }
+  const before = await rssNow();
+  ds.forgetSortOrders();
+  const order = await timed(() => ds.sortedIds(filter, keys));
+  notes.push(`the order of ${what}: ${n(order.value?.length ?? 0)} row ids computed in ${fmtMs(order.ms)}, kept in ${fmtMB((order.value?.byteLength ?? 0))}; RSS ${fmtMB(before)} → ${fmtMB(await rssNow())}`);
+  if (cfg.rawWholeRowSort) {
+    const offset = Math.floor(rows / 2);
+    const rss0 = await rssNow();
+    const sampler = new RssSampler().start();
+    const whole = await timed(async () => {
+      const q = t.query().select(bareNames(cols)).withRowId().orderBy(engineOrdering(keys)).offset(offset).limit(PAGE);
+      if (filter) q.where(filter);
+      return consume(execute(q, PAGE));
+    });
+    const peak = sampler.stop();
+    notes.push(`the engine's own sorted page @${offset} with every column (${what}), once: ${fmtMs(whole.ms)}, RSS peak ${fmtSignedMB(peak.peak - rss0)} over its start`);
+  }
+  return cases;
+}
+
+/** Sorting the replica with its images (label_name then id) and the million rows (label_name, id; a filter). */
+async function groupSort(cfg: WorkerConfig, scale: boolean): Promise<VsRawResult> {
+  const loadStart = os.loadavg();
+  const ds = scale ? await LanceDataset.open({ uri: cfg.scaleUri, name: cfg.scaleName }) : await openDataset(cfg);
+  await ds.describe();
+  const t = ds.engineTable();
+  const cols = (await ds.columnPlan()).names;
+  const rows = scale ? cfg.scaleRows : cfg.rows;
+  const reps = reps_(cfg, 11, 3);
+  const rssStart = await rssNow();
+  const sampler = new RssSampler().start();
+  const notes: string[] = [];
+  const keys: SortKey[] = [{ column: 'label_name' }, { column: 'id' }];
+  const cases = await sortCases({ rawWholeRowSort: true, ...cfg }, ds, t, cols, rows, keys, undefined, !scale, reps, notes);
+  if (scale) cases.push(...(await sortCases({ ...cfg, rawWholeRowSort: false }, ds, t, cols, await ds.count('label < 500'), [{ column: 'ts', descending: true }], 'label < 500', false, reps, notes)));
+  const peak = sampler.stop();
+  ds.close();
+  return { dataset: scale ? `scale (${cfg.scaleRows} rows)` : `imagenet (${cfg.rows} rows)`, cases, rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak, loadStart, loadEnd: os.loadavg(), reps, notes };
+}
+
 function reps_(cfg: WorkerConfig, full: number, quick: number): number {
   return reps(cfg, full, quick);
 }
@@ -779,12 +865,14 @@ export type GroupName =
   | 'naive'
   | 'vsraw'
   | 'scale'
-  | 'scale-stats';
+  | 'scale-stats'
+  | 'sort'
+  | 'scale-sort';
 
-export const GROUPS: GroupName[] = ['open', 'pages', 'scroll-images', 'scroll-noimages', 'scroll-noimagecol', 'scroll-naive', 'similar', 'versions', 'naive', 'vsraw', 'scale', 'scale-stats'];
+export const GROUPS: GroupName[] = ['open', 'pages', 'scroll-images', 'scroll-noimages', 'scroll-noimagecol', 'scroll-naive', 'similar', 'versions', 'naive', 'vsraw', 'scale', 'scale-stats', 'sort', 'scale-sort'];
 
 /** Groups that read the million-row table (the others read the ImageNet-like replica). */
-export const SCALE_GROUPS: GroupName[] = ['scale', 'scale-stats'];
+export const SCALE_GROUPS: GroupName[] = ['scale', 'scale-stats', 'scale-sort'];
 
 export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> {
   switch (group) {
@@ -812,5 +900,9 @@ export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> 
       return groupScale(cfg);
     case 'scale-stats':
       return groupScaleStats(cfg);
+    case 'sort':
+      return groupSort(cfg, false);
+    case 'scale-sort':
+      return groupSort(cfg, true);
   }
 }

@@ -545,6 +545,11 @@ export class LanceDataset {
     return this.sortOrdersCache;
   }
 
+  /** Forgets the kept orders of sorted views (they are computed again when asked for). */
+  forgetSortOrders(): void {
+    this.sortOrdersCache = undefined;
+  }
+
   /** A page of a sorted view: its row ids from the view's order, then those rows taken by id. */
   private async sortedPage(req: RowsRequest, filter: string | undefined, sort: SortKey[], columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<RowsPage> {
     let ids: bigint[];
