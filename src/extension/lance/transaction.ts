@@ -2,7 +2,7 @@
 // lance.table.Transaction; the manifest names it). The operation is a oneof at field numbers 100+.
 import * as fs from 'fs';
 import * as path from 'path';
-import { ProtoMessage } from './manifest';
+import { ProtoMessage } from './protobuf';
 
 /** Transaction.operation oneof, by field number (lance protos/transaction.proto). */
 const OPERATIONS: Record<number, string> = {
