@@ -15,7 +15,7 @@ export class LanceError extends Error {
 }
 
 /** Engine messages mention temporary symlink folders; show the user's own path instead. */
-export type PathMapper = (text: string) => string;
+type PathMapper = (text: string) => string;
 
 export function toErrorInfo(err: unknown, mapPaths: PathMapper = (s) => s): ErrorInfo {
   if (err instanceof LanceError) return { ...err.toInfo(), detail: err.detail && mapPaths(err.detail) };
@@ -82,7 +82,7 @@ const INTERNAL_QUERY = 'SELECT 1 FROM t WHERE ';
 const INTERNAL_COLUMN = /^_row(?:id|addr|offset|_last_updated_at_version|_created_at_version)$/;
 
 /** The engine's words without source paths, repeated "Caused by:" chains or internal query/plan text. */
-export function engineText(raw: string): string {
+function engineText(raw: string): string {
   let s = raw.replace(SOURCE_PATH, '');
   // Each "Caused by" usually repeats the message with one wrapper less: only a cause that adds words stays.
   const kept: string[] = [];
@@ -130,7 +130,7 @@ function unwrap(s: string): string {
 }
 
 /** Quoted values ('…' or "…") longer than MAX_QUOTED keep their start and end, with the length said. */
-export function shortenQuoted(s: string): string {
+function shortenQuoted(s: string): string {
   return s.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (q) => {
     if (q.length <= MAX_QUOTED + 2) return q;
     const inner = q.slice(1, -1);

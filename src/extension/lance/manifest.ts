@@ -55,12 +55,10 @@ export interface ManifestInfo {
    * count as physical_rows, lance issue #1531). Else undefined: the engine must count.
    */
   rowCount?: number;
-  dataFileCount: number;
   /** The manifest's own `data_format`; absent in manifests written before Lance ~0.16. */
   dataFormat?: { fileFormat: string; version: string };
   /** Distinct "major.minor" versions recorded on the data files (used to infer the format). */
   dataFileVersions: string[];
-  readerFeatureFlags: number;
   writerFeatureFlags: number;
   fragmentIds: number[];
   /** Sum if every data file records a size, else undefined. */
@@ -259,7 +257,6 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
   let deletedRowsKnown = true;
   let physicalRowsKnown = true;
   let hasDeletions = false;
-  let dataFileCount = 0;
   let sizesKnown = true;
   let fileSizeBytes = 0;
   const fileVersions = new Set<string>();
@@ -282,7 +279,6 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
     for (const file of frag.messages(2)) {
       // DataFile: 1 path, 2 fields, 3 column_indices, 4 file_major_version, 5 file_minor_version,
       // 6 file_size_bytes (0 = unknown)
-      dataFileCount++;
       fileVersions.add(`${file.uint(4)}.${file.uint(5)}`);
       const sz = file.uint(6);
       if (sz > 0) fileSizeBytes += sz;
@@ -324,10 +320,8 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
       physicalRowsKnown && deletedRowsKnown && (writerVersion !== undefined || !hasDeletions)
         ? physicalRows - deletedRows
         : undefined,
-    dataFileCount,
     dataFormat: df ? { fileFormat: df.string(1), version: df.string(2) } : undefined,
     dataFileVersions: [...fileVersions].sort(),
-    readerFeatureFlags: m.uint(9),
     writerFeatureFlags: m.uint(10),
     fragmentIds,
     fileSizeBytes: sizesKnown ? fileSizeBytes : undefined,

@@ -27,7 +27,7 @@ const OPERATIONS: Record<number, string> = {
 /** Transaction files of huge appends list every new fragment; the operation is all we need. */
 const MAX_TXN_BYTES = 32 << 20;
 
-export interface CommitInfo {
+interface CommitInfo {
   operation: string;
   /** Delete predicate, restored version, or the commit message, when the transaction records one. */
   detail?: string;

@@ -24,7 +24,7 @@ import { listManifestVersions, readFragmentFiles, readManifest, topLevelFields }
  * itself), so the diff names this shape instead of importing the class: no import circle, and a
  * test can diff through a stand-in.
  */
-export interface DiffableDataset {
+interface DiffableDataset {
   readonly location: DatasetLocation;
   readonly version: number;
   openVersion(version: number): Promise<DiffableDataset>;
