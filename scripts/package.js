@@ -11,8 +11,15 @@ const out = `${pkg.name}-${pkg.version}-${target}.vsix`;
 const root = path.resolve(__dirname, '..');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
+// vsce adds the production dependencies and .vscodeignore keeps only the runtime modules. Check first
+// that it keeps every module of the runtime dependency tree: a VSIX missing one packages fine and then
+// fails to load in VS Code (an upgrade of @lancedb/lancedb or apache-arrow can add a dependency).
+try {
+  require('./runtimeModules').checkVscodeignore(root);
+} catch (err) {
+  console.error(`Not packaging: ${err.message}`);
+  process.exit(1);
+}
 run(process.execPath, ['esbuild.js', '--production']);
-// vsce adds the production dependencies; .vscodeignore keeps only the runtime modules (not the webview
-// toolkit, which is bundled, nor lancedb's optional embedding providers, which the inspector never loads).
 run(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license']);
 console.log(`VSIX: ${path.join(root, out)}`);

@@ -174,6 +174,49 @@ test('filter errors through the engine lead with their reason, whole and without
   }
 });
 
+test('engine errors shown to users carry no internal query or internal columns', async () => {
+  const { dir, uri } = await errorsTable();
+  const ds = await LanceDataset.open({ uri, name: 't' });
+  const internal = /_rowid|_rowaddr|_rowoffset|_row_last_updated_at_version|_row_created_at_version|SELECT 1 FROM/;
+  try {
+    // Unknown column: the engine lists its own columns among the user's ("Valid fields are …, _rowid, _rowaddr, …").
+    const none = await filterError(ds, `zzzzzz = 1`);
+    for (const text of [none.message, none.detail]) assert.doesNotMatch(text, internal, text);
+    assert.match(none.detail, /^Schema error: No field named zzzzzz\. Valid fields are "Label", label_name, n, "weird col", constructor\.$/);
+    // …and suggests one of them for a name that is no column ("Did you mean '_rowid'?").
+    const rowid = await filterError(ds, `rowid = 1`);
+    assert.equal(rowid.message, 'No column named rowid in this dataset.');
+    assert.doesNotMatch(rowid.detail, internal, rowid.detail);
+    // A name that itself begins with "_" is after the engine's columns: that suggestion stays.
+    assert.equal((await filterError(ds, `_rowidd = 1`)).message, 'No column named _rowidd in this dataset. Did you mean _rowid?');
+
+    // The tokenizer echoes the internal query and counts its positions from it: the column is the filter's.
+    const open = await filterError(ds, `n = 'a`);
+    assert.equal(open.message, 'Filter error: SQL syntax: Unterminated string literal at Line: 1, Column: 5.');
+    assert.equal(open.detail, `Error tokenizing statement: n = 'a (Unterminated string literal at Line: 1, Column: 5)`);
+    const later = await filterError(ds, `label_name = 'é' AND n = 'x`);
+    assert.match(later.message, /Column: 26\.$/, later.message);
+    const secondLine = await filterError(ds, `n = 1 AND\nlabel_name = 'abc`);
+    assert.match(secondLine.message, /at Line: 2, Column: 14\.$/, 'lines after the first have no prefix to subtract');
+    const tick = await filterError(ds, 'n = 1 AND `nope = 2');
+    assert.match(tick.message, /^Filter error: SQL syntax: Expected close delimiter '`' before EOF\. at Line: 1, Column: 11\.$/);
+    for (const e of [open, later, secondLine, tick]) for (const text of [e.message, e.detail]) assert.doesNotMatch(text, internal, text);
+  } finally {
+    ds.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('engine error text without a filter context is cleaned the same way', () => {
+  const raw = `Failed to execute query stream: GenericFailure, Invalid input, Error tokenizing statement: SELECT 1 FROM t WHERE x = 'a (Unterminated string literal at Line: 1, Column: 27)`;
+  const e = classify(new Error(raw));
+  assert.equal(e.kind, 'bad-filter');
+  assert.equal(e.message, 'Filter error: SQL syntax: Unterminated string literal at Line: 1, Column: 5.');
+  const list = classify(new Error('Invalid input, Schema error: No field named zzzzz. Valid fields are _rowid, a, "b, _rowaddr", _rowaddr.'));
+  assert.equal(list.detail, 'Schema error: No field named zzzzz. Valid fields are a, "b, _rowaddr".', 'internal names go wherever they are in the list; a quoted user name stays');
+  assert.equal(list.message, 'No column named zzzzz in this dataset. Columns: a, `b, _rowaddr`.');
+});
+
 test('a double-quoted column name silently selects no row in the engine; filterHints says so', async () => {
   const { dir, uri } = await errorsTable();
   const ds = await LanceDataset.open({ uri, name: 't' });

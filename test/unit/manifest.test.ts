@@ -1,23 +1,20 @@
-// Tests for src/extension/lance/manifest.ts: the protobuf decoder, type names, version file
-// naming, synthetic manifests (temp folders), and every dataset of the shared compatibility
-// corpus (read-only; the test checks that nothing in it changed).
+// Tests for the manifest reader (manifest.ts) and its parts: the protobuf decoder (protobuf.ts), type
+// names (logicalTypes.ts), version file naming, synthetic manifests (temp folders), and every dataset
+// of the shared compatibility corpus (read-only; the test checks that nothing in it changed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ProtoMessage, decodeFields, readVarint } from '../../src/extension/lance/protobuf';
+import { fieldDisplayType, logicalTypeToDisplay } from '../../src/extension/lance/logicalTypes';
 import {
-  ProtoMessage,
-  decodeFields,
-  readVarint,
   decodeManifest,
   describeDataFormat,
-  fieldDisplayType,
-  latestManifestVersion,
   listManifestVersions,
-  logicalTypeToDisplay,
   manifestFileVersion,
+  readFragmentFiles,
   readManifest,
   topLevelFields,
   type ManifestInfo,
@@ -277,7 +274,6 @@ test('listManifestVersions: sorted, from names only, both schemes', async (t) =>
     fs.writeFileSync(path.join(v, n), '');
   }
   assert.deepEqual(await listManifestVersions(dir), [1, 2, 10]);
-  assert.equal(await latestManifestVersion(dir), 10);
 
   const dir2 = tmpDataset(t);
   for (const n of ['18446744073709551614.manifest', '18446744073709551612.manifest', '18446744073709551613.manifest']) {
@@ -287,7 +283,6 @@ test('listManifestVersions: sorted, from names only, both schemes', async (t) =>
 
   const empty = tmpDataset(t);
   assert.deepEqual(await listManifestVersions(empty), []);
-  assert.equal(await latestManifestVersion(empty), undefined);
   await assert.rejects(listManifestVersions(path.join(empty, 'nope')), /no _versions folder/);
 });
 
@@ -344,10 +339,8 @@ test('readManifest: decodes a synthetic manifest (V1 name, sections before the m
     deletedRows: 10,
     deletedRowsKnown: true,
     rowCount: 140,
-    dataFileCount: 2,
     dataFormat: { fileFormat: 'lance', version: '2.1' },
     dataFileVersions: ['2.1'],
-    readerFeatureFlags: 1,
     writerFeatureFlags: 1,
     fragmentIds: [0, 7],
     fileSizeBytes: 1500,
@@ -359,6 +352,18 @@ test('readManifest: decodes a synthetic manifest (V1 name, sections before the m
     topLevelFields(info).map((f) => fieldDisplayType(f, info.fields)),
     ['Int64', 'FixedSizeList[8]<Float32>'],
   );
+});
+
+test('readFragmentFiles: each fragment id with its first data file, through the same footer reader', async (t) => {
+  const dir = tmpDataset(t);
+  fs.writeFileSync(path.join(dir, '_versions', '3.manifest'), manifestFile(syntheticManifest(3), 37));
+  assert.deepEqual(await readFragmentFiles(dir, 3), new Map([[0, 'a.lance'], [7, 'b.lance']]));
+  // A manifest whose footer points past the end is refused, as readManifest refuses it.
+  const bad = Buffer.from(manifestFile(syntheticManifest(4)));
+  bad.writeBigUInt64LE(BigInt(bad.length), bad.length - 16);
+  fs.writeFileSync(path.join(dir, '_versions', '4.manifest'), bad);
+  await assert.rejects(readFragmentFiles(dir, 4), /beyond the file/);
+  await assert.rejects(readFragmentFiles(dir, 9), /no manifest/);
 });
 
 test('readManifest: V2 (inverted) file names are found', async (t) => {
@@ -496,7 +501,7 @@ test('corpus: every dataset lists its versions and yields its schema from the ma
       // (1 version listed, latest is 4), as the engine reports.
       assert.equal(versions.length, exp.versions, 'number of versions');
       assert.equal(versions[versions.length - 1], exp.latestVersion, 'last listed version');
-      assert.equal(await latestManifestVersion(dir), exp.latestVersion);
+      assert.equal((await listManifestVersions(dir)).at(-1), exp.latestVersion);
 
       // Every version decodes (schema-only / rows-unreadable datasets included)
       for (const v of versions) {

@@ -163,7 +163,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     if (!p) return;
     try {
       const v = await pickVersion(p, 'Create a tag on which version?', false);
-      if (v?.version !== undefined && (await confirmCreateTag(p, v.version))) p.event('reset', {});
+      if (v?.version !== undefined && (await confirmCreateTag(p.state.location, v.version))) p.event('reset', {});
     } catch (err) {
       reportError('Could not create the tag', err);
     }

@@ -15,7 +15,7 @@ export class LanceError extends Error {
 }
 
 /** Engine messages mention temporary symlink folders; show the user's own path instead. */
-export type PathMapper = (text: string) => string;
+type PathMapper = (text: string) => string;
 
 export function toErrorInfo(err: unknown, mapPaths: PathMapper = (s) => s): ErrorInfo {
   if (err instanceof LanceError) return { ...err.toInfo(), detail: err.detail && mapPaths(err.detail) };
@@ -34,7 +34,7 @@ export function classify(err: unknown, mapPaths: PathMapper = (s) => s, context?
     return m('not-found', 'That version of the dataset does not exist.');
   if (/Not found:.*\/data\/|Not found:.*\.lance\b|Object at location .* not found|No such file/i.test(raw))
     return m('unreadable-data', 'A data file of this dataset is missing, so its rows cannot be read.');
-  if (context === 'filter' || /Invalid user input|Schema error|No field named|SQL error|ParserError|sql parser|Error during planning|Invalid filter|Unsupported SQL/i.test(raw))
+  if (context === 'filter' || /Invalid user input|Schema error|No field named|SQL error|ParserError|sql parser|Error tokenizing statement|Error during planning|Invalid filter|Unsupported SQL/i.test(raw))
     return new LanceError('bad-filter', filterMessage(raw), mapPaths(shortenQuoted(unwrap(engineText(raw)))));
   if (/Panic in async function/i.test(raw)) return m('internal', 'The Lance engine hit an internal error on this request.');
   if (/was not found|does not exist|Table .* not found/i.test(raw)) return m('not-found', 'The dataset or table was not found.');
@@ -73,9 +73,16 @@ const WRAPPERS = [
 const PLAN_NODE = /\b(?:Lance\w*|Projection|Filter|FilteredRead|CoalesceBatches|CoalescePartitions|Repartition|Sort|SortPreservingMerge|GlobalLimit|LocalLimit|Aggregate|Take|KNNVectorDistance|ANNIvfPartition|ANNIvfSubIndex|ScalarIndex|MaterializeIndex|Empty|OneShot|Union)Exec\b(?::[^\n]*)?/g;
 /** Longest quoted value kept whole inside a message; longer ones lose their middle (never the reason). */
 const MAX_QUOTED = 120;
+/**
+ * The engine parses a filter as this query (lance's planner). The prefix is its plumbing, not the
+ * user's words, and the positions it reports count it: "Line: 1, Column: 27" is column 5 of the filter.
+ */
+const INTERNAL_QUERY = 'SELECT 1 FROM t WHERE ';
+/** Columns every Lance table has for the engine's own use; an unknown-column error lists them among the user's. */
+const INTERNAL_COLUMN = /^_row(?:id|addr|offset|_last_updated_at_version|_created_at_version)$/;
 
 /** The engine's words without source paths, repeated "Caused by:" chains or internal query/plan text. */
-export function engineText(raw: string): string {
+function engineText(raw: string): string {
   let s = raw.replace(SOURCE_PATH, '');
   // Each "Caused by" usually repeats the message with one wrapper less: only a cause that adds words stays.
   const kept: string[] = [];
@@ -84,9 +91,28 @@ export function engineText(raw: string): string {
     if (core && !kept.some((k) => k.includes(core))) kept.push(part.trim());
   }
   s = kept.join(' Caused by: ');
-  s = s.replace(/SELECT 1 FROM t WHERE /g, '').replace(/\bLanceError\(\w+\):\s*/g, '').replace(/\bGenericFailure,\s*/g, '');
+  if (s.includes(INTERNAL_QUERY)) {
+    s = s.split(INTERNAL_QUERY).join('');
+    s = s.replace(/\bLine: 1, Column: (\d+)/g, (_, col: string) => `Line: 1, Column: ${Math.max(1, Number(col) - INTERNAL_QUERY.length)}`);
+  }
+  s = s.replace(/\bLanceError\(\w+\):\s*/g, '').replace(/\bGenericFailure,\s*/g, '');
   s = s.replace(PLAN_NODE, '').replace(/[ \t]{2,}/g, ' ');
-  return s.trim();
+  return withoutInternalColumns(s.trim());
+}
+
+/**
+ * An unknown-column error without the engine's own columns: "Valid fields are a, b, _rowid, _rowaddr, …"
+ * lists only a and b, and "Did you mean '_rowid'?" goes unless the name asked for begins with "_" itself.
+ */
+function withoutInternalColumns(s: string): string {
+  const valid = /Valid fields are /.exec(s);
+  if (valid) {
+    const list = s.slice(valid.index + valid[0].length).replace(/\.\s*$/, '');
+    s = `${s.slice(0, valid.index + valid[0].length)}${splitNames(list).filter((n) => !INTERNAL_COLUMN.test(n)).join(', ')}.`;
+  }
+  return s.replace(/(No field named ("(?:[^"]|"")*"|\S+?)\.)\s*Did you mean '(_[^']*)'\?\.?/g, (all, head: string, name: string, mean: string) =>
+    INTERNAL_COLUMN.test(mean) && !unquoteName(name).startsWith('_') ? head : all,
+  );
 }
 
 function unwrap(s: string): string {
@@ -104,7 +130,7 @@ function unwrap(s: string): string {
 }
 
 /** Quoted values ('…' or "…") longer than MAX_QUOTED keep their start and end, with the length said. */
-export function shortenQuoted(s: string): string {
+function shortenQuoted(s: string): string {
   return s.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (q) => {
     if (q.length <= MAX_QUOTED + 2) return q;
     const inner = q.slice(1, -1);
@@ -121,6 +147,10 @@ function splitEcho(s: string): { reason: string; echo?: string } {
   let at = s.lastIndexOf('(sql parser error: ');
   let m = /^Error parsing statement:\s*/i.exec(s);
   if (m && at >= 0) return { echo: s.slice(m[0].length, at).trim(), reason: `SQL syntax: ${s.slice(at + '(sql parser error: '.length).replace(/\)\s*$/, '')}` };
+  // "Error tokenizing statement: <filter> (<reason>)", e.g. an unterminated string
+  m = /^Error tokenizing statement:\s*/i.exec(s);
+  at = s.lastIndexOf(' (');
+  if (m && at > m[0].length && s.endsWith(')')) return { echo: s.slice(m[0].length, at).trim(), reason: `SQL syntax: ${s.slice(at + 2, -1)}` };
   // "Error resolving filter expression <filter>: Invalid user input: <reason>"
   m = /^Error resolving filter expression\s*/i.exec(s);
   if (m) {
@@ -213,7 +243,7 @@ function noField(reason: string): string | undefined {
   else {
     const valid = /Valid fields are ([\s\S]*?)\.?$/.exec(rest);
     if (valid) {
-      const fields = splitNames(valid[1]).map(unquoteName).filter((f) => !/^_row(id|addr|offset|_last_updated_at_version|_created_at_version)$/.test(f));
+      const fields = splitNames(valid[1]).map(unquoteName);
       suggestion = closestName(name, fields);
       if (!suggestion) {
         const shown = fields.slice(0, 12).map(quoteIdent).join(', ');

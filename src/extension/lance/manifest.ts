@@ -1,5 +1,6 @@
-// Reader for Lance manifest files (`<dataset>/_versions/*.manifest`), with no dependency beyond
-// Node's fs/path.
+// Lance manifest files (`<dataset>/_versions/*.manifest`): where they are, how they are named, and the
+// model the inspector reads from them (schema, fragments, row counts, data format, writer). The
+// protobuf decoding is protobuf.ts; type names are logicalTypes.ts.
 //
 // Why this exists next to @lancedb/lancedb:
 //  - lancedb 0.37 does not expose a dataset's data storage format version ("2.0", "2.1", legacy …);
@@ -17,222 +18,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { ProtoMessage } from './protobuf';
 
-// ---------------------------------------------------------------------------------------------
-// Protobuf wire-format decoder (generic, schema-less)
-// ---------------------------------------------------------------------------------------------
-
-/** Wire types we understand. Groups (3, 4) were removed from proto3 and are rejected. */
-export const WIRE_VARINT = 0;
-export const WIRE_FIXED64 = 1;
-export const WIRE_LEN = 2;
-export const WIRE_FIXED32 = 5;
-
-/** One occurrence of a field in an encoded message. Varints and fixed64 are exact (bigint). */
-export type ProtoField =
-  | { no: number; wire: 0 | 1; value: bigint }
-  | { no: number; wire: 5; value: number }
-  | { no: number; wire: 2; value: Uint8Array };
-
-const utf8 = new TextDecoder('utf-8');
-
-/**
- * Read a base-128 varint at `pos`. Returns the value and the position after it.
- * Throws on truncation and on varints longer than 10 bytes (so a corrupt buffer can never make
- * us spin or build unbounded numbers).
- */
-export function readVarint(buf: Uint8Array, pos: number): { value: bigint; next: number } {
-  // Fast path: the first 7 bytes (49 bits) fit exactly in a double.
-  let small = 0;
-  let mul = 1;
-  for (let i = 0; i < 10; i++) {
-    const p = pos + i;
-    if (p >= buf.length) throw new Error(`protobuf: truncated varint at byte ${pos}`);
-    const b = buf[p];
-    if (i < 7) {
-      small += (b & 0x7f) * mul;
-      mul *= 128;
-      if ((b & 0x80) === 0) return { value: BigInt(small), next: p + 1 };
-    } else {
-      // Slow path for values >= 2^49: redo the remaining bytes with bigint.
-      let big = BigInt(small);
-      for (let j = i; j < 10; j++) {
-        const q = pos + j;
-        if (q >= buf.length) throw new Error(`protobuf: truncated varint at byte ${pos}`);
-        const c = buf[q];
-        big |= BigInt(c & 0x7f) << BigInt(7 * j);
-        if ((c & 0x80) === 0) return { value: BigInt.asUintN(64, big), next: q + 1 };
-      }
-      break;
-    }
-  }
-  throw new Error(`protobuf: varint longer than 10 bytes at byte ${pos}`);
-}
-
-/** Split an encoded message into its fields, in wire order. Unknown fields are simply returned. */
-export function decodeFields(buf: Uint8Array): ProtoField[] {
-  const out: ProtoField[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const tagAt = pos;
-    const tag = readVarint(buf, pos);
-    pos = tag.next;
-    if (tag.value > 0xffffffffn) throw new Error(`protobuf: invalid tag at byte ${tagAt}`);
-    const t = Number(tag.value);
-    const no = Math.floor(t / 8);
-    const wire = t & 7;
-    if (no === 0) throw new Error(`protobuf: field number 0 at byte ${tagAt}`);
-    switch (wire) {
-      case WIRE_VARINT: {
-        const v = readVarint(buf, pos);
-        pos = v.next;
-        out.push({ no, wire: 0, value: v.value });
-        break;
-      }
-      case WIRE_FIXED64: {
-        if (pos + 8 > buf.length) throw new Error(`protobuf: truncated fixed64 (field ${no}) at byte ${pos}`);
-        const lo = BigInt(readU32(buf, pos));
-        const hi = BigInt(readU32(buf, pos + 4));
-        out.push({ no, wire: 1, value: (hi << 32n) | lo });
-        pos += 8;
-        break;
-      }
-      case WIRE_LEN: {
-        const len = readVarint(buf, pos);
-        pos = len.next;
-        if (len.value > BigInt(buf.length - pos)) {
-          throw new Error(`protobuf: truncated length-delimited field ${no} at byte ${tagAt} (needs ${len.value} bytes, ${buf.length - pos} left)`);
-        }
-        const end = pos + Number(len.value);
-        out.push({ no, wire: 2, value: buf.subarray(pos, end) });
-        pos = end;
-        break;
-      }
-      case WIRE_FIXED32: {
-        if (pos + 4 > buf.length) throw new Error(`protobuf: truncated fixed32 (field ${no}) at byte ${pos}`);
-        out.push({ no, wire: 5, value: readU32(buf, pos) });
-        pos += 4;
-        break;
-      }
-      default:
-        throw new Error(`protobuf: unsupported wire type ${wire} (field ${no}) at byte ${tagAt}`);
-    }
-  }
-  return out;
-}
-
-function readU32(buf: Uint8Array, pos: number): number {
-  return (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16)) + buf[pos + 3] * 0x1000000;
-}
-
-/**
- * Typed accessors over a decoded message, following proto3 rules: a missing scalar reads as its
- * default, the last occurrence of a scalar wins, repeated fields keep wire order.
- */
-export class ProtoMessage {
-  readonly fields: ProtoField[];
-  constructor(buf: Uint8Array) {
-    this.fields = decodeFields(buf);
-  }
-
-  private last(no: number): ProtoField | undefined {
-    for (let i = this.fields.length - 1; i >= 0; i--) if (this.fields[i].no === no) return this.fields[i];
-    return undefined;
-  }
-  private all(no: number): ProtoField[] {
-    return this.fields.filter((f) => f.no === no);
-  }
-
-  has(no: number): boolean {
-    return this.last(no) !== undefined;
-  }
-  /** uint64/uint32/enum/bool as an exact bigint (0n when absent). */
-  bigUint(no: number): bigint {
-    const f = this.last(no);
-    if (!f) return 0n;
-    if (f.wire === 2) throw new Error(`protobuf: field ${no} is length-delimited, expected a number`);
-    return BigInt(f.value);
-  }
-  /** uint64/uint32 as a number (exact up to 2^53). */
-  uint(no: number): number {
-    return Number(this.bigUint(no));
-  }
-  /** int32 (negative values are sign-extended 10-byte varints on the wire). */
-  int32(no: number): number {
-    return Number(BigInt.asIntN(32, this.bigUint(no)));
-  }
-  /** int64 as a number. */
-  int64(no: number): number {
-    return Number(BigInt.asIntN(64, this.bigUint(no)));
-  }
-  bool(no: number): boolean {
-    return this.bigUint(no) !== 0n;
-  }
-  bytes(no: number): Uint8Array | undefined {
-    const f = this.last(no);
-    if (!f) return undefined;
-    if (f.wire !== 2) throw new Error(`protobuf: field ${no} is not length-delimited`);
-    return f.value;
-  }
-  string(no: number): string {
-    const b = this.bytes(no);
-    return b ? utf8.decode(b) : '';
-  }
-  /** A singular embedded message. Repeated occurrences are merged, as protobuf specifies. */
-  message(no: number): ProtoMessage | undefined {
-    const parts = this.all(no);
-    if (parts.length === 0) return undefined;
-    const bufs = parts.map((p) => {
-      if (p.wire !== 2) throw new Error(`protobuf: field ${no} is not a message`);
-      return p.value;
-    });
-    return new ProtoMessage(bufs.length === 1 ? bufs[0] : concat(bufs));
-  }
-  /** A repeated embedded message. */
-  messages(no: number): ProtoMessage[] {
-    return this.all(no).map((p) => {
-      if (p.wire !== 2) throw new Error(`protobuf: field ${no} is not a message`);
-      return new ProtoMessage(p.value);
-    });
-  }
-  /** A repeated varint field, accepting both packed and unpacked encodings. */
-  bigUints(no: number): bigint[] {
-    const out: bigint[] = [];
-    for (const f of this.all(no)) {
-      if (f.wire === 2) {
-        let pos = 0;
-        while (pos < f.value.length) {
-          const v = readVarint(f.value, pos);
-          out.push(v.value);
-          pos = v.next;
-        }
-      } else {
-        out.push(BigInt(f.value));
-      }
-    }
-    return out;
-  }
-  /** map<string, string|bytes> (entries: 1 key, 2 value); bytes values are read as UTF-8. */
-  stringMap(no: number): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const entry of this.messages(no)) out[entry.string(1)] = entry.string(2);
-    return out;
-  }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Manifest model
-// ---------------------------------------------------------------------------------------------
 
 export interface ManifestField {
   id: number;
@@ -268,12 +55,10 @@ export interface ManifestInfo {
    * count as physical_rows, lance issue #1531). Else undefined: the engine must count.
    */
   rowCount?: number;
-  dataFileCount: number;
   /** The manifest's own `data_format`; absent in manifests written before Lance ~0.16. */
   dataFormat?: { fileFormat: string; version: string };
   /** Distinct "major.minor" versions recorded on the data files (used to infer the format). */
   dataFileVersions: string[];
-  readerFeatureFlags: number;
   writerFeatureFlags: number;
   fragmentIds: number[];
   /** Sum if every data file records a size, else undefined. */
@@ -335,12 +120,6 @@ export async function listManifestVersions(datasetDir: string): Promise<number[]
   return [...versions].sort((a, b) => a - b);
 }
 
-/** Highest version listed in `_versions/`, or undefined when there is no manifest. */
-export async function latestManifestVersion(datasetDir: string): Promise<number | undefined> {
-  const versions = await listManifestVersions(datasetDir);
-  return versions.length ? versions[versions.length - 1] : undefined;
-}
-
 /** The manifest file of a version (either naming scheme), or undefined when there is none. */
 export async function manifestFilePath(datasetDir: string, version: number): Promise<string | undefined> {
   for (const name of manifestFileNames(version)) {
@@ -367,6 +146,42 @@ const schemeOf = new Map<string, number>();
 
 /** Read and decode one version's manifest. Only the footer and the protobuf block are read. */
 export async function readManifest(datasetDir: string, version: number): Promise<ManifestInfo> {
+  return withManifestFile(datasetDir, version, async (handle, file) => {
+    const st = await handle.stat();
+    const key = `${file}\0${st.size}\0${st.mtimeMs}`;
+    const hit = decoded.get(key);
+    if (hit) return hit;
+    const bytes = await readManifestBlock(handle, file);
+    let info: ManifestInfo;
+    try {
+      info = decodeManifest(bytes);
+    } catch (err) {
+      throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`);
+    }
+    // A manifest always records its version; fall back to the file name just in case.
+    if (info.version === 0) info.version = version;
+    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+    decoded.set(key, info);
+    return info;
+  });
+}
+
+/**
+ * Each fragment's first data file (fragment id → path), for the version diff: an overwrite restarts
+ * fragment ids at 0, so an id alone cannot say whether a fragment stayed. Read on demand rather than
+ * kept in ManifestInfo, whose cache holds up to DECODED_MAX versions (a path per fragment each).
+ */
+export async function readFragmentFiles(datasetDir: string, version: number): Promise<Map<number, string>> {
+  return withManifestFile(datasetDir, version, async (handle, file) => {
+    const out = new Map<number, string>();
+    // Manifest.fragments = 2; DataFragment: 1 id, 2 files; DataFile: 1 path.
+    for (const frag of new ProtoMessage(await readManifestBlock(handle, file)).messages(2)) out.set(frag.uint(1), frag.messages(2)[0]?.string(1) ?? '');
+    return out;
+  });
+}
+
+/** Open a version's manifest file (whichever naming scheme the folder uses) for `fn`, and close it. */
+async function withManifestFile<T>(datasetDir: string, version: number, fn: (handle: fs.promises.FileHandle, file: string) => Promise<T>): Promise<T> {
   if (!Number.isSafeInteger(version) || version < 0) throw new Error(`Invalid Lance version: ${version}`);
   const dir = path.join(datasetDir, VERSIONS_DIR);
   const names = manifestFileNames(version);
@@ -386,22 +201,7 @@ export async function readManifest(datasetDir: string, version: number): Promise
   }
   if (!handle) throw new Error(`Version ${version} has no manifest in ${dir}`);
   try {
-    const st = await handle.stat();
-    const key = `${file}\0${st.size}\0${st.mtimeMs}`;
-    const hit = decoded.get(key);
-    if (hit) return hit;
-    const bytes = await readManifestBlock(handle, file);
-    let info: ManifestInfo;
-    try {
-      info = decodeManifest(bytes);
-    } catch (err) {
-      throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`);
-    }
-    // A manifest always records its version; fall back to the file name just in case.
-    if (info.version === 0) info.version = version;
-    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
-    decoded.set(key, info);
-    return info;
+    return await fn(handle, file);
   } finally {
     await handle.close();
   }
@@ -457,7 +257,6 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
   let deletedRowsKnown = true;
   let physicalRowsKnown = true;
   let hasDeletions = false;
-  let dataFileCount = 0;
   let sizesKnown = true;
   let fileSizeBytes = 0;
   const fileVersions = new Set<string>();
@@ -480,7 +279,6 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
     for (const file of frag.messages(2)) {
       // DataFile: 1 path, 2 fields, 3 column_indices, 4 file_major_version, 5 file_minor_version,
       // 6 file_size_bytes (0 = unknown)
-      dataFileCount++;
       fileVersions.add(`${file.uint(4)}.${file.uint(5)}`);
       const sz = file.uint(6);
       if (sz > 0) fileSizeBytes += sz;
@@ -522,10 +320,8 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
       physicalRowsKnown && deletedRowsKnown && (writerVersion !== undefined || !hasDeletions)
         ? physicalRows - deletedRows
         : undefined,
-    dataFileCount,
     dataFormat: df ? { fileFormat: df.string(1), version: df.string(2) } : undefined,
     dataFileVersions: [...fileVersions].sort(),
-    readerFeatureFlags: m.uint(9),
     writerFeatureFlags: m.uint(10),
     fragmentIds,
     fileSizeBytes: sizesKnown ? fileSizeBytes : undefined,
@@ -534,9 +330,6 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Display helpers
-// ---------------------------------------------------------------------------------------------
 
 /** Lance's spelling of a data file version (major, minor) → "legacy" | "2.0" | "2.1" | … */
 function fileVersionName(major: number, minor: number): string {
@@ -589,133 +382,6 @@ export function describeDataFormat(info: ManifestInfo): string {
     text = `${label(onFiles[0])} (manifest says legacy)`;
   }
   return fileFormat.toLowerCase() === 'lance' ? text : `${fileFormat} ${text}`;
-}
-
-// Arrow-style names, spelled as apache-arrow's DataType.toString() spells them, so types read
-// from a manifest match the ones shown for tables opened through lancedb.
-const SIMPLE_TYPES: Record<string, string> = {
-  null: 'Null',
-  bool: 'Bool',
-  int8: 'Int8',
-  uint8: 'Uint8',
-  int16: 'Int16',
-  uint16: 'Uint16',
-  int32: 'Int32',
-  uint32: 'Uint32',
-  int64: 'Int64',
-  uint64: 'Uint64',
-  halffloat: 'Float16',
-  float: 'Float32',
-  double: 'Float64',
-  string: 'Utf8',
-  large_string: 'LargeUtf8',
-  binary: 'Binary',
-  large_binary: 'LargeBinary',
-  blob: 'LargeBinary', // Lance blob columns are large_binary with metadata
-  json: 'LargeBinary', // Lance's JSON extension is stored as large_binary
-  'date32:day': 'Date32<DAY>',
-  'date64:ms': 'Date64<MILLISECOND>',
-  struct: 'Struct',
-  list: 'List',
-  'list.struct': 'List',
-  large_list: 'LargeList',
-  'large_list.struct': 'LargeList',
-  map: 'Map',
-};
-
-const TIME_UNITS: Record<string, string> = { s: 'SECOND', ms: 'MILLISECOND', us: 'MICROSECOND', ns: 'NANOSECOND' };
-
-/**
- * Convert a Lance logical type string into an Arrow-style display name, e.g.
- * "int64" → "Int64", "fixed_size_list:float:16" → "FixedSizeList[16]<Float32>".
- * Nested types (struct, list, map) carry their children as separate fields, so this returns just
- * "Struct"/"List"/"Map"; use {@link fieldDisplayType} for the full nested name.
- * Unknown strings are returned unchanged (never throws).
- */
-export function logicalTypeToDisplay(logicalType: string): string {
-  const lt = logicalType.trim();
-  const simple = SIMPLE_TYPES[lt];
-  if (simple) return simple;
-  const parts = lt.split(':');
-  const unit = (u: string | undefined) => (u !== undefined ? TIME_UNITS[u] : undefined);
-  switch (parts[0]) {
-    case 'fixed_size_list': {
-      // "fixed_size_list:<child type>:<n>" (the child type may itself contain ':'),
-      // or "fixed_size_list:struct:<n>" whose struct children are separate fields.
-      const n = parts[parts.length - 1];
-      if (parts.length < 3 || !/^\d+$/.test(n)) break;
-      const inner = parts.slice(1, -1).join(':');
-      const child = inner === 'lance.bfloat16' ? 'FixedSizeBinary[2]' : logicalTypeToDisplay(inner);
-      return `FixedSizeList[${n}]<${child}>`;
-    }
-    case 'fixed_size_binary':
-      if (parts.length === 2) return `FixedSizeBinary[${parts[1]}]`;
-      break;
-    case 'decimal': {
-      // "decimal:<128|256>:<precision>:<scale>"; apache-arrow prints Decimal[<p>e<±s>]
-      if (parts.length !== 4) break;
-      const scale = Number(parts[3]);
-      return `Decimal[${parts[2]}e${scale > 0 ? '+' : ''}${scale}]`;
-    }
-    case 'timestamp': {
-      // "timestamp:<unit>:<tz or ->"; a tz such as "+05:30" contains ':' itself
-      const u = unit(parts[1]);
-      if (!u || parts.length < 3) break;
-      const tz = parts.slice(2).join(':');
-      return tz === '-' || tz === '' ? `Timestamp<${u}>` : `Timestamp<${u}, ${tz}>`;
-    }
-    case 'time32':
-    case 'time64': {
-      const u = unit(parts[1]);
-      if (!u || parts.length !== 2) break;
-      return `Time${parts[0].slice(4)}<${u}>`;
-    }
-    case 'duration': {
-      const u = unit(parts[1]);
-      if (!u || parts.length !== 2) break;
-      return `Duration<${u}>`;
-    }
-    case 'dict': {
-      // "dict:<value type>:<index type>:<ordered>"
-      if (parts.length !== 4) break;
-      return `Dictionary<${logicalTypeToDisplay(parts[2])}, ${logicalTypeToDisplay(parts[1])}>`;
-    }
-  }
-  return logicalType;
-}
-
-/**
- * Full display type of a field, nested children included, e.g. "Struct<{a:Int64, b:Utf8}>",
- * "List<Float32>", "Map<{key:Utf8, value:Int64}>". `fields` is the flat list from the manifest.
- */
-export function fieldDisplayType(field: ManifestField, fields: ManifestField[], depth = 0): string {
-  const base = logicalTypeToDisplay(field.logicalType);
-  const lt = field.logicalType.trim();
-  if (depth > 64) return base; // malformed (cyclic) parent ids must not recurse forever
-  const children = () => fields.filter((f) => f.parentId === field.id && f !== field);
-  const sub = (f: ManifestField) => fieldDisplayType(f, fields, depth + 1);
-  if (lt === 'struct') {
-    return `Struct<{${children()
-      .map((c) => `${c.name}:${sub(c)}`)
-      .join(', ')}}>`;
-  }
-  if (lt === 'list' || lt === 'list.struct' || lt === 'large_list' || lt === 'large_list.struct') {
-    const c = children()[0];
-    return c ? `${base}<${sub(c)}>` : base;
-  }
-  if (lt === 'map') {
-    // map → one "entries" struct child holding key and value
-    const entries = children()[0];
-    if (!entries) return base;
-    const kv = fields.filter((f) => f.parentId === entries.id && f !== entries);
-    return `Map<{${kv.map((c) => `${c.name}:${sub(c)}`).join(', ')}}>`;
-  }
-  const fslStruct = /^fixed_size_list:struct:(\d+)$/.exec(lt);
-  if (fslStruct) {
-    const c = children()[0];
-    return c ? `FixedSizeList[${fslStruct[1]}]<${sub(c)}>` : base;
-  }
-  return base;
 }
 
 /** Top-level columns in schema order (Lance marks them with parent id -1). */

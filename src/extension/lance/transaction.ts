@@ -2,7 +2,7 @@
 // lance.table.Transaction; the manifest names it). The operation is a oneof at field numbers 100+.
 import * as fs from 'fs';
 import * as path from 'path';
-import { ProtoMessage } from './manifest';
+import { ProtoMessage } from './protobuf';
 
 /** Transaction.operation oneof, by field number (lance protos/transaction.proto). */
 const OPERATIONS: Record<number, string> = {
@@ -27,7 +27,7 @@ const OPERATIONS: Record<number, string> = {
 /** Transaction files of huge appends list every new fragment; the operation is all we need. */
 const MAX_TXN_BYTES = 32 << 20;
 
-export interface CommitInfo {
+interface CommitInfo {
   operation: string;
   /** Delete predicate, restored version, or the commit message, when the transaction records one. */
   detail?: string;

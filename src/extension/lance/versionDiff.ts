@@ -13,13 +13,26 @@
 // is altered (ImageNet's `image` Binary → LargeBinary goes from id 1 to id 5), so matching by id
 // would report a type change as a removal plus an addition. A rename therefore shows as the old
 // name removed and the new name added.
-import * as fs from 'fs';
-import * as path from 'path';
-import type { VersionDiff } from '../../shared/types';
-import type { LanceDataset } from './dataset';
+import type { DatasetDescription, DatasetLocation, IndexInfo, VersionDiff } from '../../shared/types';
 import { classify, LanceError } from './errors';
 import { isObjectStoreUri } from './locate';
-import { fieldDisplayType, listManifestVersions, ProtoMessage, readManifest, topLevelFields } from './manifest';
+import { fieldDisplayType } from './logicalTypes';
+import { listManifestVersions, readFragmentFiles, readManifest, topLevelFields } from './manifest';
+
+/**
+ * The few things the diff asks of a dataset. LanceDataset has them (and offers compareVersions
+ * itself), so the diff names this shape instead of importing the class: no import circle, and a
+ * test can diff through a stand-in.
+ */
+interface DiffableDataset {
+  readonly location: DatasetLocation;
+  readonly version: number;
+  openVersion(version: number): Promise<DiffableDataset>;
+  indices(): Promise<Pick<IndexInfo, 'name'>[]>;
+  count(): Promise<number>;
+  describe(): Promise<Pick<DatasetDescription, 'schema' | 'schemaMetadata' | 'stats'>>;
+  close(): void;
+}
 
 interface Snapshot {
   fields: { name: string; type: string }[];
@@ -31,7 +44,7 @@ interface Snapshot {
   indices: string[];
 }
 
-export async function compareVersions(ds: LanceDataset, from: number, to: number): Promise<VersionDiff> {
+export async function compareVersions(ds: DiffableDataset, from: number, to: number): Promise<VersionDiff> {
   const [a, b] = await Promise.all([snapshot(ds, from), snapshot(ds, to)]);
   const typeA = new Map(a.fields.map((f) => [f.name, f.type]));
   const typeB = new Map(b.fields.map((f) => [f.name, f.type]));
@@ -69,14 +82,14 @@ export async function compareVersions(ds: LanceDataset, from: number, to: number
 }
 
 /** One version as the diff sees it. Opens that version read-only (and closes it) unless it is `ds` itself. */
-async function snapshot(ds: LanceDataset, version: number): Promise<Snapshot> {
+async function snapshot(ds: DiffableDataset, version: number): Promise<Snapshot> {
   const local = !isObjectStoreUri(ds.location.uri);
   const manifest = local ? await readManifest(ds.location.uri, version).catch(() => undefined) : undefined;
   // The engine "opens" a missing version of a local dataset as an unreadable one: check the list first.
   if (local && !manifest && !(await listManifestVersions(ds.location.uri).catch(() => [version])).includes(version))
     throw new LanceError('not-found', `Version ${version} of this dataset was not found.`);
   const own = version === ds.version;
-  let view: LanceDataset;
+  let view: DiffableDataset;
   try {
     view = own ? ds : await ds.openVersion(version);
   } catch (err) {
@@ -92,7 +105,7 @@ async function snapshot(ds: LanceDataset, version: number): Promise<Snapshot> {
         // The manifest's count stands unless old deletion files left it unknown; then the engine counts
         // (and when the engine cannot open that version, physical minus recorded deletions is the best left).
         rows: manifest.rowCount ?? (await view.count().catch(() => manifest.physicalRows - manifest.deletedRows)),
-        fragmentFiles: (await fragmentFiles(ds.location.uri, version).catch(() => undefined)) ?? new Map(manifest.fragmentIds.map((id) => [id, ''])),
+        fragmentFiles: (await readFragmentFiles(ds.location.uri, version).catch(() => undefined)) ?? new Map(manifest.fragmentIds.map((id) => [id, ''])),
         fragments: manifest.fragmentCount,
         indices,
       };
@@ -107,35 +120,5 @@ async function snapshot(ds: LanceDataset, version: number): Promise<Snapshot> {
     };
   } finally {
     if (!own) view.close();
-  }
-}
-
-/**
- * Each fragment's first data file, read from the version's manifest: its protobuf block sits at the
- * offset in the 16-byte footer (u64 LE position, u16 major, u16 minor, "LANC"), as manifest.ts reads it.
- * Suggested for manifest.ts (ManifestInfo.fragmentFiles); kept here meanwhile.
- */
-async function fragmentFiles(datasetDir: string, version: number): Promise<Map<number, string>> {
-  const inverted = (0xffffffffffffffffn - BigInt(version)).toString().padStart(20, '0');
-  const dir = path.join(datasetDir, '_versions');
-  const file = [`${version}.manifest`, `${inverted}.manifest`].map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
-  if (!file) throw new Error(`no manifest for version ${version}`);
-  const h = await fs.promises.open(file, 'r');
-  try {
-    const size = (await h.stat()).size;
-    const footer = Buffer.alloc(16);
-    await h.read(footer, 0, 16, size - 16);
-    if (footer.toString('latin1', 12, 16) !== 'LANC') throw new Error('not a manifest');
-    const pos = Number(footer.readBigUInt64LE(0));
-    const len = Buffer.alloc(4);
-    await h.read(len, 0, 4, pos);
-    const body = Buffer.alloc(len.readUInt32LE(0));
-    await h.read(body, 0, body.length, pos + 4);
-    // Manifest.fragments = 2; DataFragment: 1 id, 2 files; DataFile: 1 path.
-    const out = new Map<number, string>();
-    for (const frag of new ProtoMessage(body).messages(2)) out.set(frag.uint(1), frag.messages(2)[0]?.string(1) ?? '');
-    return out;
-  } finally {
-    await h.close();
   }
 }

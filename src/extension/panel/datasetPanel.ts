@@ -130,8 +130,8 @@ export class DatasetPanel {
         await this.browse(version, tag);
         return null;
       },
-      createTag: async ({ version, name }) => ({ created: await confirmCreateTag(this, version, name) }),
-      deleteTag: async ({ name }) => ({ deleted: await confirmDeleteTag(this, name) }),
+      createTag: async ({ version, name }) => ({ created: await confirmCreateTag(this.state.location, version, name) }),
+      deleteTag: async ({ name }) => ({ deleted: await confirmDeleteTag(this.state.location, name) }),
       viewState: async (v) => {
         this.setView(v);
         return null;
