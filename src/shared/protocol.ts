@@ -15,6 +15,7 @@ import type {
   RowsRequest,
   SimilarRequest,
   SimilarResult,
+  SortKey,
   VersionsPage,
 } from './types';
 
@@ -60,6 +61,7 @@ export interface WebviewEvents {
   /** A palette command asks the panel to do something in its UI. */
   uiAction:
     | { action: 'setFilter'; filter: string }
+    | { action: 'setSort'; sort: SortKey[] }
     | { action: 'goToRow'; index: number }
     | { action: 'showTab'; tab: 'schema' | 'rows' | 'versions' | 'indices' }
     | { action: 'findSimilar'; rowId: string }

@@ -24,6 +24,7 @@ export function unsortableReason(field: { kind: FieldKind; unsupported?: string 
       return undefined;
     case 'binary':
       return 'Binary columns (images, blobs) have no order to sort by.';
+    case 'vector':
     case 'list':
       return 'Vectors and lists have no order to sort by.';
     case 'struct':

@@ -214,7 +214,7 @@ describe('sorting the ImageNet-like fixture with its images', () => {
 describe('sort rules (shared)', () => {
   test('which kinds sort', () => {
     for (const kind of ['int', 'float', 'decimal', 'bool', 'string', 'temporal'] as const) assert.equal(unsortableReason({ kind }), undefined, kind);
-    for (const kind of ['binary', 'list', 'struct', 'other'] as const) assert.match(unsortableReason({ kind }) ?? '', /sort/, kind);
+    for (const kind of ['binary', 'vector', 'list', 'struct', 'other'] as const) assert.match(unsortableReason({ kind }) ?? '', /sort/, kind);
   });
 
   test('header clicks: cycle, Shift adds keys, at most three', () => {

@@ -8,7 +8,7 @@ import type { RpcClient } from '../../shared/rpc';
 import { mark } from '../marks';
 import { uiSettings } from '../settings';
 import { RpcError } from '../../shared/rpc';
-import type { Cell, ErrorInfo, RowsPage } from '../../shared/types';
+import type { Cell, ErrorInfo, RowsPage, SortKey } from '../../shared/types';
 
 /** Rows per page at most: the lanceInspector.pageSize setting. */
 export const pageSize = (): number => uiSettings.pageSize;
@@ -34,6 +34,8 @@ export const CACHE_PAGES = 16;
 export interface QuerySpec {
   filter: string;
   columns: string[];
+  /** Sort keys of the whole (filtered) table; empty: table order. */
+  sort: SortKey[];
 }
 
 export interface PageData {
@@ -103,6 +105,7 @@ export class RowsQuery {
     if (this.disposed || page < 0 || this.cache.has(page) || this.inflight.has(page) || this.errors.has(page)) return;
     const call = this.rpc.start('rows', {
       filter: this.spec.filter || undefined,
+      ...(this.spec.sort.length ? { sort: this.spec.sort } : {}),
       columns: this.spec.columns,
       offset: page * this.pageRows,
       limit: this.pageRows,

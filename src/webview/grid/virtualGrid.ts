@@ -8,7 +8,8 @@
 //
 // Each rendered row owns the blob: URLs of its thumbnails (an ImageUrls) and revokes them when it
 // leaves the DOM, so the number of live URLs is bounded by the rows on screen.
-import type { Cell, SchemaField } from '../../shared/types';
+import type { Cell, SchemaField, SortKey } from '../../shared/types';
+import { unsortableReason } from '../../shared/sort';
 import { ImageUrls, renderCell } from '../cells';
 import { formatCount, h } from '../ui/dom';
 import { indexTrack, thumbPx, trackFor } from './columns';
@@ -39,6 +40,8 @@ export interface GridCallbacks {
   filterValue(col: number, cell: Cell): void;
   /** Ctrl/Cmd+C on the grid: copy the active cell of the selected row. */
   copy(index: number, col: number): void;
+  /** A sortable column's header was clicked (`add`: with Shift, to add or cycle a further key). */
+  sortBy?(column: string, add: boolean): void;
 }
 
 interface Rendered {
@@ -54,6 +57,7 @@ export class VirtualGrid {
   private readonly spacer: HTMLElement;
   private readonly empty: HTMLElement;
   private columns: GridColumn[] = [];
+  private sort: SortKey[] = [];
   private total = 0;
   private rowHeight = 72;
   private readonly rendered = new Map<number, Rendered>();
@@ -100,6 +104,12 @@ export class VirtualGrid {
   }
 
   // ----- configuration -------------------------------------------------------------------------
+
+  /** The keys the rows are sorted by: shown in the headers (direction, and rank when there are several). */
+  setSort(keys: SortKey[]): void {
+    this.sort = keys.slice();
+    this.layoutColumns();
+  }
 
   setColumns(columns: GridColumn[]): void {
     this.columns = columns;
@@ -308,15 +318,51 @@ export class VirtualGrid {
     this.element.setAttribute('aria-colcount', String(this.columns.length + 1));
     this.header.replaceChildren(
       h('div', { class: 'grid-cell index', role: 'columnheader', 'aria-colindex': 1, title: 'Row number in this result (0-based)' }, '#'),
-      ...this.columns.map((c, j) =>
-        h(
-          'div',
-          { class: `grid-cell kind-${c.field?.kind ?? 'other'}`, role: 'columnheader', 'aria-colindex': j + 2, title: c.field ? `${c.name}: ${c.field.type}` : c.name, 'data-column': c.name },
-          h('span', { class: 'col-name' }, c.name),
-          c.field && c.field.kind !== 'binary' ? h('span', { class: 'col-type' }, shortType(c.field)) : null,
-        ),
-      ),
+      ...this.columns.map((c, j) => this.headerCell(c, j)),
     );
+  }
+
+  /**
+   * One column's header. Sortable columns hold a button (click: sort by it alone, cycling ascending →
+   * descending → none; Shift+click: add it as a further key), with the direction and, among several
+   * keys, the key's rank; the others say on hover why they cannot be sorted.
+   */
+  private headerCell(c: GridColumn, j: number): HTMLElement {
+    const rank = this.sort.findIndex((k) => k.column === c.name);
+    const key = rank >= 0 ? this.sort[rank] : undefined;
+    const why = c.field ? unsortableReason(c.field) : 'Unknown column type.';
+    const type = c.field ? `${c.name}: ${c.field.type}` : c.name;
+    const label = [h('span', { class: 'col-name' }, c.name), c.field && c.field.kind !== 'binary' ? h('span', { class: 'col-type' }, shortType(c.field)) : null];
+    const attrs = {
+      class: `grid-cell kind-${c.field?.kind ?? 'other'}${key ? ' sorted' : ''}`,
+      role: 'columnheader',
+      'aria-colindex': j + 2,
+      'data-column': c.name,
+      ...(key && rank === 0 ? { 'aria-sort': key.descending ? 'descending' : 'ascending' } : {}),
+    };
+    if (why || !this.cb.sortBy) return h('div', { ...attrs, title: why ? `${type}\n${why}` : type }, ...label);
+    const dir = key ? (key.descending ? 'descending' : 'ascending') : undefined;
+    const state = key ? `Sorted ${dir}${this.sort.length > 1 ? ` (key ${rank + 1} of ${this.sort.length})` : ''}. ` : '';
+    const btn = h(
+      'button',
+      {
+        type: 'button',
+        class: 'col-sort',
+        'data-testid': `sort-${c.name}`,
+        title: `${type}\n${state}Click to sort by this column${key ? ' (again: ' + (key.descending ? 'no sort' : 'descending') + ')' : ''}; Shift+click to add it as a further key.`,
+      },
+      ...label,
+      key ? h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, key.descending ? '▼' : '▲', this.sort.length > 1 ? h('sup', {}, String(rank + 1)) : null) : null,
+    );
+    btn.addEventListener('click', (e) => {
+      e.stopPropagation();
+      this.cb.sortBy?.(c.name, e.shiftKey);
+    });
+    // Enter and Space belong to the button here, not to the grid's row keys.
+    btn.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') e.stopPropagation();
+    });
+    return h('div', attrs, btn);
   }
 
   private onScroll(): void {

@@ -2,7 +2,7 @@
 // description, and ways to reach the other views (a bar click filters the rows, a row runs find
 // similar, …). Views never import each other; they go through this.
 import type { RpcClient } from '../../shared/rpc';
-import type { DatasetDescription } from '../../shared/types';
+import type { DatasetDescription, SortKey } from '../../shared/types';
 
 export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar';
 
@@ -15,7 +15,7 @@ export interface PanelContext {
   /** Run "find similar" from a row (shows the Similar tab). */
   findSimilar(rowId: string): void;
   /** Tell the host which row is selected and what the grid shows (the preview follows it; export uses it). */
-  reportView(v: { filter?: string; columns?: string[]; selectedRowId?: string; selectedIndex?: number }): void;
+  reportView(v: { filter?: string; sort?: SortKey[]; columns?: string[]; selectedRowId?: string; selectedIndex?: number }): void;
   /** Reveal the side-panel preview of the selected row (Enter / double-click on a row). */
   openPreview(): void;
   /** Small UI state that survives the webview being hidden or reloaded (vscode getState/setState). */
@@ -33,6 +33,8 @@ export interface View {
 
 export interface RowsViewApi extends View {
   setFilter(filter: string): void;
+  /** Sort the whole table by these keys (none: table order). */
+  setSort(keys: SortKey[]): void;
   goToRow(index: number): void;
   selectRelative(delta: number): void;
 }

@@ -142,6 +142,10 @@ rpc.on('uiAction', (a) => {
       showTab('rows');
       views.rows.goToRow(a.index);
       break;
+    case 'setSort':
+      showTab('rows');
+      views.rows.setSort(a.sort);
+      break;
     case 'selectRelative':
       views.rows.selectRelative(a.delta);
       break;

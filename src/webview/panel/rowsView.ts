@@ -2,11 +2,10 @@
 // pages of 50 rows fetched on demand and kept in a small LRU), a SQL WHERE filter over the whole table
 // with history, column-name completion and inline errors, click-a-value-to-filter, a column chooser,
 // "go to row", keyboard navigation, a row context menu, and the selection reported to the host (the
-// preview follows it).
-//
-// No sorting: lancedb 0.37's Node query API has no ORDER BY for plain scans (only vector search
-// orders its results), so rows show in table order.
-import type { Cell, ErrorInfo, SchemaField } from '../../shared/types';
+// preview follows it). A header click sorts the whole (filtered) table: the host keeps the view's
+// order and answers every page by row id (see sortOrder.ts), so any row of a sorted table is one jump.
+import type { Cell, ErrorInfo, SchemaField, SortKey } from '../../shared/types';
+import { describeSort, MAX_SORT_KEYS, sameSort, toggleSort, unsortableReason } from '../../shared/sort';
 import { cellPlainText, rowJson } from '../grid/cellText';
 import { copyText } from '../ui/clipboard';
 import { columnChooser } from '../grid/columnChooser';
@@ -27,6 +26,7 @@ const KEY = {
   columns: 'rows.columns',
   wrap: 'rows.wrap',
   position: 'rows.position',
+  sort: 'rows.sort',
 } as const;
 
 interface Position {
@@ -43,7 +43,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       { class: 'rows-view' },
       h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' }, `Rows cannot be read: ${d.rowsError.message}`, d.rowsError.detail ? h('pre', { class: 'detail' }, d.rowsError.detail) : null),
     );
-    return { element, setFilter() {}, goToRow() {}, selectRelative() {} };
+    return { element, setFilter() {}, setSort() {}, goToRow() {}, selectRelative() {} };
   }
 
   const fields: SchemaField[] = d.schema;
@@ -53,6 +53,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   let wrap = ctx.getState<boolean>(KEY.wrap) === true;
   let history = (ctx.getState<unknown[]>(KEY.history) ?? []).filter((s): s is string => typeof s === 'string').slice(0, HISTORY_MAX);
   const savedFilter = ctx.getState<string>(KEY.filter);
+  let sort = validSort(ctx.getState(KEY.sort), fields);
   let restore = ctx.getState<Position>(KEY.position);
 
   /** What the grid shows, and the query waiting for its count before it replaces it. */
@@ -79,6 +80,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       contextMenu: showMenu,
       filterValue: (col, cell) => filterByValue(col, cell),
       copy: (i, col) => void copyCell(i, col),
+      sortBy: (column, add) => setSort(toggleSort(sort, column, add)),
     },
     `Rows of ${d.location.name}`,
   );
@@ -98,6 +100,10 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     title: 'Go to row number (0-based)',
     'data-testid': 'goto',
   });
+  const sortText = h('span', { class: 'sort-text', 'data-testid': 'sort-text' });
+  const clearSortBtn = h('button', { type: 'button', class: 'clear-sort', title: 'Clear the sort (table order)', 'aria-label': 'Clear the sort', 'data-testid': 'clear-sort' }, '✕');
+  clearSortBtn.addEventListener('click', () => setSort([]));
+  const sortChip = h('span', { class: 'sort-chip muted', 'data-testid': 'sort-chip', hidden: true }, sortText, clearSortBtn);
   const filterError = h('div', { class: 'error-inline filter-error', role: 'alert', 'data-testid': 'filter-error' });
   const chooser = columnChooser({
     fields,
@@ -119,6 +125,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     { class: 'toolbar rows-toolbar' },
     box.element,
     h('span', { class: 'count-wrap' }, countEl, statusEl),
+    sortChip,
     gotoInput,
     h('span', { class: 'chooser-anchor' }, columnsBtn, chooser.element),
     wrapBtn,
@@ -134,13 +141,21 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     return rowsPerPage(images, bytes !== undefined && rows > 0 ? bytes / rows : undefined);
   }
 
-  function run(filter: string, columns: string[], how: 'filter' | 'columns'): void {
+  function run(filter: string, columns: string[], how: 'filter' | 'columns' | 'sort'): void {
     pending?.dispose();
-    const q = new RowsQuery(ctx.rpc, { filter, columns }, pageRowsFor(columns), onPage, onPageError);
+    const q = new RowsQuery(ctx.rpc, { filter, columns, sort }, pageRowsFor(columns), onPage, onPageError);
     pending = q;
-    if (how === 'columns' && current && current.spec.filter === filter) {
+    if (how === 'columns' && current && current.spec.filter === filter && sameSort(current.spec.sort, sort)) {
       // Same rows, other columns: the count holds, the position and selection stay.
       commit(q, current.total, true);
+      return;
+    }
+    if (how === 'sort' && current && current.spec.filter === filter) {
+      // Same rows in another order: the count holds; the view starts again at the top.
+      q.request(0);
+      commit(q, current.total, false);
+      // Until the first page arrives: the host computes the view's order once, then pages are quick.
+      if (sort.length && !q.page(0)) setStatus('Sorting…');
       return;
     }
     setStatus(filter ? 'Filtering…' : 'Counting…');
@@ -192,6 +207,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     }
     ctx.setState(KEY.filter, q.spec.filter);
     ctx.setState(KEY.columns, q.spec.columns);
+    ctx.setState(KEY.sort, q.spec.sort);
     if (q.spec.filter) {
       history = [q.spec.filter, ...history.filter((x) => x !== q.spec.filter)].slice(0, HISTORY_MAX);
       ctx.setState(KEY.history, history);
@@ -215,12 +231,14 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
 
   function onPage(q: RowsQuery, page: number): void {
     if (q !== current) return; // a pending query's pages wait in its cache until its count commits it
+    if (statusEl.textContent === 'Sorting…') setStatus('');
     grid.refresh(page * q.pageRows, page * q.pageRows + q.pageRows - 1);
     const sel = grid.selected;
     if (sel !== undefined && Math.floor(sel / q.pageRows) === page) report(false); // the row id is known now
   }
 
   function onPageError(q: RowsQuery, page: number, info: ErrorInfo): void {
+    if (q === current && statusEl.textContent === 'Sorting…') setStatus('');
     if (q === pending) fail(q, info);
     else if (q === current) grid.refresh(page * q.pageRows, page * q.pageRows + q.pageRows - 1);
   }
@@ -318,6 +336,25 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     gotoInput.placeholder = q.total > 0 ? `Go to row (0–${formatCount(q.total - 1)})` : 'Go to row';
   }
 
+  // ----- sorting --------------------------------------------------------------------------------
+  /** Sorts the whole (filtered) table by `keys` (none: table order) and shows its first rows. */
+  function setSort(keys: SortKey[]): void {
+    closeMenu();
+    const next = validSort(keys, fields);
+    sort = next;
+    showSort();
+    if ((pending ?? current) && sameSort(next, (pending ?? current)!.spec.sort)) return;
+    const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
+    run(filter, shown, pending ? 'filter' : 'sort');
+  }
+
+  function showSort(): void {
+    grid.setSort(sort);
+    sortText.textContent = sort.length ? `Sorted by ${describeSort(sort)}` : '';
+    sortChip.title = sort.length ? `The whole${current?.spec.filter ? ' filtered' : ''} table is sorted by ${describeSort(sort)} (nulls last, ties in table order). Click a header to change it; Shift+click adds a key.` : '';
+    sortChip.hidden = !sort.length;
+  }
+
   // ----- columns, wrap --------------------------------------------------------------------------
   function rowHeight(): number {
     if (wrap) return ROW_PX_WRAP;
@@ -350,6 +387,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const i = grid.selected;
     const v = {
       filter: current?.spec.filter || undefined,
+      sort: current?.spec.sort.length ? current.spec.sort : undefined,
       columns: current?.spec.columns,
       selectedRowId: i === undefined ? undefined : loadedRow(i)?.rowId,
       selectedIndex: i,
@@ -461,6 +499,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   wrapBtn.setAttribute('aria-pressed', String(wrap));
   if (wrap) wrapBtn.setAttribute('appearance', 'primary');
   if (savedFilter) box.setValue(savedFilter);
+  showSort();
   run(savedFilter ?? '', shown, 'filter');
 
   return {
@@ -469,6 +508,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       box.setValue(f);
       applyFilter(f);
     },
+    setSort,
     goToRow,
     selectRelative(delta: number) {
       if (current) grid.move(delta);
@@ -491,4 +531,18 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       grid.dispose();
     },
   };
+}
+
+/** Saved or asked-for sort keys that still fit the schema: known, sortable, each once, at most MAX_SORT_KEYS. */
+function validSort(v: unknown, fields: SchemaField[]): SortKey[] {
+  if (!Array.isArray(v)) return [];
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const out: SortKey[] = [];
+  for (const k of v as unknown[]) {
+    const column = (k as SortKey | null)?.column;
+    const f = typeof column === 'string' ? byName.get(column) : undefined;
+    if (!f || unsortableReason(f) || out.some((x) => x.column === column)) continue;
+    out.push((k as SortKey).descending ? { column: f.name, descending: true } : { column: f.name });
+  }
+  return out.slice(0, MAX_SORT_KEYS);
 }
