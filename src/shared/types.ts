@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'timeout'
   | 'superseded'
   | 'cancelled'
+  /** More than the inspector will hold or write at once (e.g. a sorted export of over 10 million rows). */
+  | 'too-large'
   | 'internal';
 
 export interface ErrorInfo {

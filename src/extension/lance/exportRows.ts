@@ -41,10 +41,13 @@ import { selectFor } from './columns';
 import { classify, LanceError } from './errors';
 import { sniffImage } from '../../shared/sniff';
 import { raw, timestampText } from './arrowValues';
-import { streamBatches } from './stream';
+import { viewBatches } from './viewBatches';
+import type { SortKey } from '../../shared/types';
 
 export interface ExportOptions {
   filter?: string;
+  /** Write the rows in this order (the view's sort); table order when undefined. */
+  sort?: SortKey[];
   /** Columns to write, in this order; all when undefined. */
   columns?: string[];
   format: 'jsonl' | 'csv';
@@ -95,8 +98,6 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
   if (keyCol === KEY) select[KEY] = 'id';
   if (!Object.keys(select).length) throw new LanceError('not-found', 'None of the chosen columns can be read.');
 
-  const q = ds.engineTable().query().select(select).withRowId();
-  if (filter) q.where(filter);
   if (opts.imagesDir) await fs.promises.mkdir(opts.imagesDir, { recursive: true }).catch((err) => Promise.reject(fsError(err, opts.imagesDir!)));
 
   // A file handle, awaited write by write: natural backpressure, and an unwritable path is a rejection
@@ -116,7 +117,7 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
   };
   try {
     if (opts.format === 'csv') await write(columns.map((c) => csvField(neutralizeFormula(c))).join(',') + '\r\n');
-    for await (const batch of streamBatches(q, { maxBatchLength: BATCH_ROWS })) {
+    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, withRowId: true, batchRows: BATCH_ROWS })) {
       const lines = await encodeBatch(batch, columns, keyCol, images, opts);
       await write(lines);
       res.rows += batch.numRows;

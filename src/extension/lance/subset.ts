@@ -21,10 +21,13 @@ import { Connection, lance, Table } from './engine';
 import { classify, LanceError } from './errors';
 import { isObjectStoreUri } from './locate';
 import { readManifest } from './manifest';
-import { streamBatches } from './stream';
+import { batchBytes, viewBatches } from './viewBatches';
+import type { SortKey } from '../../shared/types';
 
 export interface SubsetOptions {
   filter?: string;
+  /** Write the rows in this order (the view's sort); table order when undefined. */
+  sort?: SortKey[];
   /** Columns to keep, in this order; all when undefined. */
   columns?: string[];
   /** Absolute folder path of the new dataset; must not exist; the name ends in `.lance`. */
@@ -76,8 +79,6 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   // column was lost and the write failed), and a Map keeps integer-like names in order (writeSchema and
   // rebatch take the read columns by position).
   const select = new Map(columns.map((c) => [c.name, c.expr] as const));
-  const q = ds.engineTable().query().select(select);
-  if (filter) q.where(filter);
 
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
   // Claim the folder atomically (fails if it appeared since the check): the cleanup below then only
@@ -113,10 +114,10 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   };
 
   try {
-    for await (const batch of streamBatches(q, { maxBatchLength: BATCH_ROWS })) {
+    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, withRowId: false, batchRows: BATCH_ROWS })) {
       schema ??= writeSchema(batch, columns, schemaMetadata);
       pending.push(rebatch(batch, schema));
-      pendingBytes += batch.data.byteLength;
+      pendingBytes += batchBytes(batch);
       pendingRows += batch.numRows;
       res.rows += batch.numRows;
       if (pendingBytes >= FLUSH_BYTES || pendingRows >= (opts.flushRows ?? FLUSH_ROWS)) await flush();
