@@ -8,11 +8,14 @@ import { toErrorInfo } from '../lance/errors';
 import { exportRows } from '../lance/exportRows';
 import { materializeSubset } from '../lance/subset';
 import { DatasetPanel } from '../panel/datasetPanel';
+import { describeSort } from '../../shared/sort';
 
+/** What will be written, in words: the rows (filter), their order (the view's sort) and the columns. */
 function describeSelection(p: DatasetPanel): string {
   const f = p.view.filter?.trim();
   const cols = p.view.columns;
-  return `${f ? `rows where ${f}` : 'all rows'}, ${cols ? `${cols.length} columns` : 'all columns'}`;
+  const sort = p.view.sort?.length ? `, in the view's order (${describeSort(p.view.sort)})` : '';
+  return `${f ? `rows where ${f}` : 'all rows'}${sort}, ${cols ? `${cols.length} columns` : 'all columns'}`;
 }
 
 export function registerExportCommands(context: vscode.ExtensionContext): void {
@@ -59,6 +62,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
           try {
             const res = await exportRows(session.dataset, {
               filter: p.view.filter,
+              sort: p.view.sort,
               columns: p.view.columns,
               format: format.value,
               outFile: target.fsPath,
@@ -126,6 +130,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
           try {
             const res = await materializeSubset(session.dataset, {
               filter: p.view.filter,
+              sort: p.view.sort,
               columns: p.view.columns,
               dest,
               signal: ac.signal,

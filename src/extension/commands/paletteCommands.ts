@@ -11,7 +11,7 @@ import { confirmCreateTag } from './tagCommands';
 import { cellToJson } from '../../shared/cellJson';
 
 /** The panel a command acts on; offers to open a dataset when there is none. */
-async function activePanel(): Promise<DatasetPanel | undefined> {
+export async function activePanel(): Promise<DatasetPanel | undefined> {
   const p = DatasetPanel.current;
   if (p) return p;
   const open = await vscode.window.showInformationMessage('Open a Lance dataset first.', 'Open Dataset…');
@@ -100,7 +100,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       if (!input?.trim()) return;
       const text = input.trim();
       let rowId: string | undefined;
-      if (text.startsWith('#') || !key) rowId = await session.dataset.rowIdAt(Number(text.replace(/^#/, '')), p.view.filter);
+      if (text.startsWith('#') || !key) rowId = await session.dataset.rowIdAt(Number(text.replace(/^#/, '')), p.view.filter, p.view.sort);
       else rowId = await session.dataset.rowIdForKey(key.name, key.kind === 'int' && /^-?\d+$/.test(text.trim()) ? { t: 'i64', v: text.trim() } : text);
       if (!rowId) return void vscode.window.showErrorMessage(`No row ${text}.`);
       p.uiAction({ action: 'findSimilar', rowId });
