@@ -3,6 +3,7 @@
 // filter, "same label") persist in the panel state; every run says which path answered (the ANN index
 // or an exact scan) and how long it took, measured here in the webview.
 import { RpcError } from '../../shared/rpc';
+import { labelColumnOf } from '../../shared/labelColumn';
 import { combineFilters, conditionFor } from '../../shared/sql';
 import { uiSettings } from '../settings';
 import type { Cell, ErrorInfo, SchemaField, SimilarRequest, SimilarResult } from '../../shared/types';
@@ -32,17 +33,6 @@ interface SimilarState {
   lastRowId?: string;
 }
 
-/** The column "same label" compares: the first string column named like a label or a class, else the first
- * dictionary or string column, else an integer column named like a label or a class. */
-export function labelColumnOf(schema: SchemaField[]): SchemaField | undefined {
-  const labelish = (f: SchemaField) => /label|class/i.test(f.name);
-  return (
-    schema.find((f) => f.kind === 'string' && labelish(f)) ??
-    schema.find((f) => f.kind === 'dictionary' || f.kind === 'string') ??
-    schema.find((f) => f.kind === 'int' && labelish(f))
-  );
-}
-
 /** Columns shown as text on each card: ids first, then label-like columns, then other short scalars. */
 export function cardColumnsOf(schema: SchemaField[]): string[] {
   const scalar = schema.filter((f) => ['int', 'string', 'dictionary', 'bool', 'temporal'].includes(f.kind) && !f.unsupported);
@@ -52,12 +42,6 @@ export function cardColumnsOf(schema: SchemaField[]): string[] {
     .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
     .slice(0, MAX_LABEL_COLUMNS)
     .map(({ f }) => f.name);
-}
-
-/** `column = <value>` for the query row's value (shared/sql.ts: exact for int64, long strings, NaN…);
- * undefined when the value cannot be compared (a binary, a list…). */
-export function sameValueFilter(column: string, value: Cell, type?: string): string | undefined {
-  return conditionFor(column, value, type);
 }
 
 export function formatDistance(d: number): string {
@@ -79,7 +63,7 @@ function parseIntIn(text: string, min: number, max: number): number | undefined 
 export function similarView(ctx: PanelContext): SimilarViewApi {
   const schema = ctx.description.schema;
   const vectorFields = schema.filter((f) => f.kind === 'vector');
-  const labelField = labelColumnOf(schema);
+  const labelField = labelColumnOf(schema)?.field;
   const cardColumns = cardColumnsOf(schema);
   const binaryColumns = schema.filter((f) => f.kind === 'binary').map((f) => f.name);
   // Only what the cards show is read: no vectors, no other wide columns.
@@ -208,7 +192,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   function updateSameLabelTitle(): void {
     if (!sameLabel || !labelField) return;
     const v = current ? labelValueOf(current.result, current.result.query.rowId) : undefined;
-    const clause = v !== undefined ? sameValueFilter(labelField.name, v, labelField.type) : undefined;
+    const clause = v !== undefined ? conditionFor(labelField.name, v, labelField.type) : undefined;
     sameLabel.title = clause ? `Only neighbours with ${clause}` : `Only neighbours with the query row's ${labelField.name}`;
   }
 
@@ -296,7 +280,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
           value = r.row[r.columns.indexOf(labelField.name)] ?? null;
         }
         if (seq !== runSeq) return;
-        labelClause = sameValueFilter(labelField.name, value, labelField.type);
+        labelClause = conditionFor(labelField.name, value, labelField.type);
       }
       const filter = combineFilters(state.filter, labelClause);
       const params: SimilarRequest = {
