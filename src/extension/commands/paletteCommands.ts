@@ -10,7 +10,7 @@ import { toErrorInfo } from '../lance/errors';
 import { DatasetPanel } from '../panel/datasetPanel';
 import type { PreviewProvider } from '../preview/previewProvider';
 import { confirmCreateTag } from './tagCommands';
-import { cellToJson } from '../../shared/cellJson';
+import { wholeRowJson } from './rowJsonText';
 
 /** The panel a command acts on; offers to open a dataset when there is none. */
 async function activePanel(): Promise<DatasetPanel | undefined> {
@@ -180,9 +180,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     if (!rowId) return void vscode.window.showInformationMessage('Select a row in the Rows tab first.');
     try {
       const session = await p.session();
-      const row = await session.dataset.fullRow(rowId, undefined, 0);
-      const obj = Object.fromEntries(row.columns.map((c, i) => [c, cellToJson(row.row[i])]));
-      await vscode.env.clipboard.writeText(JSON.stringify(obj, null, 2));
+      await vscode.env.clipboard.writeText(await wholeRowJson(session.dataset, rowId));
       vscode.window.setStatusBarMessage('Row copied as JSON', 3000);
     } catch (err) {
       reportError('Could not copy the row', err);

@@ -7,7 +7,7 @@
 // No sorting: lancedb 0.37's Node query API has no ORDER BY for plain scans (only vector search
 // orders its results), so rows show in table order.
 import type { Cell, ErrorInfo, SchemaField } from '../../shared/types';
-import { cellPlainText, rowJson } from '../grid/cellText';
+import { cellPlainText, rowJson } from '../../shared/cellJson';
 import { copyText } from '../ui/clipboard';
 import { columnChooser } from '../grid/columnChooser';
 import { defaultColumns, hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
