@@ -247,6 +247,13 @@ describe('Preview', () => {
     assert.equal(await loads(oldSrc), false, "the previous row's blob URL is revoked");
     assert.equal(await loads((await wv.page.getAttribute('[data-testid=preview-image]', 'src'))!), true);
 
+    // A row selected outside the Rows tab (a Similar card, "Find similar" from a neighbour) has no
+    // position: the header names it by its id once loaded, never by the previous row's number.
+    await wv.host.event('select', { ...SELECT, rowId: '123', index: undefined });
+    await wv.page.waitForFunction(() => document.querySelector('[data-testid=preview-field][data-name=id] .pv-value')?.textContent === '123');
+    assert.equal(await wv.page.textContent('[data-testid=preview-subtitle]'), 'id 123 · version 5');
+    await wv.screenshot('03b-no-position');
+
     wv.host.handlers.row = async () => {
       throw { kind: 'not-found', message: 'Row 999 is not in this version of the dataset.' };
     };

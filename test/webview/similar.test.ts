@@ -177,7 +177,7 @@ describe('Similar view', () => {
   test('clicking a card selects it for the preview; its Find similar runs again from it', async () => {
     await wv.page.click('[data-testid=similar-result][data-rowid="703"] .similar-labels');
     const reports = await wv.page.evaluate(() => (window as unknown as { __reports: unknown[] }).__reports);
-    assert.deepEqual(reports.at(-1), { selectedRowId: '703' });
+    assert.deepEqual(reports.at(-1), { selectedRowId: '703', selectedIndex: undefined }, 'not a position in the Rows tab');
     assert.ok((await wv.page.getAttribute('[data-testid=similar-result][data-rowid="703"]', 'class'))!.includes('selected'));
     await wv.screenshot('03-selected');
     const oldSrc = await wv.page.getAttribute('[data-testid=similar-query] img', 'src');

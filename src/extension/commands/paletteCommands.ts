@@ -4,6 +4,7 @@
 // asynchronously, and that late focus would otherwise close a picker that opened meanwhile.
 import * as vscode from 'vscode';
 import { labelColumnOf } from '../../shared/labelColumn';
+import { KEY_COLUMN } from '../../shared/rowKey';
 import { conditionFor, quoteIdent } from '../../shared/sql';
 import type { Cell } from '../../shared/types';
 import { toErrorInfo } from '../lance/errors';
@@ -94,7 +95,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       const session = await p.session();
       const d = await session.describe();
       if (!d.schema.some((f) => f.kind === 'vector')) return void vscode.window.showInformationMessage('This dataset has no vector column to search.');
-      const key = d.schema.find((f) => /^(id|key|uid|uuid)$/i.test(f.name) && (f.kind === 'int' || f.kind === 'string'));
+      const key = d.schema.find((f) => KEY_COLUMN.test(f.name) && (f.kind === 'int' || f.kind === 'string'));
       const input = await vscode.window.showInputBox({
       ignoreFocusOut: true,
         title: 'Find similar to row',

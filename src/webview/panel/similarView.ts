@@ -4,6 +4,7 @@
 // or an exact scan) and how long it took, measured here in the webview.
 import { RpcError } from '../../shared/rpc';
 import { labelColumnOf } from '../../shared/labelColumn';
+import { rowKey } from '../../shared/rowKey';
 import { combineFilters, conditionFor } from '../../shared/sql';
 import { uiSettings } from '../settings';
 import type { Cell, ErrorInfo, SchemaField, SimilarRequest, SimilarResult } from '../../shared/types';
@@ -341,10 +342,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     result.rowIds.forEach((id, i) => grid.append(card(id, result.rows[i], { rank: i + 1, distance: result.distances[i] })));
     const shown = result.rowIds.length;
     // Name the query row by a key column people know (id), not by Lance's internal row id.
-    const keyAt = result.columns.findIndex((c) => /^(id|key|uid|uuid)$/i.test(c));
-    const keyCell = keyAt >= 0 ? result.query.row[keyAt] : undefined;
-    const keyText = keyCell === null || keyCell === undefined ? undefined : typeof keyCell === 'object' ? ('v' in keyCell ? String(keyCell.v) : undefined) : String(keyCell);
-    const queryName = keyText !== undefined ? `the row with ${result.columns[keyAt]} ${keyText}` : 'the query row';
+    const key = rowKey(result.columns, result.query.row);
+    const queryName = key ? `the row with ${key.column} ${key.text}` : 'the query row';
     const summary = h(
       'p',
       { class: 'muted similar-summary', 'data-testid': 'similar-summary' },
@@ -423,7 +422,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     }
     el.classList.add('selected');
     el.setAttribute('aria-current', 'true');
-    ctx.reportView({ selectedRowId: rowId });
+    // Not a position in the Rows tab: the preview must not keep naming the row selected there.
+    ctx.reportView({ selectedRowId: rowId, selectedIndex: undefined });
   }
 
   /** The first binary column holding images in these rows (its cells are sniffed, not guessed from names). */

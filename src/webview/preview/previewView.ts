@@ -2,6 +2,7 @@
 // what is selected ('select' events); it asks for the row itself ('row', answered by that panel's
 // session) and for the schema once per dataset version ('describe', for the type of each field).
 import { cellJson, isCapped, rowJson, wholeCells } from '../../shared/cellJson';
+import { rowKey } from '../../shared/rowKey';
 import { copyText as copyToClipboard } from '../ui/clipboard';
 import type { RpcClient } from '../../shared/rpc';
 import { RpcError } from '../../shared/rpc';
@@ -86,7 +87,9 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   function headerText(s: Selection, r?: FullRow): void {
     title.textContent = s.dataset ?? 'Lance dataset';
     title.title = s.dataset ?? '';
-    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : undefined, s.version !== undefined ? `version ${s.version}` : undefined];
+    // The row's position in the Rows tab when it was selected there; else (a Similar card) its key, once loaded.
+    const key = s.index === undefined && r ? rowKey(r.columns, r.row) : undefined;
+    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : key ? `${key.column} ${key.text}` : undefined, s.version !== undefined ? `version ${s.version}` : undefined];
     subtitle.textContent = parts.filter(Boolean).join(' · ');
     // Lance's internal row id is for the curious, not the headline.
     subtitle.title = `Lance row id ${r?.rowId ?? s.rowId}`;
