@@ -324,6 +324,34 @@ describe('Similar view: other datasets', () => {
     }
   });
 
+  test('long labels stay readable: they wrap at _ and -, nothing is cut, the tooltip has the whole text', async () => {
+    const LONG = 'American_Staffordshire_terrier';
+    const wv = await mount(IMAGENET, undefined, undefined, 'similar-long-labels');
+    try {
+      wv.host.handlers.similar = async (p) => {
+        const a = answer(p as SimilarRequest);
+        const at = a.columns.indexOf('label_name');
+        for (const r of [a.query.row, ...a.rows]) r[at] = LONG;
+        return a;
+      };
+      await wv.page.setViewportSize({ width: 560, height: 900 });
+      await run(wv, '3');
+      await wv.page.waitForSelector('[data-testid=similar-result] >> nth=9');
+      const dds = await wv.page.$$eval('.similar-labels dd', (els) =>
+        els.map((e) => ({ text: e.textContent, title: e.getAttribute('title'), cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1, lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '16')) })),
+      );
+      const long = dds.filter((d) => d.text === LONG);
+      assert.equal(long.length, 11, 'the text itself is whole (a <wbr> adds no characters)');
+      for (const d of long) {
+        assert.equal(d.title, LONG);
+        assert.equal(d.cut, false, 'the label is not clipped');
+      }
+      await wv.screenshot('09-long-labels');
+    } finally {
+      await wv.close();
+    }
+  });
+
   test('no vector column: says so', async () => {
     const wv = await mount(description([f('id', 'Int64', 'int'), f('text', 'Utf8', 'string')]));
     try {

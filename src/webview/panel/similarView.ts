@@ -50,6 +50,20 @@ export function formatDistance(d: number): string {
   return d === 0 ? '0' : d.toPrecision(4);
 }
 
+/** Lets labels such as "american_bulldog" or "a/b.jpg" wrap after _ - / . rather than mid-word (a <wbr>; the text is unchanged). */
+function allowBreaks(el: HTMLElement): void {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n as Text);
+  for (const t of texts) {
+    const parts = (t.data.match(/[^_\-/.]*[_\-/.]+|[^_\-/.]+$/g) ?? []).filter(Boolean);
+    if (parts.length < 2) continue;
+    const frag = document.createDocumentFragment();
+    parts.forEach((p, i) => frag.append(...(i ? [document.createElement('wbr'), p] : [p])));
+    t.replaceWith(frag);
+  }
+}
+
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
@@ -371,6 +385,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
         textCols.flatMap((c) => {
           const dd = h('dd', {}, renderCell(row[cols.indexOf(c)] ?? null, { images }));
           dd.title = dd.textContent ?? '';
+          allowBreaks(dd);
           return [h('dt', {}, c), dd];
         }),
       );
