@@ -64,9 +64,10 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     if (this.view?.visible) return;
     void (async () => {
       if (this.view) return this.view.show(true);
-      // Not resolved yet: the only way to open a view is to focus it; focus then goes back to the panel.
+      // Not resolved yet: the only way to open a view is to focus it; focus then goes back to the panel
+      // (its webview keeps its own focused element, the grid).
       await vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`);
-      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      p.panel.reveal(p.panel.viewColumn, false);
     })().catch(() => undefined);
   }
 
