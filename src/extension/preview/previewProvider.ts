@@ -55,7 +55,7 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   /**
    * The first selection in a panel shows the preview when it is not on screen (say the Explorer is
    * showing), so clicking a row visibly does something; once per panel, and not with
-   * `lanceInspector.preview.revealOnSelect` off. Keyboard focus stays in the panel.
+   * `lanceInspector.preview.revealOnSelect` off. Focus is handed back to the panel afterwards.
    */
   private revealOnFirstSelection(p: DatasetPanel | undefined): void {
     if (!p?.view.selectedRowId || this.selectedOnce.has(p)) return;
