@@ -145,6 +145,19 @@ export function andFilter(existing: string, condition: string): string {
   return `${e} AND ${condition}`;
 }
 
+/**
+ * The filter for a clicked value (a class, a chart bar): `column = value` (or `column IS NULL`,
+ * `isnan(column)`, … from conditionFor), AND-ed with a filter already in force, which goes in
+ * parentheses; undefined when the value cannot be written as a condition. `type`: the column's Arrow
+ * type (only Float16 needs it).
+ */
+export function equalsFilter(column: string, value: Cell, within?: string, type?: string): string | undefined {
+  const cond = conditionFor(column, value, type);
+  if (cond === undefined) return undefined;
+  const base = within?.trim();
+  return andFilter(base ? `(${base})` : '', cond);
+}
+
 /** The identifier-like word that ends at `caret` (for column-name completion), unless the caret is inside a string. */
 export function wordAt(text: string, caret: number): { start: number; word: string } | undefined {
   const before = text.slice(0, caret);

@@ -196,6 +196,31 @@ test('A4 click a row + Enter: the Row Preview view in the Lance container shows 
     await showTab(frame, 'rows');
     // Whatever filter A3 left: this scenario needs loaded rows only.
     await frame.waitForSelector('[data-testid=grid-row][data-index="2"][data-rowid]');
+    const sidebarTitle = () => v.page.locator('.part.sidebar .composite.title').innerText().then((t) => t.trim());
+
+    // The first selection in the panel shows the Row Preview, even with the Explorer in the side bar
+    // (lanceInspector.preview.revealOnSelect).
+    await v.runCommand('View: Show Explorer');
+    await poll('the Explorer in the side bar', async () => (/^EXPLORER/i.test(await sidebarTitle()) ? true : undefined));
+    const first = frame.locator('[data-testid=grid-row][data-index="1"]');
+    const firstRow = (await gridRows(frame)).find((r) => r.index === 1)!;
+    await first.locator('.grid-cell.index').click();
+    await poll('the Lance container in the side bar', async () => (/^LANCE/i.test(await sidebarTitle()) ? true : undefined), 30_000);
+    const revealed = await v.webviewFrame('[data-testid=preview]');
+    await revealed.waitForFunction(
+      (id) => document.querySelector<HTMLElement>('[data-testid=preview-field][data-name="id"] .pv-value')?.innerText.trim() === id,
+      firstRow.cells.id,
+      { polling: 50, timeout: 30_000 },
+    );
+    await v.screenshot('preview-revealed-on-first-click');
+    // Once per panel: with the Explorer back, another click leaves the side bar alone.
+    await v.runCommand('View: Show Explorer');
+    await poll('the Explorer in the side bar', async () => (/^EXPLORER/i.test(await sidebarTitle()) ? true : undefined));
+    await frame.locator('[data-testid=grid-row][data-index="4"] .grid-cell.index').click();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.match(await sidebarTitle(), /^EXPLORER/i, 'the preview is revealed once per panel, not on every click');
+    await v.screenshot('second-click-explorer-stays');
+
     const target = frame.locator('[data-testid=grid-row][data-index="2"]');
     await target.locator('.grid-cell.index').click();
     const selected = (await gridRows(frame)).find((r) => r.index === 2)!;
@@ -358,6 +383,25 @@ test('A5 find similar: row context menu "Find similar", then palette "Find Simil
     const byId = await similarCards(frame);
     assert.equal(byId.query?.label, truth.labelOfId1234, 'query card of id 1234 shows its class');
     assertNeighbours(byId, truth.labelOfId1234);
+
+    // "Find similar" from a neighbour: the Row Preview's header follows that row (named by its id, since
+    // it has no position in the Rows tab), not the row selected in the grid before.
+    const neighbour = byId.results[2];
+    await frame.locator(`[data-testid=similar-result][data-rowid="${neighbour.rowId}"] [data-testid=similar-again]`).click();
+    await waitForSimilar(frame, neighbour.id!);
+    const preview = await v.webviewFrame('[data-testid=preview]');
+    await preview.waitForFunction(
+      (id) =>
+        document.querySelector<HTMLElement>('[data-testid=preview-field][data-name="id"] .pv-value')?.innerText.trim() === id &&
+        /^id /.test(document.querySelector<HTMLElement>('[data-testid=preview-subtitle]')?.innerText ?? ''),
+      neighbour.id!,
+      { polling: 50, timeout: 30_000 },
+    ).catch(async (e) => {
+      await v.screenshot('preview-header-not-following');
+      throw e;
+    });
+    assert.match(await preview.locator('[data-testid=preview-subtitle]').innerText(), new RegExp(`^id ${neighbour.id}( · version \\d+)?$`));
+    await v.screenshot('preview-follows-similar');
   });
 });
 

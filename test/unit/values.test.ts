@@ -20,12 +20,10 @@ import { fullCell } from '../../src/extension/lance/fullCell';
 import { exportRows } from '../../src/extension/lance/exportRows';
 import { materializeSubset } from '../../src/extension/lance/subset';
 import { LanceError } from '../../src/extension/lance/errors';
-import { cellToJson } from '../../src/shared/cellJson';
+import { cellJson, cellToJson } from '../../src/shared/cellJson';
 import { fromWire } from '../../src/shared/floats';
-import { conditionFor } from '../../src/shared/sql';
+import { conditionFor, equalsFilter } from '../../src/shared/sql';
 import type { Cell, ColumnStats, RowsPage } from '../../src/shared/types';
-import { cellJson } from '../../src/webview/grid/cellText';
-import { equalsFilter } from '../../src/webview/panel/statsSql';
 import { column, tableOf } from '../fixtures/arrowUtil';
 import {
   generateHostile,

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Cell, SchemaField } from '../../src/shared/types';
-import { cellJson, cellPlainText, rowJson } from '../../src/webview/grid/cellText';
+import { cellJson, cellPlainText, rowJson } from '../../src/shared/cellJson';
 import { defaultColumns, MAX_DEFAULT_COLUMNS, trackFor, validColumns } from '../../src/webview/grid/columns';
 import { PageLru, rowsPerPage } from '../../src/webview/grid/rowsQuery';
 import { andFilter, conditionFor, quoteIdent, quoteString, splitTopLevel, wordAt } from '../../src/shared/sql';
@@ -136,7 +136,7 @@ describe('copying', () => {
     assert.equal(cellPlainText({ t: 'i64', v: '9007199254740993' }), '9007199254740993');
     assert.equal(cellPlainText(null), 'null');
     assert.equal(cellPlainText(1.5), '1.5');
-    assert.equal(cellJson({ t: 'vec', dim: 512, norm: 1, head: [0.5] }), '{"dim":512,"norm":1,"head":[0.5]}');
+    assert.equal(cellJson({ t: 'vec', dim: 512, norm: 1, head: [0.5] }), '{"truncated":true,"length":512,"items":[0.5]}', 'a vector summary says it is one, as a capped list does');
   });
 });
 

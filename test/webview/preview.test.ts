@@ -203,17 +203,19 @@ describe('Preview', () => {
     assert.deepEqual(wv.host.requests('command')[5].params, { id: 'selectRelative', args: { delta: 1 } });
   });
 
-  test('Copy JSON: int64 as strings, vectors as arrays, binaries described', async () => {
+  test('Copy JSON (shared/cellJson.ts): _rowid first, int64 as bare digits, vectors as arrays, binaries described', async () => {
     await wv.page.click('[data-testid=preview-copy]');
     await wv.page.waitForFunction(() => (window as unknown as { __clip: string[] }).__clip.length === 1);
     const text = await wv.page.evaluate(() => (window as unknown as { __clip: string[] }).__clip[0]);
     const obj = JSON.parse(text);
-    assert.equal(obj.id, '42');
+    assert.match(text, /^\{\n  "_rowid": 42,\n  "id": 42,\n/);
+    assert.equal(obj.id, 42);
     assert.equal(obj.label, 7);
     assert.equal(obj.label_name, "jack-o'-lantern");
     assert.equal(obj.image_emb.length, 512);
     assert.ok(Math.abs(obj.image_emb[3] - embedding(42)[3]) < 1e-12);
-    assert.deepEqual(obj.image, { binary: fullRow('42').row[1] && (fullRow('42').row[1] as { size: number }).size, media: 'image/jpeg' });
+    assert.deepEqual(obj.image, { binary: true, size: (fullRow('42').row[1] as { size: number }).size, media: 'image/jpeg', head: 'ffd8ffe000104a464946' });
+    assert.deepEqual(obj.raw, { binary: true, size: 2048, head: '00010203040506070809' });
     assert.equal(obj.missing, null);
     assert.equal(obj.note, '');
     assert.deepEqual(obj.tags, ['halloween', 'night', '']);
@@ -244,6 +246,13 @@ describe('Preview', () => {
       wv.page.evaluate((u) => new Promise<boolean>((resolve) => Object.assign(new Image(), { onload: () => resolve(true), onerror: () => resolve(false), src: u })), src);
     assert.equal(await loads(oldSrc), false, "the previous row's blob URL is revoked");
     assert.equal(await loads((await wv.page.getAttribute('[data-testid=preview-image]', 'src'))!), true);
+
+    // A row selected outside the Rows tab (a Similar card, "Find similar" from a neighbour) has no
+    // position: the header names it by its id once loaded, never by the previous row's number.
+    await wv.host.event('select', { ...SELECT, rowId: '123', index: undefined });
+    await wv.page.waitForFunction(() => document.querySelector('[data-testid=preview-field][data-name=id] .pv-value')?.textContent === '123');
+    assert.equal(await wv.page.textContent('[data-testid=preview-subtitle]'), 'id 123 · version 5');
+    await wv.screenshot('03b-no-position');
 
     wv.host.handlers.row = async () => {
       throw { kind: 'not-found', message: 'Row 999 is not in this version of the dataset.' };
@@ -279,7 +288,7 @@ describe('Preview: clipboard fallback', () => {
       await wv.page.waitForFunction(() => (window as unknown as { __exec: unknown[] }).__exec.length === 1);
       const [cmd, text] = await wv.page.evaluate(() => (window as unknown as { __exec: [string, string][] }).__exec[0]);
       assert.equal(cmd, 'copy');
-      assert.equal(JSON.parse(text).id, '42');
+      assert.equal(JSON.parse(text).id, 42);
       assert.equal(await wv.page.textContent('[data-testid=preview-copied]'), 'Copied');
     } finally {
       await wv.close();

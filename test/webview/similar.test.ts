@@ -3,9 +3,16 @@
 // persisted controls, and a dataset without vectors.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { RequestMethod } from '../../src/shared/protocol';
 import type { DatasetDescription, SchemaField, SimilarRequest, SimilarResult } from '../../src/shared/types';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DatasetSession } from '../../src/extension/host/session';
 import { encodeJpeg } from '../fixtures/jpeg';
-import { openWebview, repoRoot, type Webview } from './harness';
+import { generateLabelled, LABELLED_ROWS, labelOf } from '../fixtures/labelled';
+import { openWebview, repoRoot, type Handler, type Webview } from './harness';
+import { sessionHandlers } from './realHost';
 
 const VEC: SchemaField = { name: 'image_emb', type: 'FixedSizeList[512]<Float32>', kind: 'vector', nullable: false, metadata: {}, children: [], dimension: 512 };
 const f = (name: string, type: string, kind: SchemaField['kind']): SchemaField => ({ name, type, kind, nullable: false, metadata: {}, children: [] });
@@ -83,13 +90,14 @@ document.getElementById('app')!.append(api.element);
 w.__similar = api;
 `;
 
-async function mount(desc: DatasetDescription, state?: Record<string, unknown>): Promise<Webview> {
+async function mount(desc: DatasetDescription, state?: Record<string, unknown>, handlers?: Partial<Record<RequestMethod, Handler>>, name = 'similar'): Promise<Webview> {
   return openWebview({
+    handlers,
     entry: { contents: ENTRY, resolveDir: `${repoRoot}/test/webview` },
     css: ['panel.css', 'similar.css'],
     globals: { __description: desc, __ctxState: state ?? {} },
     viewport: { width: 1100, height: 900 },
-    name: 'similar',
+    name,
   });
 }
 
@@ -169,7 +177,7 @@ describe('Similar view', () => {
   test('clicking a card selects it for the preview; its Find similar runs again from it', async () => {
     await wv.page.click('[data-testid=similar-result][data-rowid="703"] .similar-labels');
     const reports = await wv.page.evaluate(() => (window as unknown as { __reports: unknown[] }).__reports);
-    assert.deepEqual(reports.at(-1), { selectedRowId: '703' });
+    assert.deepEqual(reports.at(-1), { selectedRowId: '703', selectedIndex: undefined }, 'not a position in the Rows tab');
     assert.ok((await wv.page.getAttribute('[data-testid=similar-result][data-rowid="703"]', 'class'))!.includes('selected'));
     await wv.screenshot('03-selected');
     const oldSrc = await wv.page.getAttribute('[data-testid=similar-query] img', 'src');
@@ -316,6 +324,34 @@ describe('Similar view: other datasets', () => {
     }
   });
 
+  test('long labels stay readable: they wrap at _ and -, nothing is cut, the tooltip has the whole text', async () => {
+    const LONG = 'American_Staffordshire_terrier';
+    const wv = await mount(IMAGENET, undefined, undefined, 'similar-long-labels');
+    try {
+      wv.host.handlers.similar = async (p) => {
+        const a = answer(p as SimilarRequest);
+        const at = a.columns.indexOf('label_name');
+        for (const r of [a.query.row, ...a.rows]) r[at] = LONG;
+        return a;
+      };
+      await wv.page.setViewportSize({ width: 560, height: 900 });
+      await run(wv, '3');
+      await wv.page.waitForSelector('[data-testid=similar-result] >> nth=9');
+      const dds = await wv.page.$$eval('.similar-labels dd', (els) =>
+        els.map((e) => ({ text: e.textContent, title: e.getAttribute('title'), cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1, lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '16')) })),
+      );
+      const long = dds.filter((d) => d.text === LONG);
+      assert.equal(long.length, 11, 'the text itself is whole (a <wbr> adds no characters)');
+      for (const d of long) {
+        assert.equal(d.title, LONG);
+        assert.equal(d.cut, false, 'the label is not clipped');
+      }
+      await wv.screenshot('09-long-labels');
+    } finally {
+      await wv.close();
+    }
+  });
+
   test('no vector column: says so', async () => {
     const wv = await mount(description([f('id', 'Int64', 'int'), f('text', 'Utf8', 'string')]));
     try {
@@ -330,6 +366,56 @@ describe('Similar view: other datasets', () => {
       await wv.close();
     }
   });
+});
+
+describe('Similar view on real Lance data: "same label" on a column named Label and one named order', () => {
+  let dir: string;
+  let uris: { mixed: string; order: string };
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-similar-'));
+    uris = await generateLabelled(dir);
+  });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [table, column, quoted] of [
+    ['mixed', 'Label', '`Label`'],
+    ['order', 'order', '`order`'],
+  ] as const) {
+    test(`${column}: the label column is found, quoted in the filter, and the real engine answers with that label only`, async () => {
+      const session = await DatasetSession.open({ uri: uris[table], name: table }, {}, { maxImageBytes: 1024 * 1024 });
+      // JSON on the way, as VS Code posts messages; image bytes are not needed here.
+      const wv = await mount(await session.describe(), { similar: { k: 20, nprobes: 20, filter: '', sameLabel: false } }, sessionHandlers(session, { json: true }), `similar-real-${table}`);
+      try {
+        const row = 3; // labelOf(3) has an apostrophe: "jack-o'-lantern"
+        const rowId = (await session.dataset.rowIdAt(row))!;
+        await run(wv, rowId);
+        await wv.page.waitForSelector('[data-testid=similar-result]');
+        assert.equal((await wv.page.textContent('[data-testid=similar-same-label]'))!.trim(), `Same ${column}`);
+        const without = await wv.page.$$eval('[data-testid=similar-result] .similar-labels', (els) => els.map((e) => e.textContent ?? ''));
+        assert.ok(without.some((t) => !t.includes("jack-o'-lantern")), 'without the filter some neighbours have another label');
+
+        const before = wv.host.requests('similar').length;
+        await wv.page.click('[data-testid=similar-same-label]');
+        const req = await wv.host.waitForRequest('similar', before);
+        const want = `${quoted} = 'jack-o''-lantern'`;
+        assert.equal((req.params as SimilarRequest).filter, want, 'a mixed-case or keyword name goes in backticks');
+        await wv.page.waitForFunction((w) => document.querySelector('[data-testid=similar-summary]')?.textContent?.includes(w), want);
+        assert.equal(await wv.page.isVisible('[data-testid=similar-error]'), false, 'the engine accepted the filter');
+        const cards = await wv.page.$$eval('[data-testid=similar-result] .similar-labels', (els) => els.map((e) => e.textContent ?? ''));
+        const sameLabelRows = Array.from({ length: LABELLED_ROWS }, (_, r) => r).filter((r) => labelOf(r) === labelOf(row)).length;
+        assert.equal(labelOf(row), "jack-o'-lantern");
+        assert.equal(cards.length, sameLabelRows - 1, 'every other row of that label (k = 20 is more than there are)');
+        for (const t of cards) assert.ok(t.includes(`${column}jack-o'-lantern`), t);
+        assert.match((await wv.page.getAttribute('[data-testid=similar-same-label]', 'title'))!, new RegExp(want.replace(/[`'-]/g, '.')));
+        await wv.screenshot('same-label');
+      } finally {
+        await wv.close();
+        session.close();
+      }
+    });
+  }
 });
 
 /** A real JPEG of w×h whose colours depend on seed (the browser must decode it). */

@@ -3,12 +3,15 @@
 // They use ignoreFocusOut: after the palette closes, VS Code hands focus back to the dataset webview
 // asynchronously, and that late focus would otherwise close a picker that opened meanwhile.
 import * as vscode from 'vscode';
+import { labelColumnOf } from '../../shared/labelColumn';
+import { KEY_COLUMN } from '../../shared/rowKey';
 import { conditionFor, quoteIdent } from '../../shared/sql';
+import type { Cell } from '../../shared/types';
 import { toErrorInfo } from '../lance/errors';
 import { DatasetPanel } from '../panel/datasetPanel';
 import type { PreviewProvider } from '../preview/previewProvider';
 import { confirmCreateTag } from './tagCommands';
-import { cellToJson } from '../../shared/cellJson';
+import { wholeRowJson } from './rowJsonText';
 
 /** The panel a command acts on; offers to open a dataset when there is none. */
 export async function activePanel(): Promise<DatasetPanel | undefined> {
@@ -53,16 +56,18 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     try {
       const session = await p.session();
       const d = await session.describe();
-      const labelCol = d.schema.find((f) => f.kind === 'string' && /label|class/i.test(f.name)) ?? d.schema.find((f) => f.kind === 'string' || f.kind === 'dictionary');
-      const intLabel = d.schema.find((f) => f.kind === 'int' && /^(label|class|target)$/i.test(f.name));
+      // The same label column as the Schema tab's class list and the Similar tab's "same label".
+      const label = labelColumnOf(d.schema);
+      if (!label) return void vscode.window.showInformationMessage('This dataset has no label column to filter by (a text column such as label_name or class, or an int column label).');
+      const col = label.field;
+      const condition = (v: Cell) => conditionFor(col.name, v, col.type) ?? `${quoteIdent(col.name)} IS NULL`;
       let items: (vscode.QuickPickItem & { filter: string })[];
-      if (labelCol) {
-        const values = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Counting ${labelCol.name} values` }, () => session.dataset.distinct(labelCol.name, 5000));
-        items = values.map((v) => ({ label: String(v.value), description: `${v.count.toLocaleString('en-US')} rows`, filter: conditionFor(labelCol.name, v.exact ?? v.value, labelCol.type) ?? `${quoteIdent(labelCol.name)} IS NULL` }));
-      } else if (d.classNames && intLabel) {
-        items = d.classNames.map((n, i) => ({ label: n, description: `${intLabel.name} = ${i}`, filter: `${quoteIdent(intLabel.name)} = ${i}` }));
+      if (label.mode === 'index' && d.classNames?.length) {
+        // Rows name their class by position in lance:class_names.
+        items = d.classNames.map((n, i) => ({ label: n, description: `${col.name} = ${i}`, filter: condition(i) }));
       } else {
-        return void vscode.window.showInformationMessage('This dataset has no label column or lance:class_names to filter by.');
+        const values = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Counting ${col.name} values` }, () => session.dataset.distinct(col.name, 5000));
+        items = values.map((v) => ({ label: String(v.value), description: `${v.count.toLocaleString('en-US')} rows`, filter: condition(v.exact ?? v.value) }));
       }
       const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Filter by class', placeHolder: `${items.length} classes`, matchOnDescription: true });
       if (pick) p.uiAction({ action: 'setFilter', filter: pick.filter });
@@ -90,7 +95,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       const session = await p.session();
       const d = await session.describe();
       if (!d.schema.some((f) => f.kind === 'vector')) return void vscode.window.showInformationMessage('This dataset has no vector column to search.');
-      const key = d.schema.find((f) => /^(id|key|uid|uuid)$/i.test(f.name) && (f.kind === 'int' || f.kind === 'string'));
+      const key = d.schema.find((f) => KEY_COLUMN.test(f.name) && (f.kind === 'int' || f.kind === 'string'));
       const input = await vscode.window.showInputBox({
       ignoreFocusOut: true,
         title: 'Find similar to row',
@@ -176,9 +181,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     if (!rowId) return void vscode.window.showInformationMessage('Select a row in the Rows tab first.');
     try {
       const session = await p.session();
-      const row = await session.dataset.fullRow(rowId, undefined, 0);
-      const obj = Object.fromEntries(row.columns.map((c, i) => [c, cellToJson(row.row[i])]));
-      await vscode.env.clipboard.writeText(JSON.stringify(obj, null, 2));
+      await vscode.env.clipboard.writeText(await wholeRowJson(session.dataset, rowId));
       vscode.window.setStatusBarMessage('Row copied as JSON', 3000);
     } catch (err) {
       reportError('Could not copy the row', err);

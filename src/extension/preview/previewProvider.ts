@@ -15,10 +15,15 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   private view: vscode.WebviewView | undefined;
   private endpoint: WebviewEndpoint | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Panels whose first selection has been seen (the preview is revealed once per panel). */
+  private readonly selectedOnce = new WeakSet<DatasetPanel>();
 
   constructor(private readonly extensionUri: vscode.Uri) {
     this.disposables.push(
-      DatasetPanel.onDidChangeSelection(() => this.sendSelection()),
+      DatasetPanel.onDidChangeSelection((p) => {
+        this.sendSelection();
+        this.revealOnFirstSelection(p);
+      }),
       DatasetPanel.onDidChangeActive(() => this.sendSelection()),
     );
   }
@@ -45,6 +50,25 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   async reveal(): Promise<void> {
     if (this.view) this.view.show(true);
     else await vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`);
+  }
+
+  /**
+   * The first selection in a panel shows the preview when it is not on screen (say the Explorer is
+   * showing), so clicking a row visibly does something; once per panel, and not with
+   * `lanceInspector.preview.revealOnSelect` off. Focus is handed back to the panel afterwards.
+   */
+  private revealOnFirstSelection(p: DatasetPanel | undefined): void {
+    if (!p?.view.selectedRowId || this.selectedOnce.has(p)) return;
+    this.selectedOnce.add(p);
+    if (!vscode.workspace.getConfiguration('lanceInspector').get<boolean>('preview.revealOnSelect', true)) return;
+    if (this.view?.visible) return;
+    void (async () => {
+      if (this.view) return this.view.show(true);
+      // Not resolved yet: the only way to open a view is to focus it; focus then goes back to the panel
+      // (its webview keeps its own focused element, the grid).
+      await vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`);
+      p.panel.reveal(p.panel.viewColumn, false);
+    })().catch(() => undefined);
   }
 
   private sendSelection(): void {

@@ -7,7 +7,7 @@ import { formatBytes, formatCount, h } from '../ui/dom';
 import { button } from '../ui/toolkit';
 import type { PanelContext, View } from './context';
 import { barChart, formatValue } from './statsChart';
-import { equalsFilter } from './statsSql';
+import { equalsFilter } from '../../shared/sql';
 
 const COLUMN_KEY = 'stats.column';
 const TOP_K = 20;

@@ -6,7 +6,7 @@
 // order and answers every page by row id (see sortOrder.ts), so any row of a sorted table is one jump.
 import type { Cell, ErrorInfo, SchemaField, SortKey } from '../../shared/types';
 import { describeSort, MAX_SORT_KEYS, sameSort, toggleSort, unsortableReason } from '../../shared/sort';
-import { cellPlainText, rowJson } from '../grid/cellText';
+import { cellPlainText, rowJson } from '../../shared/cellJson';
 import { copyText } from '../ui/clipboard';
 import { columnChooser } from '../grid/columnChooser';
 import { defaultColumns, hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';

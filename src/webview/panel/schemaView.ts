@@ -9,7 +9,8 @@ import { RpcError } from '../../shared/rpc';
 import { formatCount, h } from '../ui/dom';
 import { badge, button } from '../ui/toolkit';
 import type { PanelContext, View } from './context';
-import { equalsFilter } from './statsSql';
+import { labelCandidates, type LabelColumn } from '../../shared/labelColumn';
+import { equalsFilter } from '../../shared/sql';
 
 const EXPANDED_KEY = 'schema.expanded';
 /** Metadata values longer than this (or with line breaks) are folded behind a disclosure. */
@@ -260,24 +261,6 @@ function longText(value: string, summary?: string): HTMLElement {
 // lance:class_names
 // ---------------------------------------------------------------------------------------------------
 
-/** How rows refer to classes: by name in a string column, or by position in an int column. */
-interface LabelColumn {
-  column: string;
-  mode: 'name' | 'index';
-}
-
-/** Columns that may hold the class of each row, most likely first. */
-export function labelCandidates(schema: SchemaField[]): LabelColumn[] {
-  const str = schema.filter((f) => (f.kind === 'string' || f.kind === 'dictionary') && !f.unsupported);
-  const named = (re: RegExp) => str.filter((f) => re.test(f.name)).map((f) => f.name);
-  const byName = [...new Set([...named(/label.*name/i), ...named(/class.*name/i), ...named(/class/i), ...named(/^labels?$/i)])];
-  const byIndex = schema
-    .filter((f) => f.kind === 'int' && !f.unsupported && /^(label|labels|label_id|label_idx|class_id|class_idx|class_index)$/i.test(f.name))
-    .sort((a, b) => Number(b.name.toLowerCase() === 'label') - Number(a.name.toLowerCase() === 'label'))
-    .map((f) => f.name);
-  return [...byName.map((column) => ({ column, mode: 'name' as const })), ...byIndex.map((column) => ({ column, mode: 'index' as const }))];
-}
-
 /** Matches distinct values of a candidate column to the class names; undefined when they do not fit. */
 export function matchCounts(names: string[], cand: LabelColumn, values: { value: string | number | boolean; count: number }[]): Map<number, number> | undefined {
   const counts = new Map<number, number>();
@@ -333,7 +316,7 @@ function classList(ctx: PanelContext, names: string[]): { element: HTMLElement; 
     );
     btn.addEventListener('click', () => {
       if (!label) return;
-      const filter = equalsFilter(label.column, label.mode === 'name' ? name : i);
+      const filter = equalsFilter(label.field.name, label.mode === 'name' ? name : i);
       if (filter) ctx.setFilter(filter);
     });
     return { li: h('li', {}, btn), btn, count, bar, name, i };
@@ -352,7 +335,7 @@ function classList(ctx: PanelContext, names: string[]): { element: HTMLElement; 
         const c = counts.get(it.i) ?? 0;
         it.count.textContent = formatCount(c);
         it.bar.style.setProperty('--share', String(c / max));
-        it.btn.title = label ? `${c === 1 ? '1 row' : `${formatCount(c)} rows`} — show them (${equalsFilter(label.column, label.mode === 'name' ? it.name : it.i)})` : '';
+        it.btn.title = label ? `${c === 1 ? '1 row' : `${formatCount(c)} rows`} — show them (${equalsFilter(label.field.name, label.mode === 'name' ? it.name : it.i)})` : '';
       }
       it.btn.setAttribute('aria-disabled', String(!label));
     }
@@ -364,14 +347,14 @@ function classList(ctx: PanelContext, names: string[]): { element: HTMLElement; 
     if (started) return;
     started = true;
     if (!candidates.length) {
-      status.textContent = 'No label column found (a string column named like “label_name” or “class”, or an int column “label”): row counts are not available.';
+      status.textContent = 'No label column found (a text column such as “label_name” or “class”, or an int column “label”): row counts are not available.';
       return;
     }
     let lastError: string | undefined;
     for (const cand of candidates) {
-      status.textContent = `Counting rows per class in “${cand.column}”…`;
+      status.textContent = `Counting rows per class in “${cand.field.name}”…`;
       try {
-        const values = await ctx.rpc.request('distinct', { column: cand.column, limit: 5000 });
+        const values = await ctx.rpc.request('distinct', { column: cand.field.name, limit: 5000 });
         const matched = matchCounts(names, cand, values);
         if (matched) {
           label = cand;
@@ -385,16 +368,16 @@ function classList(ctx: PanelContext, names: string[]): { element: HTMLElement; 
     }
     if (label) {
       const total = [...counts!.values()].reduce((a, b) => a + b, 0);
-      status.textContent = `Row counts from column “${label.column}” (${formatCount(total)} rows). Click a class to show its rows.`;
+      status.textContent = `Row counts from column “${label.field.name}” (${formatCount(total)} rows). Click a class to show its rows.`;
       sortSel.disabled = false;
     } else if (lastError && candidates[0].mode === 'name') {
       // Counts failed, but the likeliest column can still filter.
       label = candidates[0];
-      status.textContent = `Row counts are not available (${lastError}). Click a class to filter “${label.column}”.`;
+      status.textContent = `Row counts are not available (${lastError}). Click a class to filter “${label.field.name}”.`;
     } else {
       status.textContent = lastError
         ? `Row counts are not available: ${lastError}`
-        : `No column’s values match the class names (tried ${candidates.map((c) => `“${c.column}”`).join(', ')}).`;
+        : `No column’s values match the class names (tried ${candidates.map((c) => `“${c.field.name}”`).join(', ')}).`;
     }
     render();
   };

@@ -3,6 +3,8 @@
 // filter, "same label") persist in the panel state; every run says which path answered (the ANN index
 // or an exact scan) and how long it took, measured here in the webview.
 import { RpcError } from '../../shared/rpc';
+import { labelColumnOf } from '../../shared/labelColumn';
+import { rowKey } from '../../shared/rowKey';
 import { combineFilters, conditionFor } from '../../shared/sql';
 import { uiSettings } from '../settings';
 import type { Cell, ErrorInfo, SchemaField, SimilarRequest, SimilarResult } from '../../shared/types';
@@ -32,17 +34,6 @@ interface SimilarState {
   lastRowId?: string;
 }
 
-/** The column "same label" compares: the first string column named like a label or a class, else the first
- * dictionary or string column, else an integer column named like a label or a class. */
-export function labelColumnOf(schema: SchemaField[]): SchemaField | undefined {
-  const labelish = (f: SchemaField) => /label|class/i.test(f.name);
-  return (
-    schema.find((f) => f.kind === 'string' && labelish(f)) ??
-    schema.find((f) => f.kind === 'dictionary' || f.kind === 'string') ??
-    schema.find((f) => f.kind === 'int' && labelish(f))
-  );
-}
-
 /** Columns shown as text on each card: ids first, then label-like columns, then other short scalars. */
 export function cardColumnsOf(schema: SchemaField[]): string[] {
   const scalar = schema.filter((f) => ['int', 'string', 'dictionary', 'bool', 'temporal'].includes(f.kind) && !f.unsupported);
@@ -54,15 +45,23 @@ export function cardColumnsOf(schema: SchemaField[]): string[] {
     .map(({ f }) => f.name);
 }
 
-/** `column = <value>` for the query row's value (shared/sql.ts: exact for int64, long strings, NaN…);
- * undefined when the value cannot be compared (a binary, a list…). */
-export function sameValueFilter(column: string, value: Cell, type?: string): string | undefined {
-  return conditionFor(column, value, type);
-}
-
 export function formatDistance(d: number): string {
   if (!Number.isFinite(d)) return '—';
   return d === 0 ? '0' : d.toPrecision(4);
+}
+
+/** Lets labels such as "american_bulldog" or "a/b.jpg" wrap after _ - / . rather than mid-word (a <wbr>; the text is unchanged). */
+function allowBreaks(el: HTMLElement): void {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n as Text);
+  for (const t of texts) {
+    const parts = (t.data.match(/[^_\-/.]*[_\-/.]+|[^_\-/.]+$/g) ?? []).filter(Boolean);
+    if (parts.length < 2) continue;
+    const frag = document.createDocumentFragment();
+    parts.forEach((p, i) => frag.append(...(i ? [document.createElement('wbr'), p] : [p])));
+    t.replaceWith(frag);
+  }
 }
 
 function formatMs(ms: number): string {
@@ -79,7 +78,7 @@ function parseIntIn(text: string, min: number, max: number): number | undefined 
 export function similarView(ctx: PanelContext): SimilarViewApi {
   const schema = ctx.description.schema;
   const vectorFields = schema.filter((f) => f.kind === 'vector');
-  const labelField = labelColumnOf(schema);
+  const labelField = labelColumnOf(schema)?.field;
   const cardColumns = cardColumnsOf(schema);
   const binaryColumns = schema.filter((f) => f.kind === 'binary').map((f) => f.name);
   // Only what the cards show is read: no vectors, no other wide columns.
@@ -208,7 +207,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   function updateSameLabelTitle(): void {
     if (!sameLabel || !labelField) return;
     const v = current ? labelValueOf(current.result, current.result.query.rowId) : undefined;
-    const clause = v !== undefined ? sameValueFilter(labelField.name, v, labelField.type) : undefined;
+    const clause = v !== undefined ? conditionFor(labelField.name, v, labelField.type) : undefined;
     sameLabel.title = clause ? `Only neighbours with ${clause}` : `Only neighbours with the query row's ${labelField.name}`;
   }
 
@@ -296,7 +295,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
           value = r.row[r.columns.indexOf(labelField.name)] ?? null;
         }
         if (seq !== runSeq) return;
-        labelClause = sameValueFilter(labelField.name, value, labelField.type);
+        labelClause = conditionFor(labelField.name, value, labelField.type);
       }
       const filter = combineFilters(state.filter, labelClause);
       const params: SimilarRequest = {
@@ -357,10 +356,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     result.rowIds.forEach((id, i) => grid.append(card(id, result.rows[i], { rank: i + 1, distance: result.distances[i] })));
     const shown = result.rowIds.length;
     // Name the query row by a key column people know (id), not by Lance's internal row id.
-    const keyAt = result.columns.findIndex((c) => /^(id|key|uid|uuid)$/i.test(c));
-    const keyCell = keyAt >= 0 ? result.query.row[keyAt] : undefined;
-    const keyText = keyCell === null || keyCell === undefined ? undefined : typeof keyCell === 'object' ? ('v' in keyCell ? String(keyCell.v) : undefined) : String(keyCell);
-    const queryName = keyText !== undefined ? `the row with ${result.columns[keyAt]} ${keyText}` : 'the query row';
+    const key = rowKey(result.columns, result.query.row);
+    const queryName = key ? `the row with ${key.column} ${key.text}` : 'the query row';
     const summary = h(
       'p',
       { class: 'muted similar-summary', 'data-testid': 'similar-summary' },
@@ -388,6 +385,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
         textCols.flatMap((c) => {
           const dd = h('dd', {}, renderCell(row[cols.indexOf(c)] ?? null, { images }));
           dd.title = dd.textContent ?? '';
+          allowBreaks(dd);
           return [h('dt', {}, c), dd];
         }),
       );
@@ -439,7 +437,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     }
     el.classList.add('selected');
     el.setAttribute('aria-current', 'true');
-    ctx.reportView({ selectedRowId: rowId });
+    // Not a position in the Rows tab: the preview must not keep naming the row selected there.
+    ctx.reportView({ selectedRowId: rowId, selectedIndex: undefined });
   }
 
   /** The first binary column holding images in these rows (its cells are sniffed, not guessed from names). */

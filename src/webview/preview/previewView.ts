@@ -1,7 +1,8 @@
 // The side-panel preview: the row selected in the active dataset panel, in full. The host tells it
 // what is selected ('select' events); it asks for the row itself ('row', answered by that panel's
 // session) and for the schema once per dataset version ('describe', for the type of each field).
-import { cellToJson, isCapped } from '../../shared/cellJson';
+import { cellJson, isCapped, rowJson, wholeCells } from '../../shared/cellJson';
+import { rowKey } from '../../shared/rowKey';
 import { copyText as copyToClipboard } from '../ui/clipboard';
 import type { RpcClient } from '../../shared/rpc';
 import { RpcError } from '../../shared/rpc';
@@ -86,7 +87,9 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   function headerText(s: Selection, r?: FullRow): void {
     title.textContent = s.dataset ?? 'Lance dataset';
     title.title = s.dataset ?? '';
-    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : undefined, s.version !== undefined ? `version ${s.version}` : undefined];
+    // The row's position in the Rows tab when it was selected there; else (a Similar card) its key, once loaded.
+    const key = s.index === undefined && r ? rowKey(r.columns, r.row) : undefined;
+    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : key ? `${key.column} ${key.text}` : undefined, s.version !== undefined ? `version ${s.version}` : undefined];
     subtitle.textContent = parts.filter(Boolean).join(' · ');
     // Lance's internal row id is for the curious, not the headline.
     subtitle.title = `Lance row id ${r?.rowId ?? s.rowId}`;
@@ -190,7 +193,7 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
       try {
         const full = await wholeCell(r, name);
         if (full === undefined) return;
-        await writeClipboard(typeof full === 'string' ? full : JSON.stringify(cellToJson(full), null, 2));
+        await writeClipboard(typeof full === 'string' ? full : cellJson(full));
         status.textContent = 'Copied';
       } catch (err) {
         fail(err);
@@ -211,23 +214,11 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   async function copyRow(): Promise<void> {
     if (!row) return;
     const r = row;
-    // Capped values are asked for whole; one that cannot be says it is truncated (cellToJson).
-    const cells = await Promise.all(
-      r.columns.map(async (c, i) => {
-        const cell = r.row[i] ?? null;
-        if (!isCapped(cell)) return cell;
-        try {
-          return (await wholeCell(r, c)) ?? cell;
-        } catch {
-          return cell;
-        }
-      }),
-    );
+    // Capped values are asked for whole; one that cannot be says it is truncated (shared/cellJson.ts).
+    const cells = await wholeCells(r.columns, r.row, (c) => wholeCell(r, c));
     if (row !== r) return;
-    const obj: Record<string, unknown> = Object.create(null); // a column may be called __proto__
-    r.columns.forEach((c, i) => (obj[c] = cellToJson(cells[i])));
     try {
-      await writeClipboard(JSON.stringify(obj, null, 2));
+      await writeClipboard(rowJson(r.rowId, r.columns, cells));
       copied.textContent = 'Copied';
     } catch (err) {
       copied.textContent = '';
