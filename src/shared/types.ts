@@ -297,4 +297,10 @@ export interface ViewState {
   selectedRowId?: string;
   /** Position of the selected row in the filtered table. */
   selectedIndex?: number;
+  /**
+   * The selection was made by a click on a row (not by keys, "go to row" or a command): only such a first
+   * selection reveals the Row Preview, so a reveal (which takes focus when the view was never shown) never
+   * lands in the middle of typing in the palette.
+   */
+  selectedByClick?: boolean;
 }

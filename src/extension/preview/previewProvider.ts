@@ -58,7 +58,7 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
    * `lanceInspector.preview.revealOnSelect` off. Focus is handed back to the panel afterwards.
    */
   private revealOnFirstSelection(p: DatasetPanel | undefined): void {
-    if (!p?.view.selectedRowId || this.selectedOnce.has(p)) return;
+    if (!p?.view.selectedRowId || !p.view.selectedByClick || this.selectedOnce.has(p)) return;
     this.selectedOnce.add(p);
     if (!vscode.workspace.getConfiguration('lanceInspector').get<boolean>('preview.revealOnSelect', true)) return;
     if (this.view?.visible) return;

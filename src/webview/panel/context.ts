@@ -2,7 +2,7 @@
 // description, and ways to reach the other views (a bar click filters the rows, a row runs find
 // similar, …). Views never import each other; they go through this.
 import type { RpcClient } from '../../shared/rpc';
-import type { DatasetDescription, SortKey } from '../../shared/types';
+import type { DatasetDescription, SortKey, ViewState } from '../../shared/types';
 
 export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar';
 
@@ -15,7 +15,7 @@ export interface PanelContext {
   /** Run "find similar" from a row (shows the Similar tab). */
   findSimilar(rowId: string): void;
   /** Tell the host which row is selected and what the grid shows (the preview follows it; export uses it). */
-  reportView(v: { filter?: string; sort?: SortKey[]; columns?: string[]; selectedRowId?: string; selectedIndex?: number }): void;
+  reportView(v: ViewState): void;
   /** Reveal the side-panel preview of the selected row (Enter / double-click on a row). */
   openPreview(): void;
   /** Small UI state that survives the webview being hidden or reloaded (vscode getState/setState). */

@@ -4,7 +4,7 @@
 // "go to row", keyboard navigation, a row context menu, and the selection reported to the host (the
 // preview follows it). A header click sorts the whole (filtered) table: the host keeps the view's
 // order and answers every page by row id (see sortOrder.ts), so any row of a sorted table is one jump.
-import type { Cell, ErrorInfo, SchemaField, SortKey } from '../../shared/types';
+import type { Cell, ErrorInfo, SchemaField, SortKey, ViewState } from '../../shared/types';
 import { describeSort, MAX_SORT_KEYS, sameSort, toggleSort, unsortableReason } from '../../shared/sort';
 import { cellPlainText, rowJson } from '../../shared/cellJson';
 import { copyText } from '../ui/clipboard';
@@ -67,12 +67,15 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   let lastPosition = '';
   let disposed = false;
 
+  /** True while a click on the grid is being handled (its selection is the user's own click). */
+  let clicking = false;
+
   // ----- pieces ---------------------------------------------------------------------------------
   const grid = new VirtualGrid(
     {
       row: rowState,
       needRows,
-      selectionChanged: () => report(false),
+      selectionChanged: () => report(false, clicking),
       open: () => {
         report(true);
         ctx.openPreview();
@@ -383,14 +386,15 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   }
 
   // ----- selection and the host -----------------------------------------------------------------
-  function report(force: boolean): void {
+  function report(force: boolean, byClick = false): void {
     const i = grid.selected;
-    const v = {
+    const v: ViewState = {
       filter: current?.spec.filter || undefined,
       sort: current?.spec.sort.length ? current.spec.sort : undefined,
       columns: current?.spec.columns,
       selectedRowId: i === undefined ? undefined : loadedRow(i)?.rowId,
       selectedIndex: i,
+      ...(byClick ? { selectedByClick: true } : {}),
     };
     const key = JSON.stringify(v);
     if (!force && key === lastReport) return;
@@ -477,6 +481,14 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const over = document.documentElement.scrollHeight - window.innerHeight;
     if (over > 0) grid.element.style.height = `${Math.max(240, want - over)}px`;
   }
+  grid.element.addEventListener(
+    'click',
+    () => {
+      clicking = true;
+      queueMicrotask(() => (clicking = false));
+    },
+    { capture: true },
+  );
   const onResize = () => layout();
   window.addEventListener('resize', onResize);
   const toolbarObserver = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => layout()) : undefined;
