@@ -16,6 +16,10 @@ import type {
   SimilarRequest,
   SimilarResult,
   SortKey,
+  TextQuery,
+  SearchSummary,
+  PlanTarget,
+  QueryPlanInfo,
   VersionsPage,
 } from './types';
 
@@ -25,6 +29,10 @@ export interface HostRequests {
   versions: { params: { offset: number; limit: number }; result: VersionsPage };
   count: { params: { filter?: string }; result: number };
   rows: { params: RowsRequest; result: RowsPage };
+  /** Run a text search (kept for the pages that follow); its rows come with 'rows' and the same search. */
+  search: { params: { search: TextQuery; filter?: string }; result: SearchSummary };
+  /** The plan of the query behind a view: Explain, or Analyze (which runs it). */
+  plan: { params: { target: PlanTarget; analyze: boolean }; result: QueryPlanInfo };
   similar: { params: SimilarRequest; result: SimilarResult };
   /** Reopen the dataset at its latest version (or the pinned one) and forget cached state. */
   reload: { params: Record<string, never>; result: null };
@@ -62,6 +70,7 @@ export interface WebviewEvents {
   uiAction:
     | { action: 'setFilter'; filter: string }
     | { action: 'setSort'; sort: SortKey[] }
+    | { action: 'setSearch'; search?: TextQuery }
     | { action: 'goToRow'; index: number }
     | { action: 'showTab'; tab: 'schema' | 'rows' | 'versions' | 'indices' }
     | { action: 'findSimilar'; rowId: string }

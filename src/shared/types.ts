@@ -173,8 +173,47 @@ export interface SortKey {
   descending?: boolean;
 }
 
+/** A text search of one string column (its full-text index when it has one, else a substring scan). */
+export interface TextQuery {
+  column: string;
+  text: string;
+}
+
+/** What a text search found: the Rows tab shows its rows (in relevance order) with their score. */
+export interface SearchSummary {
+  /** Rows found (at most `limit`; `truncated` when more matched). */
+  count: number;
+  truncated: boolean;
+  limit: number;
+  answeredBy: { kind: 'fts-index'; name: string } | { kind: 'scan' };
+  /** Lower-cased words to highlight; `stemmed`: the index also matched other forms of them. */
+  terms: string[];
+  stemmed: boolean;
+}
+
+/** The pseudo-column of a text search's rows: the BM25 relevance score (absent for a substring scan). */
+export const SCORE_COLUMN = '_score';
+
+/** The query behind a view, for its plan (Explain / Analyze). */
+export type PlanTarget =
+  | { view: 'rows'; filter?: string; sort?: SortKey[]; search?: TextQuery; columns?: string[]; offset: number; limit: number }
+  | { view: 'similar'; request: SimilarRequest };
+
+export interface QueryPlanInfo {
+  /** Which query this is, in words (e.g. "the query that picks the page's rows"). */
+  what: string;
+  /** The engine's plan text. */
+  text: string;
+  /** True when the query ran (Analyze): the text carries rows, bytes and times. */
+  analyzed: boolean;
+  /** Plain-words lines, most telling first. */
+  summary: string[];
+}
+
 export interface RowsRequest {
   filter?: string;
+  /** A text search: its rows in relevance order (sort keys are then not applied). */
+  search?: TextQuery;
   /** Sort keys of the whole (filtered) table, first key first; none: table order. */
   sort?: SortKey[];
   /** Columns to read; undefined reads all. Only these are read from disk. */
@@ -293,6 +332,8 @@ export interface UiSettings {
 export interface ViewState {
   filter?: string;
   sort?: SortKey[];
+  /** The text search of the Rows tab, with the terms to highlight (the preview marks them too). */
+  search?: TextQuery & { terms?: string[]; stemmed?: boolean };
   columns?: string[];
   selectedRowId?: string;
   /** Position of the selected row in the filtered table. */

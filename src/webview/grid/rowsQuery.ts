@@ -8,7 +8,7 @@ import type { RpcClient } from '../../shared/rpc';
 import { mark } from '../marks';
 import { uiSettings } from '../settings';
 import { RpcError } from '../../shared/rpc';
-import type { Cell, ErrorInfo, RowsPage, SortKey } from '../../shared/types';
+import type { Cell, ErrorInfo, RowsPage, SortKey, TextQuery } from '../../shared/types';
 
 /** Rows per page at most: the lanceInspector.pageSize setting. */
 export const pageSize = (): number => uiSettings.pageSize;
@@ -36,6 +36,8 @@ export interface QuerySpec {
   columns: string[];
   /** Sort keys of the whole (filtered) table; empty: table order. */
   sort: SortKey[];
+  /** A text search: its rows in relevance order (the sort is then not applied). */
+  search?: TextQuery;
 }
 
 export interface PageData {
@@ -106,6 +108,7 @@ export class RowsQuery {
     const call = this.rpc.start('rows', {
       filter: this.spec.filter || undefined,
       ...(this.spec.sort.length ? { sort: this.spec.sort } : {}),
+      ...(this.spec.search ? { search: this.spec.search } : {}),
       columns: this.spec.columns,
       offset: page * this.pageRows,
       limit: this.pageRows,

@@ -12,6 +12,7 @@ import type { Cell, SchemaField, SortKey } from '../../shared/types';
 import { unsortableReason } from '../../shared/sort';
 import { ImageUrls, renderCell } from '../cells';
 import { formatCount, h } from '../ui/dom';
+import { highlightElement, type Highlight } from '../ui/highlight';
 import { indexTrack, thumbPx, trackFor } from './columns';
 import { conditionFor } from '../../shared/sql';
 
@@ -26,6 +27,10 @@ export type RowState = { kind: 'row'; rowId: string; cells: Cell[] } | { kind: '
 export interface GridColumn {
   name: string;
   field?: SchemaField;
+  /** Why this column cannot be sorted, when the field's type does not say (e.g. a search's score). */
+  unsortable?: string;
+  /** Words a text search matched in this column: marked in its cells. */
+  highlight?: Highlight;
 }
 
 export interface GridCallbacks {
@@ -330,7 +335,7 @@ export class VirtualGrid {
   private headerCell(c: GridColumn, j: number): HTMLElement {
     const rank = this.sort.findIndex((k) => k.column === c.name);
     const key = rank >= 0 ? this.sort[rank] : undefined;
-    const why = c.field ? unsortableReason(c.field) : 'Unknown column type.';
+    const why = c.unsortable ?? (c.field ? unsortableReason(c.field) : 'Unknown column type.');
     const type = c.field ? `${c.name}: ${c.field.type}` : c.name;
     const label = [h('span', { class: 'col-name' }, c.name), c.field && c.field.kind !== 'binary' ? h('span', { class: 'col-type' }, shortType(c.field)) : null];
     const attrs = {
@@ -426,6 +431,7 @@ export class VirtualGrid {
       state.cells.forEach((cell, j) => {
         const col = this.columns[j];
         const content = renderCell(cell, { images, thumbSize: thumbPx() });
+        if (col?.highlight) highlightElement(content, col.highlight);
         const cond = col ? conditionFor(col.name, cell, col.field?.type) : undefined;
         const cellEl = h('div', { class: `grid-cell kind-${col?.field?.kind ?? 'other'}`, role: 'gridcell', 'aria-colindex': j + 2, 'data-col': j }, content);
         if (cond) {

@@ -2,7 +2,7 @@
 // description, and ways to reach the other views (a bar click filters the rows, a row runs find
 // similar, …). Views never import each other; they go through this.
 import type { RpcClient } from '../../shared/rpc';
-import type { DatasetDescription, SortKey, ViewState } from '../../shared/types';
+import type { DatasetDescription, SortKey, TextQuery, ViewState } from '../../shared/types';
 
 export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar';
 
@@ -35,6 +35,8 @@ export interface RowsViewApi extends View {
   setFilter(filter: string): void;
   /** Sort the whole table by these keys (none: table order). */
   setSort(keys: SortKey[]): void;
+  /** Search a string column for text (undefined: no search). */
+  setSearch(search: TextQuery | undefined): void;
   goToRow(index: number): void;
   selectRelative(delta: number): void;
 }

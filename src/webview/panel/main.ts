@@ -146,6 +146,10 @@ rpc.on('uiAction', (a) => {
       showTab('rows');
       views.rows.setSort(a.sort);
       break;
+    case 'setSearch':
+      showTab('rows');
+      views.rows.setSearch(a.search);
+      break;
     case 'selectRelative':
       views.rows.selectRelative(a.delta);
       break;

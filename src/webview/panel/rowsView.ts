@@ -4,7 +4,10 @@
 // "go to row", keyboard navigation, a row context menu, and the selection reported to the host (the
 // preview follows it). A header click sorts the whole (filtered) table: the host keeps the view's
 // order and answers every page by row id (see sortOrder.ts), so any row of a sorted table is one jump.
-import type { Cell, ErrorInfo, SchemaField, SortKey, ViewState } from '../../shared/types';
+import { SCORE_COLUMN, type Cell, type ErrorInfo, type SchemaField, type SearchSummary, type SortKey, type TextQuery, type ViewState } from '../../shared/types';
+import { searchableColumns } from '../../shared/textSearch';
+import type { Highlight } from '../ui/highlight';
+import { planView } from './planView';
 import { describeSort, MAX_SORT_KEYS, sameSort, toggleSort, unsortableReason } from '../../shared/sort';
 import { cellPlainText, rowJson } from '../../shared/cellJson';
 import { copyText } from '../ui/clipboard';
@@ -27,6 +30,7 @@ const KEY = {
   wrap: 'rows.wrap',
   position: 'rows.position',
   sort: 'rows.sort',
+  search: 'rows.search',
 } as const;
 
 interface Position {
@@ -43,7 +47,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       { class: 'rows-view' },
       h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' }, `Rows cannot be read: ${d.rowsError.message}`, d.rowsError.detail ? h('pre', { class: 'detail' }, d.rowsError.detail) : null),
     );
-    return { element, setFilter() {}, setSort() {}, goToRow() {}, selectRelative() {} };
+    return { element, setFilter() {}, setSort() {}, setSearch() {}, goToRow() {}, selectRelative() {} };
   }
 
   const fields: SchemaField[] = d.schema;
@@ -54,6 +58,10 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   let history = (ctx.getState<unknown[]>(KEY.history) ?? []).filter((s): s is string => typeof s === 'string').slice(0, HISTORY_MAX);
   const savedFilter = ctx.getState<string>(KEY.filter);
   let sort = validSort(ctx.getState(KEY.sort), fields);
+  const searchable = searchableColumns(fields, d.indices);
+  let search = validSearch(ctx.getState(KEY.search));
+  /** What the current search found (its count, terms and which path answered). */
+  let searchInfo: SearchSummary | undefined;
   let restore = ctx.getState<Position>(KEY.position);
 
   /** What the grid shows, and the query waiting for its count before it replaces it. */
@@ -107,6 +115,30 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   const clearSortBtn = h('button', { type: 'button', class: 'clear-sort', title: 'Clear the sort (table order)', 'aria-label': 'Clear the sort', 'data-testid': 'clear-sort' }, '✕');
   clearSortBtn.addEventListener('click', () => setSort([]));
   const sortChip = h('span', { class: 'sort-chip muted', 'data-testid': 'sort-chip', hidden: true }, sortText, clearSortBtn);
+  const searchInput = h('input', {
+    type: 'search',
+    class: 'search-text',
+    placeholder: 'Search text',
+    'aria-label': 'Search text in a column (Enter searches; empty clears)',
+    title: 'Search text in the chosen column: its full-text index when it has one (best matches first), otherwise a substring scan',
+    'data-testid': 'search',
+  });
+  const searchColumn = h(
+    'select',
+    { class: 'search-column', 'aria-label': 'Column to search', title: 'Column to search', 'data-testid': 'search-column' },
+    ...searchable.map((c) => h('option', { value: c.name }, c.index ? `${c.name} (full-text index)` : c.name)),
+  );
+  const searchNote = h('div', { class: 'search-note muted', 'data-testid': 'search-note', 'aria-live': 'polite', hidden: true });
+  const plan = planView(
+    ctx.rpc,
+    () => {
+      const q = current;
+      if (!q) return undefined;
+      const offset = Math.floor(grid.firstVisible() / q.pageRows) * q.pageRows;
+      return { view: 'rows', filter: q.spec.filter || undefined, sort: q.spec.sort.length ? q.spec.sort : undefined, search: q.spec.search, columns: shown, offset, limit: q.pageRows };
+    },
+    'rows-plan',
+  );
   const filterError = h('div', { class: 'error-inline filter-error', role: 'alert', 'data-testid': 'filter-error' });
   const chooser = columnChooser({
     fields,
@@ -129,12 +161,13 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     box.element,
     h('span', { class: 'count-wrap' }, countEl, statusEl),
     sortChip,
+    searchable.length ? h('span', { class: 'search-wrap' }, searchInput, searchColumn) : null,
     gotoInput,
     h('span', { class: 'chooser-anchor' }, columnsBtn, chooser.element),
     wrapBtn,
   );
   // Under the box: the engine's error for the last filter, then hints about the text in the box.
-  const element = h('section', { class: 'rows-view' }, toolbar, filterError, box.hint, grid.element);
+  const element = h('section', { class: 'rows-view' }, toolbar, filterError, box.hint, searchNote, plan.element, grid.element);
 
   // ----- queries --------------------------------------------------------------------------------
   /** Rows per page for these columns: fewer when they carry images of a table with large rows. */
@@ -144,16 +177,19 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     return rowsPerPage(images, bytes !== undefined && rows > 0 ? bytes / rows : undefined);
   }
 
-  function run(filter: string, columns: string[], how: 'filter' | 'columns' | 'sort'): void {
+  function run(filter: string, columns: string[], how: 'filter' | 'columns' | 'sort' | 'search'): void {
     pending?.dispose();
-    const q = new RowsQuery(ctx.rpc, { filter, columns, sort }, pageRowsFor(columns), onPage, onPageError);
+    const s = search;
+    // A search by a full-text index ranks its rows: their score is a column, first.
+    const withScore = !!s && searchable.some((c) => c.name === s.column && c.index);
+    const q = new RowsQuery(ctx.rpc, { filter, columns: withScore ? [SCORE_COLUMN, ...columns] : columns, sort: s ? [] : sort, search: s }, pageRowsFor(columns), onPage, onPageError);
     pending = q;
-    if (how === 'columns' && current && current.spec.filter === filter && sameSort(current.spec.sort, sort)) {
+    if (how === 'columns' && current && current.spec.filter === filter && sameSort(current.spec.sort, q.spec.sort) && sameSearch(current.spec.search, s)) {
       // Same rows, other columns: the count holds, the position and selection stay.
       commit(q, current.total, true);
       return;
     }
-    if (how === 'sort' && current && current.spec.filter === filter) {
+    if (how === 'sort' && current && current.spec.filter === filter && !s && !current.spec.search) {
       // Same rows in another order: the count holds; the view starts again at the top.
       q.request(0);
       commit(q, current.total, false);
@@ -161,11 +197,17 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       if (sort.length && !q.page(0)) setStatus('Sorting…');
       return;
     }
-    setStatus(filter ? 'Filtering…' : 'Counting…');
+    setStatus(s ? 'Searching…' : filter ? 'Filtering…' : 'Counting…');
     element.setAttribute('aria-busy', 'true');
     // The first page travels with the count, so the grid fills as soon as the count commits it.
     q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / q.pageRows));
-    ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'rows.count' }).then(
+    const counted: Promise<number> = s
+      ? ctx.rpc.request('search', { search: s, filter: filter || undefined }, { channel: 'rows.count' }).then((summary) => {
+          if (pending === q) searchInfo = summary;
+          return summary.count;
+        })
+      : ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'rows.count' });
+    counted.then(
       (n) => {
         if (pending === q) commit(q, n, false);
       },
@@ -189,11 +231,14 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     errorAfterCommit = undefined;
     setStatus('');
     updateCount();
-    const columnsChanged = !prev || prev.spec.columns.join('\u0000') !== q.spec.columns.join('\u0000');
+    const columnsChanged = !prev || prev.spec.columns.join('\u0000') !== q.spec.columns.join('\u0000') || !sameSearch(prev.spec.search, q.spec.search);
     if (columnsChanged) {
-      grid.setColumns(q.spec.columns.map((name) => ({ name, field: byName.get(name) })));
+      grid.setColumns(q.spec.columns.map(gridColumn));
       grid.setRowHeight(rowHeight());
     }
+    if (!q.spec.search) searchInfo = undefined;
+    showSearch();
+    plan.reset();
     prev?.dispose();
     grid.setTotal(total, { keepScroll: keepView, keepSelection: keepView });
     if (restore && !prev) {
@@ -210,7 +255,8 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     }
     ctx.setState(KEY.filter, q.spec.filter);
     ctx.setState(KEY.columns, q.spec.columns);
-    ctx.setState(KEY.sort, q.spec.sort);
+    ctx.setState(KEY.sort, sort);
+    ctx.setState(KEY.search, q.spec.search ?? null);
     if (q.spec.filter) {
       history = [q.spec.filter, ...history.filter((x) => x !== q.spec.filter)].slice(0, HISTORY_MAX);
       ctx.setState(KEY.history, history);
@@ -335,8 +381,63 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const q = current;
     if (!q) return;
     const all = unfilteredTotal ?? d.stats.rows;
-    countEl.textContent = q.spec.filter ? `${formatCount(q.total)} of ${formatCount(all)} rows` : `${formatCount(q.total)} rows`;
+    if (q.spec.search) {
+      const more = searchInfo?.truncated ? ` (the first ${formatCount(searchInfo.limit)})` : '';
+      countEl.textContent = `${formatCount(q.total)} ${q.total === 1 ? 'match' : 'matches'}${more} of ${formatCount(all)} rows`;
+    } else countEl.textContent = q.spec.filter ? `${formatCount(q.total)} of ${formatCount(all)} rows` : `${formatCount(q.total)} rows`;
     gotoInput.placeholder = q.total > 0 ? `Go to row (0–${formatCount(q.total - 1)})` : 'Go to row';
+  }
+
+  // ----- text search ----------------------------------------------------------------------------
+  /** A grid column: the search's score is a pseudo-column; the searched column marks what matched. */
+  function gridColumn(name: string): import('../grid/virtualGrid').GridColumn {
+    if (name === SCORE_COLUMN)
+      return {
+        name,
+        field: { name, type: 'Float32', kind: 'float', nullable: false, metadata: {}, children: [] },
+        unsortable: 'The relevance score (BM25) of the text search: matches are already in its order, best first.',
+      };
+    const s = current?.spec.search ?? pending?.spec.search;
+    return { name, field: byName.get(name), ...(s && s.column === name && searchInfo ? { highlight: highlightOf(searchInfo) } : {}) };
+  }
+
+  /** A saved search that still fits the schema (its column exists and holds strings). */
+  function validSearch(v: unknown): TextQuery | undefined {
+    const x = v as TextQuery | null | undefined;
+    if (!x || typeof x.column !== 'string' || typeof x.text !== 'string' || !x.text.trim()) return undefined;
+    return searchable.some((c) => c.name === x.column) ? { column: x.column, text: x.text } : undefined;
+  }
+
+  function highlightOf(info: SearchSummary): Highlight {
+    return { terms: info.terms, stemmed: info.stemmed, substring: info.answeredBy.kind === 'scan' };
+  }
+
+  /** Runs a text search (undefined or empty text: back to the plain rows). */
+  function setSearch(next: TextQuery | undefined): void {
+    closeMenu();
+    const s = next && next.text.trim() && searchable.some((c) => c.name === next.column) ? { column: next.column, text: next.text.trim() } : undefined;
+    search = s;
+    searchInput.value = s?.text ?? '';
+    if (s) searchColumn.value = s.column;
+    const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
+    errorAfterCommit = undefined;
+    run(filter, shown, 'search');
+  }
+
+  function showSearch(): void {
+    const s = current?.spec.search;
+    const info = searchInfo;
+    searchNote.hidden = !s || !info;
+    if (!s || !info) return searchNote.replaceChildren();
+    searchNote.replaceChildren(
+      info.answeredBy.kind === 'fts-index'
+        ? `Full-text index ${info.answeredBy.name} on ${s.column}: best matches first, with their relevance score (BM25)${info.stemmed ? '; other forms of the words match too' : ''}.`
+        : `No full-text index on ${s.column}: every row was scanned for the text (case-insensitive), in table order. A full-text (INVERTED) index on ${s.column} would make this quick and rank the matches.`,
+      ' ',
+      h('button', { type: 'button', class: 'link-button', 'data-testid': 'clear-search' }, 'Clear search'),
+    );
+    searchNote.querySelector('button')!.addEventListener('click', () => setSearch(undefined));
+    showSort();
   }
 
   // ----- sorting --------------------------------------------------------------------------------
@@ -353,7 +454,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
 
   function showSort(): void {
     grid.setSort(sort);
-    sortText.textContent = sort.length ? `Sorted by ${describeSort(sort)}` : '';
+    sortText.textContent = sort.length ? `Sorted by ${describeSort(sort)}${search ? ' (after the search: matches are in relevance order)' : ''}` : '';
     sortChip.title = sort.length ? `The whole${current?.spec.filter ? ' filtered' : ''} table is sorted by ${describeSort(sort)} (nulls last, ties in table order). Click a header to change it; Shift+click adds a key.` : '';
     sortChip.hidden = !sort.length;
   }
@@ -394,6 +495,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       columns: current?.spec.columns,
       selectedRowId: i === undefined ? undefined : loadedRow(i)?.rowId,
       selectedIndex: i,
+      ...(current?.spec.search ? { search: { ...current.spec.search, ...(searchInfo ? { terms: searchInfo.terms, stemmed: searchInfo.stemmed } : {}) } } : {}),
       ...(byClick ? { selectedByClick: true } : {}),
     };
     const key = JSON.stringify(v);
@@ -495,6 +597,8 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   toolbarObserver?.observe(toolbar);
   toolbarObserver?.observe(filterError);
   toolbarObserver?.observe(box.hint);
+  toolbarObserver?.observe(searchNote);
+  toolbarObserver?.observe(plan.element);
   requestAnimationFrame(() => layout());
 
   gotoInput.addEventListener('keydown', (e) => {
@@ -511,6 +615,19 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   wrapBtn.setAttribute('aria-pressed', String(wrap));
   if (wrap) wrapBtn.setAttribute('appearance', 'primary');
   if (savedFilter) box.setValue(savedFilter);
+  if (search) {
+    searchInput.value = search.text;
+    searchColumn.value = search.column;
+  }
+  searchInput.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    setSearch({ column: searchColumn.value, text: searchInput.value });
+  });
+  // The ✕ of a search input clears it: back to the plain rows.
+  searchInput.addEventListener('search', () => {
+    if (!searchInput.value && search) setSearch(undefined);
+  });
   showSort();
   run(savedFilter ?? '', shown, 'filter');
 
@@ -521,6 +638,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       applyFilter(f);
     },
     setSort,
+    setSearch,
     goToRow,
     selectRelative(delta: number) {
       if (current) grid.move(delta);
@@ -557,4 +675,8 @@ function validSort(v: unknown, fields: SchemaField[]): SortKey[] {
     out.push((k as SortKey).descending ? { column: f.name, descending: true } : { column: f.name });
   }
   return out.slice(0, MAX_SORT_KEYS);
+}
+
+function sameSearch(a: TextQuery | undefined, b: TextQuery | undefined): boolean {
+  return (!a && !b) || (!!a && !!b && a.column === b.column && a.text === b.text);
 }
