@@ -47,6 +47,7 @@ describe('ImageNet-like fixture', () => {
         ['label', 'Int32', 'int'],
         ['label_name', 'Utf8', 'string'],
         ['image_emb', 'FixedSizeList[512]<Float32>', 'vector'],
+        ['caption', 'Utf8', 'string'],
       ],
     );
     assert.equal(d.schema[4].dimension, 512);
@@ -109,7 +110,7 @@ describe('ImageNet-like fixture', () => {
     assert.ok(n > 0 && n < ROWS);
     const page = await ds.rows({ filter: "label_name = 'golden_retriever'", offset: 0, limit: 8, withImages: true, maxImageBytes: 1 << 20 });
     assert.equal(page.rows.length, Math.min(8, n));
-    assert.deepEqual(page.columns, ['id', 'image', 'label', 'label_name', 'image_emb']);
+    assert.deepEqual(page.columns, ['id', 'image', 'label', 'label_name', 'image_emb', 'caption']);
     for (const r of page.rows) {
       assert.equal(r[3], 'golden_retriever');
       const img = bin(r[1]);

@@ -344,7 +344,7 @@ describe('subset', () => {
     try {
       const d = await sub.describe();
       assert.equal(d.stats.rows, 0);
-      assert.deepEqual(d.schema.map((f) => f.type), ['Int64', 'LargeBinary', 'Int32', 'Utf8', 'FixedSizeList[512]<Float32>']);
+      assert.deepEqual(d.schema.map((f) => f.type), ['Int64', 'LargeBinary', 'Int32', 'Utf8', 'FixedSizeList[512]<Float32>', 'Utf8']);
       assert.ok(d.classNames?.includes('golden_retriever'));
     } finally {
       sub.close();

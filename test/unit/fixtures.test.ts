@@ -13,6 +13,7 @@ import {
   IMAGENET_EMBEDDING_DIM,
   IMAGENET_INDEXED_TAG,
   IMAGENET_INITIAL_TAG,
+  imagenetCaption,
 } from '../fixtures/imagenetLike';
 import { generateTypeZoo, TypeZooResult, ZOO_DELETED_IDS, ZOO_ROWS } from '../fixtures/typeZoo';
 
@@ -54,7 +55,7 @@ test('imagenet-like: path, schema and metadata match the reference dataset', asy
   const schema = await table.schema();
   assert.deepEqual(
     schema.fields.map((f) => f.name),
-    ['id', 'image', 'label', 'label_name', 'image_emb'],
+    ['id', 'image', 'label', 'label_name', 'image_emb', 'caption'],
   );
   const type = (name: string) => schema.fields.find((f) => f.name === name)!.type;
   assert.equal(type('id').typeId, Type.Int);
@@ -98,18 +99,48 @@ test('imagenet-like: row count, versions and tags', async () => {
   }
 });
 
-test('imagenet-like: IVF_PQ (cosine), BTREE and BITMAP indices', async () => {
+test('imagenet-like: IVF_PQ (cosine), BTREE, BITMAP and FTS indices', async () => {
   const indices = await table.listIndices();
   const byColumn = new Map(indices.map((i) => [i.columns[0], i]));
-  assert.equal(indices.length, 3);
+  assert.equal(indices.length, 4);
   assert.equal(byColumn.get('image_emb')?.indexType, 'IvfPq');
   assert.equal(byColumn.get('label')?.indexType, 'BTree');
   assert.equal(byColumn.get('label_name')?.indexType, 'Bitmap');
+  // The caption's INVERTED index is listed as FTS, with positions (phrase queries need them).
+  assert.equal(byColumn.get('caption')?.indexType, 'FTS');
+  assert.equal((byColumn.get('caption')?.indexDetails as { with_position?: boolean } | undefined)?.with_position, true);
   const details = byColumn.get('image_emb')?.indexDetails as { metric_type?: string } | undefined;
   assert.equal(details?.metric_type?.toLowerCase(), 'cosine');
   const stats = await table.indexStats(byColumn.get('image_emb')!.name);
   assert.equal(stats?.distanceType, 'cosine');
   assert.equal(stats?.numIndexedRows, ROWS);
+});
+
+test('imagenet-like: captions name the class, vary, and follow from the seed', async () => {
+  const all = await rows(table, ['id', 'label_name', 'caption']);
+  assert.equal(all.length, ROWS);
+  for (const r of all) {
+    const caption = r.caption as string;
+    assert.equal(caption, imagenetCaption(1, Number(r.id), r.label_name as string), 'deterministic from (seed, id, class)');
+    assert.ok(caption.includes((r.label_name as string).replace(/_/g, ' ')), `${caption} names ${r.label_name}`);
+    assert.match(caption, /^(a|an) /);
+  }
+  assert.ok(new Set(all.map((r) => r.caption)).size > ROWS / 2, 'captions vary within a class');
+});
+
+test('imagenet-like: caption: false leaves the column out; ftsIndex: false leaves only its index out', async () => {
+  const plain = await generateImagenetLike({ dir: tmp, name: 'no_caption', rows: 20, seed: 1, indices: false, caption: false, minSide: 32, maxSide: 48 });
+  const noFts = await generateImagenetLike({ dir: tmp, name: 'no_fts', rows: 20, seed: 1, ftsIndex: false, minSide: 32, maxSide: 48 });
+  const a = await db.openTable(path.basename(plain, '.lance'));
+  const b = await db.openTable(path.basename(noFts, '.lance'));
+  try {
+    assert.deepEqual((await a.schema()).fields.map((f) => f.name), ['id', 'image', 'label', 'label_name', 'image_emb']);
+    assert.equal((await b.schema()).fields.at(-1)?.name, 'caption');
+    assert.deepEqual((await b.listIndices()).map((i) => i.indexType).sort(), ['BTree', 'Bitmap'], 'BTREE and BITMAP only (IVF_PQ needs 256 rows)');
+  } finally {
+    a.close();
+    b.close();
+  }
 });
 
 test('imagenet-like: images are real JPEGs of varied sizes', async () => {

@@ -72,7 +72,7 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     assert.equal(await countText(page), `${ROWS} rows`);
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=thumb]')].filter((i) => i.complete && i.naturalWidth > 0).length >= 10);
     const req = wv.host.requests('rows')[0].params as RowsRequest;
-    assert.deepEqual(req.columns, ['id', 'image', 'label', 'label_name', 'image_emb']);
+    assert.deepEqual(req.columns, ['id', 'image', 'label', 'label_name', 'image_emb', 'caption']);
     await wv.screenshot('01-real-rows');
   });
 
