@@ -7,7 +7,7 @@ export function isFtsIndex(type: string): boolean {
 }
 
 /** The full-text index on exactly this column, if any. */
-export function ftsIndexOn(column: string, indices: readonly Pick<IndexInfo, 'name' | 'type' | 'columns'>[]): Pick<IndexInfo, 'name' | 'type' | 'columns'> | undefined {
+export function ftsIndexOn<T extends Pick<IndexInfo, 'name' | 'type' | 'columns'>>(column: string, indices: readonly T[]): T | undefined {
   return indices.find((i) => isFtsIndex(i.type) && i.columns.length === 1 && i.columns[0] === column);
 }
 

@@ -9,7 +9,7 @@ import { fullCell } from '../lance/fullCell';
  * Requests answered from the data alone (the rest need the editor: dialogs, other panels). The one list:
  * the webviews' hosts delegate these to a session, and their endpoint queues and time-limits them.
  */
-export const DATA_METHODS = ['describe', 'versions', 'count', 'rows', 'similar', 'row', 'cell', 'columnStats', 'distinct', 'compareVersions'] as const;
+export const DATA_METHODS = ['describe', 'versions', 'count', 'rows', 'search', 'plan', 'similar', 'row', 'cell', 'columnStats', 'distinct', 'compareVersions'] as const;
 export type DataMethod = (typeof DATA_METHODS)[number];
 
 /** Handlers of the data requests, each answered by the session `get` gives when the request arrives. */
@@ -53,6 +53,8 @@ export class DatasetSession {
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
     count: ({ filter }, signal) => this.dataset.count(filter, signal),
     rows: (req, signal) => this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
+    search: (p, signal) => this.dataset.search(p, signal),
+    plan: (p, signal) => this.dataset.explain(p, signal),
     similar: (req, signal) => this.dataset.similar({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
     row: ({ rowId, columns }, signal) => this.dataset.fullRow(rowId, columns, this.settings.maxImageBytes, signal),
     cell: ({ rowId, column }, signal) => fullCell(this.dataset, rowId, column, signal),

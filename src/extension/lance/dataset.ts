@@ -7,16 +7,21 @@ import * as os from 'os';
 import * as path from 'path';
 import { DataType, Type, type RecordBatch, type Schema } from 'apache-arrow';
 import type { HostRequests } from '../../shared/protocol';
-import type {
-  Cell,
+import {
+  SCORE_COLUMN,
+  type Cell,
   DatasetDescription,
   DatasetLocation,
   ColumnStats,
   ErrorInfo,
   FullRow,
   IndexInfo,
+  PlanTarget,
+  QueryPlanInfo,
   RowsPage,
   RowsRequest,
+  SearchSummary,
+  TextQuery,
   SchemaField,
   SimilarRequest,
   SimilarResult,
@@ -37,8 +42,10 @@ import { computeColumnStats, distinctValues } from './columnStats';
 import { compareVersions } from './versionDiff';
 import { readCommit } from './transaction';
 import { streamBatches, throwIfAborted } from './stream';
-import { SortOrders } from './sortOrder';
+import { engineOrdering, SortOrders } from './sortOrder';
 import type { SortKey } from '../../shared/sort';
+import { searchText, substringCondition, TEXT_SEARCH_MAX_IDS, type TextSearchResult } from './textSearch';
+import { queryPlan } from './queryPlan';
 import { damageMessage, findDamage, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
 
 export interface OpenOptions {
@@ -66,6 +73,8 @@ const UNKNOWN_SIZE_BATCH_ROWS = 16;
  */
 const SCAN_BATCH_ROWS = 65_536;
 const ROW_ID = '_rowid';
+/** Text searches kept per open dataset (each at most TEXT_SEARCH_MAX_IDS row ids and scores). */
+const SEARCHES_KEPT = 4;
 
 export class LanceDataset {
   private constructor(
@@ -514,6 +523,7 @@ export class LanceDataset {
     const plan = await this.planAndWidths();
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
+    if (req.search) return this.searchPage(req, filter, req.search, columns, plan, enc, signal);
     if (req.sort?.length) return this.sortedPage(req, filter, req.sort, columns, plan, enc, signal);
     if (!filter) return this.streamPage(req, undefined, columns, plan, enc, signal);
     const pageFits = (await this.batchRows(columns, req.limit)) >= req.limit;
@@ -544,6 +554,104 @@ export class LanceDataset {
   private get sortOrders(): SortOrders {
     this.sortOrdersCache ??= new SortOrders(() => this.requireTable(), { timeoutMs: this.opts.timeoutMs });
     return this.sortOrdersCache;
+  }
+
+  /** Text searches of this version's views, newest last (each at most TEXT_SEARCH_MAX_IDS ids). */
+  private readonly searches = new Map<string, Promise<TextSearchResult>>();
+
+  /**
+   * A text search of one string column (its full-text index, or a substring scan), kept for the pages
+   * that follow (bounded: the last SEARCHES_KEPT searches). Requests for the same search share one run.
+   */
+  private searchResult(search: TextQuery, filter: string | undefined, signal?: AbortSignal): Promise<TextSearchResult> {
+    const key = JSON.stringify([filter ?? '', search.column, search.text]);
+    let p = this.searches.get(key);
+    if (p) {
+      this.searches.delete(key);
+      this.searches.set(key, p);
+      return p;
+    }
+    p = (async () => searchText(this.requireTable(), { column: search.column, text: search.text, filter }, { signal, timeoutMs: this.opts.timeoutMs, indices: await this.indices(), mapPaths: pathMapper(this.location, this.linkDir) }))();
+    this.searches.set(key, p);
+    p.catch(() => this.searches.get(key) === p && this.searches.delete(key));
+    while (this.searches.size > SEARCHES_KEPT) this.searches.delete(this.searches.keys().next().value as string);
+    return p;
+  }
+
+  /** What a text search found (its rows then come page by page with `rows` and the same search). */
+  async search(p: { search: TextQuery; filter?: string }, signal?: AbortSignal): Promise<SearchSummary> {
+    const r = await this.searchResult(p.search, p.filter?.trim() || undefined, signal);
+    return { count: r.rowIds.length, truncated: r.truncated, limit: TEXT_SEARCH_MAX_IDS, answeredBy: r.answeredBy, terms: r.terms, stemmed: r.stemmed };
+  }
+
+  /** A page of a text search's rows (best first), with the score as the SCORE_COLUMN pseudo-column when asked. */
+  private async searchPage(req: RowsRequest, filter: string | undefined, search: TextQuery, columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<RowsPage> {
+    const r = await this.searchResult(search, filter, signal);
+    const ids = r.rowIds.slice(req.offset, req.offset + req.limit);
+    const real = columns.filter((c) => c !== SCORE_COLUMN);
+    const taken = await this.takeRows(ids.map((id) => BigInt(id)), real, plan, enc, signal);
+    const scoreAt = columns.indexOf(SCORE_COLUMN);
+    const rows =
+      scoreAt < 0
+        ? taken
+        : taken.map((row, i) => {
+            const score = r.scores?.[req.offset + i];
+            const out = row.slice();
+            out.splice(scoreAt, 0, score === undefined ? null : score);
+            return out;
+          });
+    return { offset: req.offset, columns, rowIds: ids, rows };
+  }
+
+  /**
+   * The plan of the query behind a view: for rows, the query that picks the page's rows (the sort's key
+   * scan, the text search, or the filtered scan; a sorted or searched page's rows are then taken by id);
+   * for Similar, the vector search. Analyze runs it.
+   */
+  async explain(p: { target: PlanTarget; analyze: boolean }, signal?: AbortSignal): Promise<QueryPlanInfo> {
+    const t = this.requireTable();
+    const indices = await this.indices();
+    const mapPaths = pathMapper(this.location, this.linkDir);
+    let q: Parameters<typeof queryPlan>[0];
+    let what: string;
+    const target = p.target;
+    if (target.view === 'similar') {
+      const req = target.request;
+      const plan = await this.planAndWidths();
+      const { build } = await this.vectorQuery(req, signal);
+      q = build().select(projection(plan, req.columns ?? plan.names)).withRowId();
+      what = `the vector search for the ${req.k} rows nearest to row ${req.rowId ?? ''}`.replace(/ $/, '');
+    } else {
+      const filter = target.filter?.trim() || undefined;
+      if (target.search) {
+        const s = target.search;
+        const fts = (await this.searchResult(s, filter, signal)).answeredBy.kind === 'fts-index';
+        const sq = fts ? t.query().fullTextSearch(s.text, { columns: [s.column] }) : t.query().where(substringCondition(s.column, s.text));
+        if (fts && filter) sq.where(filter);
+        if (!fts && filter) sq.where(`(${substringCondition(s.column, s.text)}) AND (${filter})`);
+        q = sq.select([]).withRowId().limit(TEXT_SEARCH_MAX_IDS + 1);
+        what = fts ? `the full-text search of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}` : `the substring scan of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}`;
+      } else if (target.sort?.length) {
+        const keys: Record<string, string> = Object.create(null);
+        for (const k of target.sort) keys[k.column] = k.column;
+        const sq = t.query().select(keys).withRowId().orderBy(engineOrdering(target.sort));
+        if (filter) sq.where(filter);
+        q = sq;
+        what = `the sort of the${filter ? ' filtered' : ''} table by its key columns (computed once per view; pages are then read by row id)`;
+      } else {
+        const plan = await this.planAndWidths();
+        const sq = t.query().select(projection(plan, target.columns ?? plan.names)).withRowId().offset(target.offset).limit(target.limit);
+        if (filter) sq.where(filter);
+        q = sq;
+        what = `the page of ${target.limit} rows at ${target.offset}${filter ? ' with the filter' : ''}`;
+      }
+    }
+    try {
+      const r = await queryPlan(q, { analyze: p.analyze, signal, timeoutMs: this.opts.timeoutMs, indices, mapPaths });
+      return { what, ...r };
+    } catch (err) {
+      throw classify(err, mapPaths, target.view === 'rows' && target.filter ? 'filter' : undefined);
+    }
   }
 
   /** Forgets the kept orders of sorted views (they are computed again when asked for). */
@@ -629,31 +737,11 @@ export class LanceDataset {
 
   /** Nearest neighbours of one row's vector, through the vector index when there is one. */
   async similar(req: SimilarRequest, signal?: AbortSignal): Promise<SimilarResult> {
-    const t = this.requireTable();
     const mapPaths = pathMapper(this.location, this.linkDir);
     const plan = await this.planAndWidths();
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
-    const queryId = await this.resolveRowId(req);
-    // The query row and its full vector in one take (each take cost ~1 ms of ~6 on the million rows), the
-    // index list meanwhile (indices() never rejects).
-    const indicesP = this.indices();
-    const [takenRow] = await this.takeEncoded([queryId], [...columns, req.vectorColumn], plan, [...columns.map(() => enc), FULL_VECTOR], signal);
-    const queryRow = takenRow.slice(0, columns.length);
-    const vector = vectorValues(takenRow[columns.length]);
-    if (!vector) throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
-    // NaN or ±∞ make every distance NaN: the engine would answer nothing at all, without a reason.
-    if (hasNonFinite(vector))
-      throw new LanceError('unsupported-type', `This row's ${req.vectorColumn} holds NaN or infinite values, so it has no distance to any row: find similar needs a finite vector.`);
-    const index = (await indicesP).find((i) => i.columns.includes(req.vectorColumn) && /ivf|hnsw|flat|pq|sq/i.test(i.type));
-    const metric = (index?.metric ?? 'l2').toLowerCase();
-    const build = () => {
-      const q = t.query().nearestTo(vector).column(req.vectorColumn).distanceType(metric as 'l2' | 'cosine' | 'dot').limit(req.k + 1);
-      if (req.nprobes) q.nprobes(req.nprobes);
-      if (req.refineFactor) q.refineFactor(req.refineFactor);
-      if (req.filter?.trim()) q.where(req.filter.trim());
-      return q;
-    };
+    const { queryId, queryRow, metric, index, build } = await this.vectorQuery(req, signal, enc);
     const hits: { id: bigint; distance: number; row: Cell[] }[] = [];
     let explained = '';
     try {
@@ -686,6 +774,36 @@ export class LanceDataset {
       metric,
       answeredBy: annIndex ? { kind: 'index', name: annIndex[1], type: index?.type ?? 'vector index' } : { kind: 'scan' },
     };
+  }
+
+  /**
+   * What a vector search from a row needs: the row (its shown cells and its full vector, in one take: each
+   * take cost ~1 ms of ~6 on the million rows), the metric of the column's vector index, and a builder of
+   * the engine query (find similar runs it; its plan explains it).
+   */
+  private async vectorQuery(req: SimilarRequest, signal?: AbortSignal, enc: EncodeOptions = encodeOptions(req)) {
+    const t = this.requireTable();
+    const plan = await this.planAndWidths();
+    const columns = req.columns ?? plan.names;
+    const queryId = await this.resolveRowId(req);
+    const indicesP = this.indices(); // meanwhile; never rejects
+    const [takenRow] = await this.takeEncoded([queryId], [...columns, req.vectorColumn], plan, [...columns.map(() => enc), FULL_VECTOR], signal);
+    const queryRow = takenRow.slice(0, columns.length);
+    const vector = vectorValues(takenRow[columns.length]);
+    if (!vector) throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
+    // NaN or ±∞ make every distance NaN: the engine would answer nothing at all, without a reason.
+    if (hasNonFinite(vector))
+      throw new LanceError('unsupported-type', `This row's ${req.vectorColumn} holds NaN or infinite values, so it has no distance to any row: find similar needs a finite vector.`);
+    const index = (await indicesP).find((i) => i.columns.includes(req.vectorColumn) && /ivf|hnsw|flat|pq|sq/i.test(i.type));
+    const metric = (index?.metric ?? 'l2').toLowerCase();
+    const build = () => {
+      const q = t.query().nearestTo(vector).column(req.vectorColumn).distanceType(metric as 'l2' | 'cosine' | 'dot').limit(req.k + 1);
+      if (req.nprobes) q.nprobes(req.nprobes);
+      if (req.refineFactor) q.refineFactor(req.refineFactor);
+      if (req.filter?.trim()) q.where(req.filter.trim());
+      return q;
+    };
+    return { queryId, queryRow, metric, index, build };
   }
 
   private async resolveRowId(req: SimilarRequest): Promise<bigint> {

@@ -15,7 +15,7 @@ export class LanceError extends Error {
 }
 
 /** Engine messages mention temporary symlink folders; show the user's own path instead. */
-type PathMapper = (text: string) => string;
+export type PathMapper = (text: string) => string;
 
 export function toErrorInfo(err: unknown, mapPaths: PathMapper = (s) => s): ErrorInfo {
   if (err instanceof LanceError) return { ...err.toInfo(), detail: err.detail && mapPaths(err.detail) };

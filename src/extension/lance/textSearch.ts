@@ -21,6 +21,7 @@
 import { Type } from 'apache-arrow';
 import type { Table } from '@lancedb/lancedb';
 import type { IndexInfo } from '../../shared/types';
+import { ftsIndexOn } from '../../shared/textSearch';
 import { quoteIdent, quoteString } from '../../shared/sql';
 import { classify, LanceError, PathMapper } from './errors';
 import { streamBatches, throwIfAborted } from './stream';
@@ -91,7 +92,7 @@ export async function searchText(table: Table, req: TextSearchRequest, opts: Tex
   try {
     await requireTextColumn(table, req.column);
     const indices = opts.indices ?? (await listIndices(table));
-    const fts = indices.find((i) => isFtsIndex(i.type) && i.columns.length === 1 && i.columns[0] === req.column);
+    const fts = ftsIndexOn(req.column, indices);
     throwIfAborted(signal);
     if (fts) return await ftsSearch(table, req.column, text, filter, maxIds, fts, opts);
     return await scanSearch(table, req.column, text, filter, maxIds, opts);
@@ -100,10 +101,6 @@ export async function searchText(table: Table, req: TextSearchRequest, opts: Tex
   }
 }
 
-/** The engine reports an inverted index as `FTS` (listIndices' indexType; `Inverted` in some versions). */
-export function isFtsIndex(type: string): boolean {
-  return /^(fts|inverted)$/i.test(type);
-}
 
 async function ftsSearch(
   table: Table,
