@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { describeOpenError, pickLocation, resolveToDataset } from './commands/openDataset';
 import { registerPaletteCommands } from './commands/paletteCommands';
 import { registerExportCommands } from './commands/exportCommands';
-import { registerSortCommands } from './commands/sortCommands';
+import { registerSortSearchCommands } from './commands/sortSearchCommands';
 import { refreshDatasetContext } from './discovery';
 import { tableNameOf } from './lance/locate';
 import { DatasetPanel, PANEL_VIEW_TYPE, type PanelState } from './panel/datasetPanel';
@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerPaletteCommands(context, preview);
   registerExportCommands(context);
-  registerSortCommands(context);
+  registerSortSearchCommands(context);
 
   // Which explorer folders are datasets (for the context menu), kept fresh as manifests appear.
   void refreshDatasetContext().catch((err) => log.warn(`Dataset discovery failed: ${String(err)}`));

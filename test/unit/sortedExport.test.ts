@@ -57,6 +57,17 @@ describe('sorted views written in their order', () => {
     assert.deepEqual(ids, wantIds);
   });
 
+  test('Export Rows of a text search writes its matches, best first', async () => {
+    const search = { column: 'caption', text: 'photo' };
+    const want = Array.from(await ds.searchIds(FILTER, search));
+    const ids = (await ds.rows({ filter: FILTER, search, columns: ['id'], offset: 0, limit: want.length })).rows.map((r) => Number(r[0]));
+    assert.ok(ids.length > 5, `the search finds rows (${ids.length})`);
+    const outFile = path.join(dir, 'out', 'search.jsonl');
+    const res = await exportRows(ds, { filter: FILTER, search, columns: ['id'], format: 'jsonl', outFile });
+    assert.equal(res.rows, want.length);
+    assert.deepEqual(fs.readFileSync(outFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id), ids);
+  });
+
   test('Materialize Subset writes the rows in the sort order, in few versions', async () => {
     const dest = path.join(dir, 'subset', 'sorted.lance');
     const res = await materializeSubset(ds, { filter: FILTER, sort: SORT, columns: ['id', 'label_name', 'image'], dest });

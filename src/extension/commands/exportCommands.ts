@@ -14,8 +14,9 @@ import { describeSort } from '../../shared/sort';
 function describeSelection(p: DatasetPanel): string {
   const f = p.view.filter?.trim();
   const cols = p.view.columns;
-  const sort = p.view.sort?.length ? `, in the view's order (${describeSort(p.view.sort)})` : '';
-  return `${f ? `rows where ${f}` : 'all rows'}${sort}, ${cols ? `${cols.length} columns` : 'all columns'}`;
+  const search = p.view.search ? ` matching "${p.view.search.text}" in ${p.view.search.column} (best first)` : '';
+  const sort = !search && p.view.sort?.length ? `, in the view's order (${describeSort(p.view.sort)})` : '';
+  return `${f ? `rows where ${f}` : 'all rows'}${search}${sort}, ${cols ? `${cols.length} columns` : 'all columns'}`;
 }
 
 export function registerExportCommands(context: vscode.ExtensionContext): void {
@@ -63,6 +64,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
             const res = await exportRows(session.dataset, {
               filter: p.view.filter,
               sort: p.view.sort,
+              search: p.view.search && { column: p.view.search.column, text: p.view.search.text },
               columns: p.view.columns,
               format: format.value,
               outFile: target.fsPath,
@@ -131,6 +133,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
             const res = await materializeSubset(session.dataset, {
               filter: p.view.filter,
               sort: p.view.sort,
+              search: p.view.search && { column: p.view.search.column, text: p.view.search.text },
               columns: p.view.columns,
               dest,
               signal: ac.signal,

@@ -578,6 +578,12 @@ export class LanceDataset {
     return p;
   }
 
+  /** A text search's matches in relevance order (exports and subsets of a searched view write these). */
+  async searchIds(filter: string | undefined, search: TextQuery, signal?: AbortSignal): Promise<BigUint64Array> {
+    const r = await this.searchResult(search, filter?.trim() || undefined, signal);
+    return BigUint64Array.from(r.rowIds, (id) => BigInt(id));
+  }
+
   /** What a text search found (its rows then come page by page with `rows` and the same search). */
   async search(p: { search: TextQuery; filter?: string }, signal?: AbortSignal): Promise<SearchSummary> {
     const r = await this.searchResult(p.search, p.filter?.trim() || undefined, signal);
@@ -597,7 +603,8 @@ export class LanceDataset {
         : taken.map((row, i) => {
             const score = r.scores?.[req.offset + i];
             const out = row.slice();
-            out.splice(scoreAt, 0, score === undefined ? null : score);
+            // A float32 BM25 score: six significant digits say all it can (not 3.1022450923919678).
+            out.splice(scoreAt, 0, score === undefined ? null : Number(score.toPrecision(6)));
             return out;
           });
     return { offset: req.offset, columns, rowIds: ids, rows };

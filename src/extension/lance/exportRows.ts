@@ -42,12 +42,14 @@ import { classify, LanceError } from './errors';
 import { sniffImage } from '../../shared/sniff';
 import { raw, timestampText } from './arrowValues';
 import { viewBatches } from './viewBatches';
-import type { SortKey } from '../../shared/types';
+import type { SortKey, TextQuery } from '../../shared/types';
 
 export interface ExportOptions {
   filter?: string;
   /** Write the rows in this order (the view's sort); table order when undefined. */
   sort?: SortKey[];
+  /** Write a text search's matches (relevance order) instead. */
+  search?: TextQuery;
   /** Columns to write, in this order; all when undefined. */
   columns?: string[];
   format: 'jsonl' | 'csv';
@@ -117,7 +119,7 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
   };
   try {
     if (opts.format === 'csv') await write(columns.map((c) => csvField(neutralizeFormula(c))).join(',') + '\r\n');
-    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, withRowId: true, batchRows: BATCH_ROWS })) {
+    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, search: opts.search, withRowId: true, batchRows: BATCH_ROWS })) {
       const lines = await encodeBatch(batch, columns, keyCol, images, opts);
       await write(lines);
       res.rows += batch.numRows;

@@ -22,12 +22,14 @@ import { classify, LanceError } from './errors';
 import { isObjectStoreUri } from './locate';
 import { readManifest } from './manifest';
 import { batchBytes, viewBatches } from './viewBatches';
-import type { SortKey } from '../../shared/types';
+import type { SortKey, TextQuery } from '../../shared/types';
 
 export interface SubsetOptions {
   filter?: string;
   /** Write the rows in this order (the view's sort); table order when undefined. */
   sort?: SortKey[];
+  /** Write a text search's matches (relevance order) instead. */
+  search?: TextQuery;
   /** Columns to keep, in this order; all when undefined. */
   columns?: string[];
   /** Absolute folder path of the new dataset; must not exist; the name ends in `.lance`. */
@@ -114,7 +116,7 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   };
 
   try {
-    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, withRowId: false, batchRows: BATCH_ROWS })) {
+    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, search: opts.search, withRowId: false, batchRows: BATCH_ROWS })) {
       schema ??= writeSchema(batch, columns, schemaMetadata);
       pending.push(rebatch(batch, schema));
       pendingBytes += batchBytes(batch);

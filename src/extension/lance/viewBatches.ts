@@ -1,10 +1,10 @@
-// The rows of a view (filter, and sort keys when sorted) as Arrow batches in the view's order: what
-// Export Rows and Materialize Subset write. Unsorted, the filtered scan itself. Sorted, the view's kept
-// order (sortOrder.ts) is read a chunk of row ids at a time; the engine's take answers in row-id order,
+// The rows of a view (filter, and sort keys when sorted, or a text search) as Arrow batches in the view's
+// order: what Export Rows and Materialize Subset write. Unsorted, the filtered scan itself. Sorted (or
+// searched), the view's kept order (sortOrder.ts; the search's ranked ids) is read a chunk of ids at a time; the engine's take answers in row-id order,
 // so each chunk's rows are put back in the view's order by slicing the answer (runs of neighbouring
 // rows are one slice). The engine never sorts whole rows with their images (41 s, 800 MB on the replica).
 import type { RecordBatch } from 'apache-arrow';
-import type { SortKey } from '../../shared/types';
+import type { SortKey, TextQuery } from '../../shared/types';
 import { LanceError } from './errors';
 import type { Table } from './engine';
 import { MAX_CACHED_IDS } from './sortOrder';
@@ -15,6 +15,7 @@ const ROW_ID = '_rowid';
 export interface ViewSource {
   engineTable(): Table;
   sortedIds(filter: string | undefined, sort: SortKey[], signal?: AbortSignal): Promise<BigUint64Array | undefined>;
+  searchIds(filter: string | undefined, search: TextQuery, signal?: AbortSignal): Promise<BigUint64Array>;
 }
 
 export interface ViewRead {
@@ -22,6 +23,8 @@ export interface ViewRead {
   select: Record<string, string> | Map<string, string>;
   filter?: string;
   sort?: SortKey[];
+  /** A text search: its matches in relevance order (the sort is then not applied). */
+  search?: TextQuery;
   /** Keep the `_rowid` column in the batches. */
   withRowId: boolean;
   batchRows: number;
@@ -30,14 +33,14 @@ export interface ViewRead {
 
 export async function* viewBatches(src: ViewSource, r: ViewRead): AsyncGenerator<RecordBatch> {
   const t = src.engineTable();
-  if (!r.sort?.length) {
+  if (!r.sort?.length && !r.search) {
     const q = t.query().select(r.select);
     if (r.withRowId) q.withRowId();
     if (r.filter) q.where(r.filter);
     yield* streamBatches(q, { maxBatchLength: r.batchRows, signal: r.signal });
     return;
   }
-  const order = await src.sortedIds(r.filter, r.sort, r.signal);
+  const order = r.search ? await src.searchIds(r.filter, r.search, r.signal) : await src.sortedIds(r.filter, r.sort!, r.signal);
   if (!order)
     throw new LanceError('too-large', `This view has more than ${MAX_CACHED_IDS.toLocaleString('en-US')} rows, too many to write in sorted order. Clear the sort, or narrow the filter.`);
   for (let at = 0; at < order.length; at += r.batchRows) {

@@ -225,7 +225,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     current = q;
     pending = undefined;
     q.total = total;
-    if (!q.spec.filter) unfilteredTotal = total;
+    if (!q.spec.filter && !q.spec.search) unfilteredTotal = total;
     element.setAttribute('aria-busy', 'false');
     showError(errorAfterCommit);
     errorAfterCommit = undefined;

@@ -2,6 +2,7 @@
 // rank, labels), with the query row first. The controls (k, nprobes, refine factor, vector column,
 // filter, "same label") persist in the panel state; every run says which path answered (the ANN index
 // or an exact scan) and how long it took, measured here in the webview.
+import { planView } from './planView';
 import { RpcError } from '../../shared/rpc';
 import { labelColumnOf } from '../../shared/labelColumn';
 import { rowKey } from '../../shared/rowKey';
@@ -100,7 +101,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   /** Bumped by every run (and by dispose): a reply to an older run is dropped. */
   let runSeq = 0;
   let running = false;
-  let current: { result: SimilarResult; filter?: string } | undefined;
+  let current: { result: SimilarResult; filter?: string; request?: SimilarRequest } | undefined;
   let selectedRowId: string | undefined;
   /** Label values of the rows on screen, so "same label" from a card needs no extra request. */
   const knownLabels = new Map<string, Cell>();
@@ -114,6 +115,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   const busy = h('span', { class: 'similar-busy', hidden: true }, progressRing(), h('span', { class: 'muted' }, 'Searching…'));
   status.append(answeredBy, timing, busy);
   const body = h('div', { class: 'similar-body', 'data-testid': 'similar-body' });
+  // "How this query ran", under the results: the search as it was run (its row, k, nprobes, filter).
+  const plan = planView(ctx.rpc, () => (current?.request ? { view: 'similar', request: { ...current.request, withImages: false } } : undefined), 'similar-plan');
 
   if (vectorFields.length === 0) {
     view.append(
@@ -311,7 +314,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
       const started = performance.now();
       const result = await ctx.rpc.request('similar', params, { channel: 'similar' });
       if (seq !== runSeq) return;
-      render(result, filter, performance.now() - started);
+      render(result, filter, performance.now() - started, params);
     } catch (err) {
       const info: ErrorInfo = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
       if (info.kind === 'superseded' || seq !== runSeq) return;
@@ -322,9 +325,10 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     }
   }
 
-  function render(result: SimilarResult, filter: string | undefined, ms: number): void {
+  function render(result: SimilarResult, filter: string | undefined, ms: number, request?: SimilarRequest): void {
     images.revokeAll();
-    current = { result, filter };
+    current = { result, filter, request };
+    plan.reset();
     knownLabels.clear();
     if (labelField) {
       for (const id of [result.query.rowId, ...result.rowIds]) {
@@ -367,7 +371,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
             (shown < state.k ? ` (fewer than k = ${state.k}: no more rows match)` : '') +
             '.',
     );
-    body.append(summary, grid);
+    body.append(summary, grid, plan.element);
 
     function card(rowId: string, row: Cell[], o: { query?: boolean; rank?: number; distance?: number }): HTMLElement {
       const imgCell = imageCol >= 0 ? row[imageCol] : undefined;

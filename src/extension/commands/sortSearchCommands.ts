@@ -1,11 +1,13 @@
-// "Lance: Sort Rows…" and "Lance: Clear Sort": the header clicks of the Rows tab from the keyboard. The
-// panel does the sorting (it keeps the keys in its state); these only pick the keys and ask it.
+// "Lance: Sort Rows…", "Lance: Clear Sort" and "Lance: Search Text…": the header clicks and the search
+// box of the Rows tab from the keyboard. The panel does the work (it keeps the keys and the search in its
+// state); these only pick what to do and ask it.
 import * as vscode from 'vscode';
 import { describeSort, MAX_SORT_KEYS, unsortableReason } from '../../shared/sort';
+import { searchableColumns } from '../../shared/textSearch';
 import type { SortKey } from '../../shared/types';
 import { activePanel } from './paletteCommands';
 
-export function registerSortCommands(context: vscode.ExtensionContext): void {
+export function registerSortSearchCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('lanceInspector.sortRows', async () => {
       const p = await activePanel();
@@ -45,6 +47,36 @@ export function registerSortCommands(context: vscode.ExtensionContext): void {
       const p = await activePanel();
       if (!p) return;
       p.uiAction({ action: 'setSort', sort: [] });
+    }),
+    vscode.commands.registerCommand('lanceInspector.searchText', async () => {
+      const p = await activePanel();
+      if (!p) return;
+      const d = await (await p.session()).describe();
+      const columns = searchableColumns(d.schema, d.indices);
+      if (!columns.length) return void vscode.window.showInformationMessage(`${p.state.location.name} has no text column to search.`);
+      let column = columns[0];
+      if (columns.length > 1) {
+        const picked = await vscode.window.showQuickPick(
+          columns.map((c) => ({
+            label: c.name,
+            description: c.index ? `full-text index ${c.index}` : 'no full-text index: a substring scan of every row',
+            c,
+          })),
+          { ignoreFocusOut: true, title: `Search text in ${p.state.location.name}: which column?` },
+        );
+        if (!picked) return;
+        column = picked.c;
+      }
+      const text = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
+        title: `Search ${column.name}`,
+        prompt: column.index
+          ? `Words to find through the full-text index ${column.index} (best matches first; "quoted words" for a phrase). Empty: clear the search.`
+          : `Text to find anywhere in ${column.name}, ignoring case (scans every row: no full-text index). Empty: clear the search.`,
+        value: p.view.search?.column === column.name ? p.view.search.text : '',
+      });
+      if (text === undefined) return;
+      p.uiAction({ action: 'setSearch', search: text.trim() ? { column: column.name, text: text.trim() } : undefined });
     }),
   );
 }
