@@ -77,7 +77,14 @@ export interface WebviewEvents {
     | { action: 'selectRelative'; delta: number }
     | { action: 'compare'; from: number; to: number };
   /** To the preview view: the row selected in the active dataset panel (rowId undefined: nothing selected). */
-  select: { rowId?: string; index?: number; dataset?: string; version?: number };
+  select: {
+    rowId?: string;
+    index?: number;
+    dataset?: string;
+    version?: number;
+    /** The panel's text search: the preview marks the words it matched in that column. */
+    search?: { column: string; terms: string[]; stemmed: boolean; substring: boolean };
+  };
   /** The whole view must be asked again (the panel now shows another version, or was reloaded). */
   reset: Record<string, never>;
 }

@@ -333,7 +333,7 @@ export interface ViewState {
   filter?: string;
   sort?: SortKey[];
   /** The text search of the Rows tab, with the terms to highlight (the preview marks them too). */
-  search?: TextQuery & { terms?: string[]; stemmed?: boolean };
+  search?: TextQuery & { terms?: string[]; stemmed?: boolean; substring?: boolean };
   columns?: string[];
   selectedRowId?: string;
   /** Position of the selected row in the filtered table. */

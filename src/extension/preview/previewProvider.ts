@@ -75,7 +75,15 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     if (!this.view || !this.endpoint) return;
     const p = DatasetPanel.current;
     this.endpoint.event('select', p?.view.selectedRowId
-      ? { rowId: p.view.selectedRowId, index: p.selectedIndex, dataset: p.title.replace(/^Lance: /, ''), version: p.state.version }
+      ? {
+          rowId: p.view.selectedRowId,
+          index: p.selectedIndex,
+          dataset: p.title.replace(/^Lance: /, ''),
+          version: p.state.version,
+          ...(p.view.search?.terms?.length
+            ? { search: { column: p.view.search.column, terms: p.view.search.terms, stemmed: !!p.view.search.stemmed, substring: !!p.view.search.substring } }
+            : {}),
+        }
       : {});
   }
 

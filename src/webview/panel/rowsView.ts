@@ -495,7 +495,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       columns: current?.spec.columns,
       selectedRowId: i === undefined ? undefined : loadedRow(i)?.rowId,
       selectedIndex: i,
-      ...(current?.spec.search ? { search: { ...current.spec.search, ...(searchInfo ? { terms: searchInfo.terms, stemmed: searchInfo.stemmed } : {}) } } : {}),
+      ...(current?.spec.search ? { search: { ...current.spec.search, ...(searchInfo ? { terms: searchInfo.terms, stemmed: searchInfo.stemmed, substring: searchInfo.answeredBy.kind === 'scan' } : {}) } } : {}),
       ...(byClick ? { selectedByClick: true } : {}),
     };
     const key = JSON.stringify(v);

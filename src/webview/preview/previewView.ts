@@ -1,6 +1,7 @@
 // The side-panel preview: the row selected in the active dataset panel, in full. The host tells it
 // what is selected ('select' events); it asks for the row itself ('row', answered by that panel's
 // session) and for the schema once per dataset version ('describe', for the type of each field).
+import { highlightElement } from '../ui/highlight';
 import { cellJson, isCapped, rowJson, wholeCells } from '../../shared/cellJson';
 import { rowKey } from '../../shared/rowKey';
 import { copyText as copyToClipboard } from '../ui/clipboard';
@@ -152,6 +153,7 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
       const field = types?.get(name);
       const typeText = field ? elideTypeParams(field.type) : typeHintOf(cell);
       const value = h('div', { class: 'pv-value' }, renderValue(cell, { images, name, field }));
+      if (selection.search?.column === name) highlightElement(value, selection.search);
       const head = h('div', { class: 'pv-field-head' }, h('span', { class: 'pv-name' }, name), h('span', { class: 'pv-type', title: field?.type ?? 'type as the value shows it' }, typeText));
       // A value that came capped (a long string or list): the whole of it on request.
       if (isCapped(cell)) head.append(wholeValueControls(r, name, value, field));
