@@ -797,7 +797,7 @@ async function sortCases(cfg: WorkerConfig, ds: LanceDataset, t: Table, cols: st
   const cases: VsRawCase[] = [];
   cases.push(
     await compare(`sorted page @0, order computed (${what})`, reps, async () => {
-      ds.forgetSortOrders();
+      ds.forgetViewOrders();
       return pageIds(await ds.rows(req(0)));
     }, { 'ids sorted by the engine, then take': () => rawSortedTwoStep(t, cols, keys, 0, filter) }),
   );
@@ -809,7 +809,7 @@ async function sortCases(cfg: WorkerConfig, ds: LanceDataset, t: Table, cols: st
     );
   }
   const before = await rssNow();
-  ds.forgetSortOrders();
+  ds.forgetViewOrders();
   const order = await timed(() => ds.sortedIds(filter, keys));
   notes.push(`the order of ${what}: ${n(order.value?.length ?? 0)} row ids computed in ${fmtMs(order.ms)}, kept in ${fmtMB((order.value?.byteLength ?? 0))}; RSS ${fmtMB(before)} → ${fmtMB(await rssNow())}`);
   if (cfg.rawWholeRowSort) {
@@ -823,6 +823,28 @@ async function sortCases(cfg: WorkerConfig, ds: LanceDataset, t: Table, cols: st
     });
     const peak = sampler.stop();
     notes.push(`the engine's own sorted page @${offset} with every column (${what}), once: ${fmtMs(whole.ms)}, RSS peak ${fmtSignedMB(peak.peak - rss0)} over its start`);
+  }
+  return cases;
+}
+
+/**
+ * A text search's pages through the caption's full-text index: the first (the search runs: "cold") and a
+ * later one (kept), against the engine's own fullTextSearch of the same page with every column.
+ */
+async function searchCases(ds: LanceDataset, t: Table, cols: string[], text: string, withImages: boolean, reps: number): Promise<VsRawCase[]> {
+  const search = { column: 'caption', text };
+  const req = (offset: number): RowsRequest => ({ offset, limit: PAGE, search, columns: cols, withImages, maxImageBytes: IMAGE_CAP });
+  const raw = (offset: number) => () => consume(execute(t.query().fullTextSearch(text, { columns: ['caption'] }).select(bareNames(cols)).withRowId().offset(offset).limit(PAGE), PAGE));
+  const found = (await ds.search({ search })).count;
+  const cases: VsRawCase[] = [];
+  cases.push(
+    await compare(`search "${text}" page @0, search run (of ${found})`, reps, async () => {
+      ds.forgetViewOrders();
+      return pageIds(await ds.rows(req(0)));
+    }, { 'fullTextSearch page with every column': raw(0) }),
+  );
+  for (const offset of [0, Math.max(0, Math.min(found - PAGE, 5 * PAGE))]) {
+    cases.push(await compare(`search "${text}" page @${offset}, kept (of ${found})`, reps, async () => pageIds(await ds.rows(req(offset))), { 'fullTextSearch page with every column': raw(offset) }));
   }
   return cases;
 }
@@ -841,6 +863,7 @@ async function groupSort(cfg: WorkerConfig, scale: boolean): Promise<VsRawResult
   const notes: string[] = [];
   const keys: SortKey[] = [{ column: 'label_name' }, { column: 'id' }];
   const cases = await sortCases({ rawWholeRowSort: true, ...cfg }, ds, t, cols, rows, keys, undefined, !scale, reps, notes);
+  if (!scale && cols.includes('caption')) cases.push(...(await searchCases(ds, t, cols, 'golden retriever', true, reps)));
   if (scale) cases.push(...(await sortCases({ ...cfg, rawWholeRowSort: false }, ds, t, cols, await ds.count('label < 500'), [{ column: 'ts', descending: true }], 'label < 500', false, reps, notes)));
   const peak = sampler.stop();
   ds.close();

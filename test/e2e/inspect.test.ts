@@ -517,6 +517,44 @@ test('A8 sorting: header click and Shift+click, palette "Sort Rows…", go to ro
   });
 });
 
+test('A8b text search from the palette (full-text index), its plan, and back', { timeout: 150_000 }, async () => {
+  const v = session();
+  await scenario(v, 'inspect-8b-search', async () => {
+    const frame = await ensurePanel(v);
+    await typeFilter(frame, '');
+    await waitForGrid(frame, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: 1 });
+    const want = await withTable(datasetPath, (t) => t.query().fullTextSearch('golden retriever', { columns: ['caption'] }).select([]).withRowId().limit(10_001).toArray());
+    assert.ok(want.length > 0, 'the engine finds captions with the words');
+    await v.runCommand('Lance: Search Text…');
+    await v.waitForQuickInput(/which column\?$/);
+    await v.screenshot('column-pick');
+    await v.answerQuickInput('caption');
+    await v.waitForQuickInput('Search caption');
+    const t0 = Date.now();
+    await v.answerQuickInput('golden retriever');
+    const count = `${fmt(want.length)} ${want.length === 1 ? 'match' : 'matches'} of ${fmt(ROWS)} rows`;
+    await poll('the search count', async () => ((await rowCountText(frame)) === count ? true : undefined), 30_000);
+    await frame.locator('[data-testid=grid-row][data-index="0"][data-rowid] mark.search-hit').first().waitFor({ timeout: 20_000 });
+    timing('palette Search Text… "golden retriever" (Enter → count and marked rows)', Date.now() - t0);
+    assert.match((await frame.locator('[data-testid=search-note]').textContent()) ?? '', /Full-text index .* on caption/);
+    assert.equal(await frame.locator('.grid-header [data-column=_score]').count(), 1, 'the score column is shown');
+    await v.screenshot('search-results');
+    await frame.locator('[data-testid=rows-plan] > summary').click();
+    await frame.locator('[data-testid=rows-plan-analyze]').click();
+    await frame.locator('[data-testid=rows-plan-summary] li').first().waitFor({ timeout: 30_000 });
+    assert.match((await frame.locator('[data-testid=rows-plan-summary]').textContent()) ?? '', /Full-text index/);
+    await v.screenshot('search-plan');
+    await frame.locator('[data-testid=rows-plan] > summary').click();
+    await v.runCommand('Lance: Search Text…');
+    await v.waitForQuickInput(/which column\?$/);
+    await v.answerQuickInput('caption');
+    await v.waitForQuickInput('Search caption');
+    await v.page.locator('.quick-input-widget .quick-input-box input').fill('');
+    await v.page.keyboard.press('Enter');
+    await poll('all rows again', async () => ((await rowCountText(frame)) === `${fmt(ROWS)} rows` ? true : undefined), 30_000);
+  });
+});
+
 test('A9 the dataset is byte-identical after all scenarios', async () => {
   const changed = changedFiles(hashesBefore, hashTree(datasetPath));
   assert.deepEqual(changed, [], `files written, created or deleted under ${datasetPath}`);

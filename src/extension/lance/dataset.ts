@@ -661,9 +661,10 @@ export class LanceDataset {
     }
   }
 
-  /** Forgets the kept orders of sorted views (they are computed again when asked for). */
-  forgetSortOrders(): void {
+  /** Forgets the kept orders of sorted views and text searches (they are computed again when asked for). */
+  forgetViewOrders(): void {
     this.sortOrdersCache = undefined;
+    this.searches.clear();
   }
 
   /** A page of a sorted view: its row ids from the view's order, then those rows taken by id. */
