@@ -586,8 +586,9 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   grid.element.addEventListener(
     'click',
     () => {
+      // Until the click's dispatch is over (a microtask would run between this listener and the grid's).
       clicking = true;
-      queueMicrotask(() => (clicking = false));
+      setTimeout(() => (clicking = false), 0);
     },
     { capture: true },
   );
