@@ -8,6 +8,7 @@ import { toErrorInfo } from '../lance/errors';
 import { exportRows } from '../lance/exportRows';
 import { materializeSubset } from '../lance/subset';
 import { DatasetPanel } from '../panel/datasetPanel';
+import { requireWorkspaceTrust } from './workspaceTrust';
 
 function describeSelection(p: DatasetPanel): string {
   const f = p.view.filter?.trim();
@@ -18,6 +19,7 @@ function describeSelection(p: DatasetPanel): string {
 export function registerExportCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('lanceInspector.exportRows', async () => {
+      if (!requireWorkspaceTrust('Export Rows… writes files (the rows, and optionally their images)')) return;
       const p = DatasetPanel.current;
       if (!p) return void vscode.window.showInformationMessage('Open a Lance dataset first.');
       const format = await vscode.window.showQuickPick(
@@ -87,6 +89,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
     }),
 
     vscode.commands.registerCommand('lanceInspector.materializeSubset', async () => {
+      if (!requireWorkspaceTrust('Materialize Subset… writes a new dataset')) return;
       const p = DatasetPanel.current;
       if (!p) return void vscode.window.showInformationMessage('Open a Lance dataset first.');
       const parent = await vscode.window.showOpenDialog({
