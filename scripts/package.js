@@ -4,6 +4,7 @@
 const { execFileSync, spawn } = require('child_process');
 const path = require('path');
 const pkg = require('../package.json');
+const { VSCE_STDOUT, VSCE_STDERR, pipeFiltered } = require('./vsceOutput');
 
 const argTarget = process.argv.indexOf('--target');
 const target = argTarget > 0 ? process.argv[argTarget + 1] : `${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
@@ -22,44 +23,13 @@ try {
 }
 run(process.execPath, ['esbuild.js', '--production']);
 
-// vsce has no quiet option: it lists the VSIX's file tree (INFO, on stdout) and warns that the extension
-// has "N files, out of which M are JavaScript files" (the runtime node_modules, which cannot be bundled:
-// the native module and arrow stay external). Both are dropped line by line as they stream; everything
-// else, errors and other warnings included, passes through, and vsce's exit code is ours.
-const strip = (line) => line.replace(/\x1b\[[0-9;]*m/g, '');
-const PREFIX = /^\s*(DONE|INFO|WARNING|ERROR)\s/;
-function filtered(stream, dest, { startsBlock, blockEnds }) {
-  let skipping = false;
-  let pending = '';
-  const onLine = (line) => {
-    const plain = strip(line);
-    if (skipping && blockEnds(plain)) skipping = false;
-    if (!skipping && startsBlock(plain)) skipping = true;
-    if (!skipping) dest.write(`${line}\n`);
-  };
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop();
-    lines.forEach(onLine);
-  });
-  return new Promise((resolve) =>
-    stream.on('end', () => {
-      if (pending) onLine(pending);
-      resolve();
-    }),
-  );
-}
+// vsce has no quiet option: its listing of the VSIX's files and its warning about their number are
+// filtered out as they stream (scripts/vsceOutput.js); errors and other warnings pass, its exit code is ours.
 const vsce = spawn(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license'], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
-const done = Promise.all([
-  // The file tree: from its INFO line to vsce's next message (its own lines, blank ones included, carry no prefix).
-  filtered(vsce.stdout, process.stdout, { startsBlock: (l) => /^\s*INFO\s+Files included in the VSIX/.test(l), blockEnds: (l) => PREFIX.test(l) }),
-  // The file-count warning: one line and the blank line after it.
-  filtered(vsce.stderr, process.stderr, { startsBlock: (l) => /^\s*WARNING\s+This extension consists of \d+ files/.test(l), blockEnds: (l) => l.trim() !== '' }),
-]);
+const done = Promise.all([pipeFiltered(vsce.stdout, process.stdout, VSCE_STDOUT), pipeFiltered(vsce.stderr, process.stderr, VSCE_STDERR)]);
 vsce.on('close', async (code, signal) => {
   await done;
   if (code !== 0) {

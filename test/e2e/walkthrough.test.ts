@@ -17,7 +17,7 @@ import type { Frame } from 'playwright-core';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { EXTENSION_ID, removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
-import { activeTabTitle, poll } from './util';
+import { activeTabTitle, panelFrame, poll } from './util';
 
 const WALKTHROUGH_TITLE = 'Get Started with Lance Inspector';
 
@@ -176,14 +176,19 @@ test("a step's button runs its command and checks the step", { timeout: 180_000 
     await v.answerQuickInput(datasetPath);
     const name = path.basename(datasetPath).replace(/\.lance$/, '');
     await poll(`an editor tab "Lance: ${name}"`, async () => ((await activeTabTitle(v)) === `Lance: ${name}` ? true : undefined));
+    const frame = await panelFrame(v, name);
     await v.screenshot('dataset-opened');
 
-    // "Lance: Show Schema" from the palette completes the schema step.
+    // "Lance: Show Schema" from the palette completes the schema step (and shows the Schema tab: wait for
+    // it, so the panel taking focus cannot close the walkthrough picker opened next).
     await v.runCommand('Lance: Show Schema');
+    await frame.waitForFunction(() => document.querySelector('[data-testid=tab-schema]')?.getAttribute('aria-selected') === 'true', undefined, { timeout: 10_000 });
+    await v.screenshot('schema-shown');
     await openWalkthrough(v);
     await poll('the open step checked', async () => ((await stepButton(v, 'Open a dataset').getAttribute('aria-checked')) === 'true' ? true : undefined), 10_000);
     await poll('the schema step checked', async () => ((await stepButton(v, 'See the schema').getAttribute('aria-checked')) === 'true' ? true : undefined), 10_000);
     assert.equal(await stepButton(v, 'Find similar rows').getAttribute('aria-checked'), 'false', 'a step whose command never ran stays unchecked');
+    await frameWithText(v, 'Double-click a row'); // the next step, expanded, with its markdown
     await v.screenshot('steps-checked');
   });
 });
