@@ -310,7 +310,7 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.settings?.['security.workspace.trust.enabled'] === true ? [] : ['--disable-workspace-trust']), // a test of Restricted Mode turns trust on
       workspace,
     ],
     // detached = own process group, so close() can kill code-server *and* its extension host / pty host.

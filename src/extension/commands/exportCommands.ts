@@ -9,6 +9,7 @@ import { exportRows } from '../lance/exportRows';
 import { materializeSubset } from '../lance/subset';
 import { DatasetPanel } from '../panel/datasetPanel';
 import { describeSort } from '../../shared/sort';
+import { requireWorkspaceTrust } from './workspaceTrust';
 
 /** What will be written, in words: the rows (filter), their order (the view's sort) and the columns. */
 function describeSelection(p: DatasetPanel): string {
@@ -22,6 +23,7 @@ function describeSelection(p: DatasetPanel): string {
 export function registerExportCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('lanceInspector.exportRows', async () => {
+      if (!requireWorkspaceTrust('Export Rows… writes files (the rows, and optionally their images)')) return;
       const p = DatasetPanel.current;
       if (!p) return void vscode.window.showInformationMessage('Open a Lance dataset first.');
       const format = await vscode.window.showQuickPick(
@@ -93,6 +95,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
     }),
 
     vscode.commands.registerCommand('lanceInspector.materializeSubset', async () => {
+      if (!requireWorkspaceTrust('Materialize Subset… writes a new dataset')) return;
       const p = DatasetPanel.current;
       if (!p) return void vscode.window.showInformationMessage('Open a Lance dataset first.');
       const parent = await vscode.window.showOpenDialog({

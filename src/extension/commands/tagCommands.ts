@@ -6,8 +6,10 @@ import type { DatasetLocation } from '../../shared/types';
 import { createTag, deleteTag, validateTagName } from '../lance/tags';
 import { toErrorInfo } from '../lance/errors';
 import { readSettings } from '../settings';
+import { requireWorkspaceTrust } from './workspaceTrust';
 
 export async function confirmCreateTag(location: DatasetLocation, version: number, name?: string): Promise<boolean> {
+  if (!requireWorkspaceTrust('Creating a tag writes to the dataset')) return false;
   const tagName =
     name ??
     (await vscode.window.showInputBox({
@@ -36,6 +38,7 @@ export async function confirmCreateTag(location: DatasetLocation, version: numbe
 }
 
 export async function confirmDeleteTag(location: DatasetLocation, name: string): Promise<boolean> {
+  if (!requireWorkspaceTrust('Deleting a tag writes to the dataset')) return false;
   const ok = await vscode.window.showWarningMessage(
     `Delete tag "${name}"?`,
     { modal: true, detail: `This writes to the dataset at ${location.uri}. The version it points at stays; only the name goes.` },
