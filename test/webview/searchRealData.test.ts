@@ -3,21 +3,16 @@
 // relevance order with their score, marks the matched words, combines with the filter, says when it
 // scans instead (a column without an index), and "How this query ran" names the index that answered.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { DatasetSession } from '../../src/extension/host/session';
+import type { Page } from 'playwright-core';
+import type { DatasetSession } from '../../src/extension/host/session';
 import type { RowsRequest } from '../../src/shared/types';
-import { generateImagenetLike } from '../fixtures/imagenetLike';
-import { launchBrowser, openWebview, type Webview } from './harness';
-import { sessionHandlers } from './realHost';
+import type { Webview } from './harness';
+import { openRealRows, type RealRows } from './realHost';
 
 const ROWS = 300;
-let dir: string;
+let real: RealRows;
 let session: DatasetSession;
-let browser: Browser;
 let wv: Webview;
 let page: Page;
 
@@ -39,21 +34,12 @@ async function searchFor(column: string, text: string): Promise<void> {
 
 describe('Text search and query plans in the Rows grid (real data layer)', () => {
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-search-grid-'));
-    const uri = await generateImagenetLike({ dir, rows: ROWS, seed: 4, minSide: 48, maxSide: 96, quality: 80 });
-    session = await DatasetSession.open({ uri, name: 'imagenet_val' }, {}, { maxImageBytes: 4 * 1024 * 1024 });
-    browser = await launchBrowser();
-    wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'search-real', viewport: { width: 1400, height: 900 }, browser, handlers: sessionHandlers(session) });
-    page = wv.page;
-    await page.waitForFunction(() => (window as any).__mounted === true);
-    await page.waitForSelector(loadedRow(0));
+    real = await openRealRows('search-real', { rows: ROWS, seed: 4, minSide: 48, maxSide: 96, quality: 80 }, { width: 1400, height: 900 });
+    ({ session, wv, page } = real);
   });
 
   after(async () => {
-    await wv?.close();
-    await browser?.close();
-    session?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await real?.close();
   });
 
   test('full-text search: matches best first with their score, the words marked, the index named', async () => {

@@ -3,21 +3,16 @@
 // headers show direction and rank, sort works with a filter and "go to row", unsortable columns say why,
 // and the sort is kept in the view's state (a reload shows it again).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { DatasetSession } from '../../src/extension/host/session';
+import type { Page } from 'playwright-core';
+import type { DatasetSession } from '../../src/extension/host/session';
 import type { RowsRequest, SortKey } from '../../src/shared/types';
-import { generateImagenetLike } from '../fixtures/imagenetLike';
-import { launchBrowser, openWebview, type Webview } from './harness';
-import { sessionHandlers } from './realHost';
+import type { Webview } from './harness';
+import { openRealRows, type RealRows } from './realHost';
 
 const ROWS = 240;
-let dir: string;
+let real: RealRows;
 let session: DatasetSession;
-let browser: Browser;
 let wv: Webview;
 let page: Page;
 
@@ -53,21 +48,12 @@ const headerMark = (column: string) =>
 
 describe('Sorting the Rows grid on a real Lance dataset (real data layer)', () => {
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-sort-grid-'));
-    const uri = await generateImagenetLike({ dir, rows: ROWS, seed: 9, minSide: 48, maxSide: 96, quality: 80, indices: false });
-    session = await DatasetSession.open({ uri, name: 'imagenet_val' }, {}, { maxImageBytes: 4 * 1024 * 1024 });
-    browser = await launchBrowser();
-    wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'sort-real', viewport: { width: 1200, height: 900 }, browser, handlers: sessionHandlers(session) });
-    page = wv.page;
-    await page.waitForFunction(() => (window as any).__mounted === true);
-    await page.waitForSelector(loadedRow(0));
+    real = await openRealRows('sort-real', { rows: ROWS, seed: 9, minSide: 48, maxSide: 96, quality: 80, indices: false }, { width: 1200, height: 900 });
+    ({ session, wv, page } = real);
   });
 
   after(async () => {
-    await wv?.close();
-    await browser?.close();
-    session?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await real?.close();
   });
 
   test('a header click sorts the whole table: ascending, descending, then table order again', async () => {
