@@ -9,7 +9,7 @@ import { searchableColumns } from '../../shared/textSearch';
 import type { Highlight } from '../ui/highlight';
 import { planView } from './planView';
 import { describeSort, MAX_SORT_KEYS, sameSort, toggleSort, unsortableReason } from '../../shared/sort';
-import { cellPlainText, rowJson } from '../../shared/cellJson';
+import { cellPlainText, rowJson, wholeCells } from '../../shared/cellJson';
 import { copyText } from '../ui/clipboard';
 import { columnChooser } from '../grid/columnChooser';
 import { defaultColumns, hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
@@ -556,7 +556,9 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     try {
       // The whole row (every column, full vectors), not just what the grid shows.
       const full = await ctx.rpc.request('row', { rowId: row.rowId });
-      text = rowJson(full.rowId, full.columns, full.row);
+      // Values capped in the row (over 64 KB) come whole, as from the preview and the palette: one JSON.
+      const cells = await wholeCells(full.columns, full.row, (column) => ctx.rpc.request('cell', { rowId: full.rowId, column }, { timeoutMs: 0 }));
+      text = rowJson(full.rowId, full.columns, cells);
     } catch {
       text = rowJson(row.rowId, current.spec.columns, row.cells);
     }
