@@ -55,7 +55,10 @@ export default defineConfig(
           allowRegExp: true,
           allowArray: true,
           allowAny: true,
-          allow: [{ from: 'lib', name: ['Error', 'URL', 'URLSearchParams'] }, { from: 'package', package: 'vscode', name: 'Uri' }],
+          allow: [
+            { from: 'lib', name: ['Error', 'URL', 'URLSearchParams'] },
+            { from: 'package', package: 'vscode', name: 'Uri' },
+          ],
         },
       ],
     },
