@@ -42,7 +42,7 @@ export function cellToJson(c: Cell): Json {
       return c.items.length < c.length ? { truncated: true, length: c.length, items } : items;
     }
     case 'struct': {
-      const o: { [k: string]: Json } = Object.create(null); // a field may be called __proto__
+      const o = Object.create(null) as { [k: string]: Json }; // a field may be called __proto__
       for (const [k, v] of Object.entries(c.fields)) o[k] = cellToJson(v);
       return o;
     }

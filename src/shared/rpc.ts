@@ -75,7 +75,7 @@ export class RpcClient {
       }
     }
     const id = this.nextId++;
-    const result = new Promise((resolve, reject) => {
+    const result = new Promise<HostRequests[M]['result']>((resolve, reject) => {
       const p: Pending = { resolve, reject, channel: opts.channel };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
       if (timeoutMs > 0) {
@@ -86,15 +86,15 @@ export class RpcClient {
       }
       this.pending.set(id, p);
       this.post({ type: 'request', conn: this.conn, id, method, params, channel: opts.channel });
-    }) as Promise<HostRequests[M]['result']>;
+    });
     return { id, result, cancel: () => this.settle(id, { kind: 'cancelled', message: 'Cancelled.' }, true) };
   }
 
   on<E extends EventName>(name: E, fn: (payload: WebviewEvents[E]) => void): () => void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(fn as (payload: never) => void);
-    return () => set!.delete(fn as (payload: never) => void);
+    set.add(fn);
+    return () => set.delete(fn);
   }
 
   /** Feed every message received from the host here. */

@@ -335,7 +335,7 @@ function printNaive(r: NaiveResult, pages: PagesResult | undefined): void {
 
 function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, data: CachedDataset | undefined, scale: CachedDataset | undefined): string[] {
   const lines: string[] = [];
-  const get = <T>(g: GroupName): T | undefined => (runs[g]?.ok ? (runs[g]!.result as T) : undefined);
+  const get = <T>(g: GroupName): T | undefined => (runs[g]?.ok ? (runs[g].result as T) : undefined);
   for (const [g, r] of Object.entries(runs)) if (r && !r.ok) lines.push(`group ${g}: FAILED (${(r.error ?? '').split('\n')[0]})`);
   if (data?.generatedMs !== undefined) lines.push(`generate ${n(args.rows)}-row replica: ${duration(data.generatedMs)} (${fmtMB(data.diskBytes)} on disk)${data.generatedNow ? '' : ', when the cache was built'}`);
   if (scale?.generatedMs !== undefined) lines.push(`generate ${n(args.scaleRows)}-row scale table: ${duration(scale.generatedMs)} (${fmtMB(scale.diskBytes)} on disk)${scale.generatedNow ? '' : ', when the cache was built'}`);

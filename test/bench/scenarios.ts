@@ -6,7 +6,7 @@ import * as os from 'os';
 import type { RecordBatch } from 'apache-arrow';
 import { lance, Table } from '../../src/extension/lance/engine';
 import { LanceDataset } from '../../src/extension/lance/dataset';
-import type { Cell, RowsPage, RowsRequest, SortKey } from '../../src/shared/types';
+import type { RowsPage, RowsRequest, SortKey } from '../../src/shared/types';
 import { describeSort } from '../../src/shared/sort';
 import { engineOrdering } from '../../src/extension/lance/sortOrder';
 import { dist, Dist, fmtMB, fmtMs, fmtSignedMB, MB, repeat, RssSampler, settle, timed } from './measure';
@@ -303,7 +303,7 @@ async function groupSimilar(cfg: WorkerConfig): Promise<SimilarResult> {
       const a = r.answeredBy as { kind: string; name?: string; type?: string };
       answeredBy = a.kind === 'index' ? `index ${a.name} (${a.type})` : a.kind;
       const li = r.columns.indexOf('label_name');
-      const q = JSON.stringify(r.query.row[li] as Cell);
+      const q = JSON.stringify(r.query.row[li]);
       for (const row of r.rows) {
         total++;
         if (JSON.stringify(row[li]) === q) same++;

@@ -23,13 +23,13 @@ export function changedFiles(before: Map<string, string>, after: Map<string, str
 
 export async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: Error | undefined;
   for (;;) {
     try {
       const v = await fn();
       if (v !== undefined) return v;
     } catch (e) {
-      last = e;
+      last = e as Error;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -48,7 +48,7 @@ export async function withTable<T>(dataset: string, fn: (t: import('@lancedb/lan
   // is opened through a symlink named like one (outside the workspace, where no watcher sees it).
   const base = path.basename(dataset);
   let parent = path.dirname(dataset);
-  let name = base.replace(/\.lance$/, '');
+  const name = base.replace(/\.lance$/, '');
   let link: string | undefined;
   if (!base.endsWith('.lance')) {
     parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lance-e2e-truth-'));

@@ -104,9 +104,9 @@ describe('ImageNet-like fixture', () => {
     assert.equal(s.distinct, 20);
     assert.equal(s.distinctCapped, undefined);
     assert.equal(s.top?.length, 5);
-    assert.ok(s.top!.every((e) => e.count === ROWS / 20), `balanced classes: ${JSON.stringify(s.top)}`);
+    assert.ok(s.top.every((e) => e.count === ROWS / 20), `balanced classes: ${JSON.stringify(s.top)}`);
     // Ties are broken by value, so the order is stable.
-    assert.deepEqual(s.top!.map((e) => e.value), [...s.top!.map((e) => e.value)].sort());
+    assert.deepEqual(s.top.map((e) => e.value), [...s.top.map((e) => e.value)].sort());
     assert.equal(s.min, undefined, 'no min/max for strings');
     assert.ok(calls.length >= 1);
     assert.deepEqual(calls.at(-1), [ROWS, ROWS]);
@@ -313,7 +313,7 @@ describe('type zoo', () => {
     assert.ok(nested.nulls >= 1 && nested.nulls < nested.rows);
     const f16 = await zoo.columnStats({ column: 'f16' });
     // Half floats are decoded (not read as raw 16-bit patterns): every value is ≤ 65504.
-    assert.ok(Number(f16.max) <= 65504, `f16 max ${f16.max}`);
+    assert.ok(Number(f16.max) <= 65504, `f16 max ${JSON.stringify(f16.max)}`);
   });
 
   test('a LargeList table: its columns still get statistics', async () => {

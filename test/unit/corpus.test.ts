@@ -63,8 +63,8 @@ describe('lance-compat-corpus', { skip: entries ? false : 'shared corpus absent 
         } else {
           // rows-unreadable / schema-only: schema and versions show, rows fail with a clear, structured error.
           assert.ok(d.rowsError, 'describe reports why rows cannot be read');
-          assert.equal(d.rowsError!.kind, 'unreadable-data');
-          assert.match(d.rowsError!.message, /missing/);
+          assert.equal(d.rowsError.kind, 'unreadable-data');
+          assert.match(d.rowsError.message, /missing/);
           await assert.rejects(ds.rows({ offset: 0, limit: 10 }), (err: unknown) => err instanceof LanceError && err.kind === 'unreadable-data');
           if (e.rows !== undefined) assert.equal(d.stats.rows, e.rows);
         }

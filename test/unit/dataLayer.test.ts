@@ -33,7 +33,7 @@ after(() => {
 
 function bin(c: Cell): Extract<Cell, { t: 'bin' }> {
   assert.ok(c && typeof c === 'object' && 't' in c && c.t === 'bin', `a binary cell, got ${JSON.stringify(c)}`);
-  return c as Extract<Cell, { t: 'bin' }>;
+  return c;
 }
 
 describe('ImageNet-like fixture', () => {
@@ -52,7 +52,7 @@ describe('ImageNet-like fixture', () => {
     );
     assert.equal(d.schema[4].dimension, 512);
     assert.ok(d.classNames && d.classNames.length >= 10, 'lance:class_names decoded');
-    assert.ok(d.classNames!.includes('golden_retriever'));
+    assert.ok(d.classNames.includes('golden_retriever'));
     const byCol = Object.fromEntries(d.indices.map((i) => [i.columns[0], i]));
     assert.equal(byCol.image_emb.type, 'IvfPq');
     assert.match(byCol.image_emb.metric ?? '', /cosine/i);
@@ -116,9 +116,9 @@ describe('ImageNet-like fixture', () => {
       const img = bin(r[1]);
       assert.equal(img.media, 'image/jpeg');
       assert.ok(img.bytes instanceof Uint8Array && !Buffer.isBuffer(img.bytes), 'a plain Uint8Array, not a Buffer');
-      assert.equal(img.bytes!.byteLength, img.size);
-      assert.equal(img.bytes!.buffer.byteLength, img.size, 'an exact copy, not a view into the batch');
-      assert.deepEqual([...img.bytes!.slice(0, 3)], [0xff, 0xd8, 0xff]);
+      assert.equal(img.bytes.byteLength, img.size);
+      assert.equal(img.bytes.buffer.byteLength, img.size, 'an exact copy, not a view into the batch');
+      assert.deepEqual([...img.bytes.slice(0, 3)], [0xff, 0xd8, 0xff]);
       const v = r[4] as Extract<Cell, { t: 'vec' }>;
       assert.equal(v.t, 'vec');
       assert.equal(v.dim, 512);
@@ -137,7 +137,7 @@ describe('ImageNet-like fixture', () => {
     assert.ok(page.rows.length > 0);
     for (const r of page.rows) {
       assert.equal(r.length, 2);
-      assert.match(String(r[0]), /^(tabby.*|goldfish|tench)$/);
+      assert.match(r[0] as string, /^(tabby.*|goldfish|tench)$/);
       assert.equal(typeof r[1], 'number');
     }
     const count = await ds.count("label_name LIKE 'tabby%' OR label_name IN ('goldfish', 'tench')");
@@ -180,7 +180,7 @@ describe('ImageNet-like fixture', () => {
     assert.ok(same >= 7, `most neighbours share the class (${same}/10)`);
     assert.equal(bin(res.rows[0][3]).media, 'image/jpeg');
     // By key column value, with a filter.
-    const byKey = await ds.similar({ key: { column: 'id', value: Number(res.query.row[0]) }, vectorColumn: 'image_emb', k: 5, filter: `label = ${label}`, columns: ['label'] });
+    const byKey = await ds.similar({ key: { column: 'id', value: Number(res.query.row[0]) }, vectorColumn: 'image_emb', k: 5, filter: `label = ${Number(label)}`, columns: ['label'] });
     assert.equal(byKey.query.rowId, rowId);
     assert.ok(byKey.rows.every((r) => r[0] === label));
     await assert.rejects(ds.similar({ key: { column: 'id', value: -1 }, vectorColumn: 'image_emb', k: 5 }), (e: unknown) => e instanceof LanceError && e.kind === 'not-found');

@@ -132,7 +132,7 @@ describe('export', () => {
       assert.equal(r.label_name, 'golden_retriever');
       assert.equal(typeof r.id, 'number');
       assert.equal(r.image, `golden_images/${r.id}.jpg`, 'a path relative to the export file');
-      const bytes = fs.readFileSync(path.join(out, r.image as string));
+      const bytes = fs.readFileSync(path.join(out, r.image));
       assert.ok(isJpeg(bytes), 'a JPEG file');
       const want = ref.get(r.id as number)!;
       assert.ok(Buffer.from(want.image as Uint8Array).equals(bytes), `image of id ${r.id} byte-identical`);

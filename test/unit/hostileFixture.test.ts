@@ -297,6 +297,7 @@ describe('images', () => {
     assert.deepEqual([...jpeg.subarray(0, 2), ...jpeg.subarray(-2)], [0xff, 0xd8, 0xff, 0xd9], 'JPEG SOI … EOI');
     assert.match(text(IMAGE_ROWS.truncatedJpeg), /^\xff\xd8\xff/);
     assert.ok((image.get(IMAGE_ROWS.truncatedJpeg) as Uint8Array).length < 20);
+    // eslint-disable-next-line no-control-regex -- the PNG signature holds \x1a
     assert.match(text(IMAGE_ROWS.pngGarbage), /^\x89PNG\r\n\x1a\n/);
     assert.match(text(IMAGE_ROWS.polyglot), /^\xff\xd8\xff\xe0<html><script>alert\(1\)<\/script>/);
     assert.match(text(IMAGE_ROWS.svgScript), /^<svg [^>]*><script>/);

@@ -40,7 +40,7 @@ describe('text search pages', () => {
     const scores = page.rows.map((r) => r[0] as number);
     assert.ok(scores.every((s, i) => typeof s === 'number' && (i === 0 || s <= scores[i - 1])), `scores best first: ${scores.join(', ')}`);
     assert.deepEqual(scores, engine.scores!.slice(0, 20).map((s) => Number(s.toPrecision(6))));
-    assert.ok(page.rows.some((r) => /golden|retriever/i.test(String(r[2]))), 'the captions hold the words');
+    assert.ok(page.rows.some((r) => /golden|retriever/i.test(r[2] as string)), 'the captions hold the words');
     // A page further on continues where the first stopped.
     const next = await ds.rows({ search, columns: ['id'], offset: 20, limit: 20 });
     assert.deepEqual(next.rowIds, engine.rowIds.slice(20, 40));

@@ -39,7 +39,7 @@ async function writeAwkward(parent: string): Promise<string> {
   ];
   const db = await lancedb.connect(parent);
   try {
-    let t;
+    let t: import('@lancedb/lancedb').Table | undefined;
     // Three appends: three fragments, so row ids are not one contiguous range.
     for (let part = 0; part < 3; part++) {
       const idx = Array.from({ length: N / 3 }, (_, i) => part * (N / 3) + i);

@@ -117,7 +117,7 @@ function byColumn(page: RowsPage, name: string): Cell[] {
 
 function vec(c: Cell): Extract<Cell, { t: 'vec' }> {
   assert.ok(c !== null && typeof c === 'object' && c.t === 'vec', `a vector cell, got ${JSON.stringify(c)}`);
-  return c as Extract<Cell, { t: 'vec' }>;
+  return c;
 }
 
 /** Same value as the engine's `=` sees it: floats by total order (NaN = NaN, -0 ≠ 0), the rest by ===. */

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script of scripts/, without types
 const { runtimeModules, missingRuntimeModules, checkVscodeignore } = require('../../scripts/runtimeModules.js') as {
-  runtimeModules(root: string, roots?: string[]): { modules: { name: string; dir: string }[]; skippedOptional: string[] };
-  missingRuntimeModules(root: string, ignoreText?: string): { dir: string; line: string }[];
-  checkVscodeignore(root: string): void;
+  runtimeModules: (root: string, roots?: string[]) => { modules: { name: string; dir: string }[]; skippedOptional: string[] };
+  missingRuntimeModules: (root: string, ignoreText?: string) => { dir: string; line: string }[];
+  checkVscodeignore: (root: string) => void;
 };
 
 /** Built tests run from out/test/unit/. */

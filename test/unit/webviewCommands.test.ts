@@ -1,6 +1,5 @@
 // The webviews' `command` request runs only the commands the webviews send, with checked arguments
 // (webviewCommandPolicy.ts; webviewCommands.ts runs what it allows through vscode.commands).
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';

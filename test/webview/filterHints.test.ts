@@ -19,8 +19,8 @@ let browser: Browser;
 let wv: Webview;
 let page: Page;
 
-const countText = (p: Page) => p.$eval('[data-testid=row-count]', (e) => e.textContent!.trim());
-const hintText = (p: Page) => p.$eval('[data-testid=filter-hint]', (e) => ((e as HTMLElement).hidden ? '' : e.textContent!.trim()));
+const countText = (p: Page) => p.$eval('[data-testid=row-count]', (e) => e.textContent.trim());
+const hintText = (p: Page) => p.$eval('[data-testid=filter-hint]', (e) => ((e as HTMLElement).hidden ? '' : e.textContent.trim()));
 
 async function applyFilter(p: Page, filter: string): Promise<void> {
   await p.fill('[data-testid=filter]', filter);
@@ -40,7 +40,7 @@ describe('Filter hints and whole errors (real data layer)', () => {
     wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'filter-hints', viewport: { width: 900, height: 700 }, browser, handlers });
     page = wv.page;
     await page.waitForFunction(() => (window as any).__mounted === true);
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '30 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '30 rows');
   });
 
   after(async () => {
@@ -53,7 +53,7 @@ describe('Filter hints and whole errors (real data layer)', () => {
   test('"Label" = \'cat\' selects 0 rows in the engine; the hint under the box says to write `Label`', async () => {
     assert.equal(await hintText(page), '', 'no hint for an empty box');
     await applyFilter(page, `"Label" = 'cat'`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '0 of 30 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '0 of 30 rows');
     assert.equal(await page.textContent('[data-testid=filter-error]'), '', 'the engine does not complain');
     const hint = await hintText(page);
     assert.match(hint, /"Label" in double quotes is the text 'Label', not the column Label: write `Label` for the column\./);
@@ -62,7 +62,7 @@ describe('Filter hints and whole errors (real data layer)', () => {
 
     // Following the hint gives the rows.
     await applyFilter(page, "`Label` = 'cat'");
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '10 of 30 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '10 of 30 rows');
     assert.equal(await hintText(page), '', 'the hint goes with the double quotes');
     assert.equal(await countText(page), '10 of 30 rows');
   });
@@ -70,7 +70,7 @@ describe('Filter hints and whole errors (real data layer)', () => {
   test('"Label" = 1 fails: the error leads with the reason and carries the same hint; the box hint shows too', async () => {
     await applyFilter(page, `"Label" = 1`);
     const err = page.locator('[data-testid=filter-error]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=filter-error]')!.textContent!.trim() !== '');
+    await page.waitForFunction(() => document.querySelector('[data-testid=filter-error]')!.textContent.trim() !== '');
     const text = (await err.textContent())!;
     assert.match(text, /^Filter error: Cannot cast string 'Label' to value of Int64 type\. Note: "Label" in double quotes is text, not a column; column names take backticks: `Label`\./);
     assert.doesNotMatch(text, /SELECT 1 FROM|\.rs:\d+|GenericFailure/);
@@ -82,7 +82,7 @@ describe('Filter hints and whole errors (real data layer)', () => {
   test('a long filter error is shown whole: wrapped, scrollable, the reason at its end visible', async () => {
     const long = 'x'.repeat(3000);
     await applyFilter(page, `label_name = '${long}' AND id >`);
-    await page.waitForFunction(() => /SQL syntax/.test(document.querySelector('[data-testid=filter-error]')!.textContent!));
+    await page.waitForFunction(() => /SQL syntax/.test(document.querySelector('[data-testid=filter-error]')!.textContent));
     const text = (await page.textContent('[data-testid=filter-error]'))!;
     assert.match(text, /^Filter error: SQL syntax: Expected: an expression, found: EOF\./, 'the reason first');
     assert.match(text, /\(3,000 characters\)/, 'the long value loses its middle, said so');

@@ -309,7 +309,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await until('the old filter reached the host', () => wv.host.requests('rows').some((r) => (r.params as RowsRequest).filter === 'label = 1'));
     await applyFilter(page, 'label = 2');
     const want = table.count('label = 2');
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${fmt(want)} of 50,000 rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${fmt(want)} of 50,000 rows`);
     await page.waitForSelector(loadedRow(0));
 
     held.open(); // the old filter's count and first page now arrive, late
@@ -332,7 +332,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     const { page } = wv;
     await applyFilter(page, 'label < 3');
     const want = `${fmt(table.count('label < 3'))} of 50,000 rows`;
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, want);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, want);
     await page.waitForSelector(loadedRow(0));
     const beforeRows = await visibleRows(page);
 
@@ -351,13 +351,13 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     assert.deepEqual(await visibleRows(page), beforeRows);
 
     await applyFilter(page, 'label < 3 AND id < 100');
-    await page.waitForFunction(() => /^\d+ of 50,000 rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent!.trim()));
+    await page.waitForFunction(() => /^\d+ of 50,000 rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent.trim()));
     assert.equal((await err.textContent())!.trim(), '');
     assert.equal(await page.getAttribute('[data-testid=filter]', 'aria-invalid'), null);
 
     // A valid filter that matches nothing: an empty grid that says so.
     await applyFilter(page, 'id < 0');
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '0 of 50,000 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '0 of 50,000 rows');
     await page.locator('[data-testid=grid-empty]').waitFor();
     assert.equal(await domRows(page), 0);
     await wv.close();
@@ -410,7 +410,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     const wv = await mount('click-filter');
     const { page } = wv;
     await applyFilter(page, 'id < 2000');
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '2,000 of 50,000 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '2,000 of 50,000 rows');
     const target = Array.from({ length: 2000 }, (_, i) => i).find((i) => table.label(i) === 2)!;
     await page.evaluate((i) => (window as any).__rows.goToRow(i), target);
     await page.waitForSelector(loadedRow(target));
@@ -426,7 +426,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     assert.equal(await page.inputValue('[data-testid=filter]'), expected);
     const n = table.count(expected);
     assert.ok(n > 100);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${fmt(n)} of 50,000 rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${fmt(n)} of 50,000 rows`);
     await page.waitForSelector(loadedRow(0));
     const names = Object.values(await columnTexts(page, 'label_name'));
     assert.ok(names.length > 5 && names.every((s) => s === LABELS[2]), `label names shown: ${[...new Set(names)].join(' | ')}`);
@@ -437,13 +437,13 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     const firstId = (await columnTexts(page, 'id'))[0];
     await page.click(`${loadedRow(0)} [role=gridcell][aria-colindex="${idK}"] .cell-num`, { modifiers: ['Alt'] });
     assert.equal(await page.inputValue('[data-testid=filter]'), `${expected} AND id = ${firstId}`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '1 of 50,000 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '1 of 50,000 rows');
     await page.waitForSelector(loadedRow(0));
     const qk = await page.getAttribute('.grid-header [data-column="Quality score"]', 'aria-colindex');
     const q = (await columnTexts(page, 'Quality score'))[0];
     await page.click(`${loadedRow(0)} [role=gridcell][aria-colindex="${qk}"] .cell-num`, { modifiers: ['Alt'] });
     assert.equal(await page.inputValue('[data-testid=filter]'), `${expected} AND id = ${firstId} AND \`Quality score\` = ${q}`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '1 of 50,000 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '1 of 50,000 rows');
     assert.equal(await page.locator('[data-testid=filter-error]').textContent(), '');
     await wv.close();
   });
@@ -609,7 +609,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await box.pressSequentially('= 3');
     await page.keyboard.press('Enter');
     const f = '`Quality score` > 9.5 AND label = 3';
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${fmt(table.count(f))} of 50,000 rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${fmt(table.count(f))} of 50,000 rows`);
     const hist = await page.evaluate(() => (window as any).__ctxState['rows.filterHistory']);
     assert.deepEqual(hist, [f, 'id < 10', "label_name = 'goldfish'"]);
     assert.equal(await page.evaluate(() => (window as any).__ctxState['rows.filter']), f);
@@ -620,7 +620,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '10 of 50,000 rows');
+    await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '10 of 50,000 rows');
     await wv.close();
   });
 
@@ -694,7 +694,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     // A saved filter that no longer works (e.g. a newer version dropped the column): its error, and all rows.
     const again = await mount('restore-bad', { state: { 'rows.filter': 'gone_column = 1' } });
     await again.page.locator('[data-testid=filter-error]').getByText(/No field named gone_column/).waitFor();
-    await again.page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === '50,000 rows');
+    await again.page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '50,000 rows');
     await again.page.waitForSelector(loadedRow(0));
     assert.match((await again.page.textContent('[data-testid=filter-error]'))!, /No field named gone_column/, 'the reason stays on screen');
     await again.close();

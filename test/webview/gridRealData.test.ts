@@ -23,13 +23,13 @@ let page: Page;
 
 const ROW = '[data-testid=grid-row]';
 const loadedRow = (i: number) => `${ROW}[data-index="${i}"][data-rowid]`;
-const countText = (p: Page) => p.$eval('[data-testid=row-count]', (e) => e.textContent!.trim());
+const countText = (p: Page) => p.$eval('[data-testid=row-count]', (e) => e.textContent.trim());
 
 /** label_name of every loaded row in the DOM. */
 function labelNames(p: Page): Promise<string[]> {
   return p.evaluate(() => {
     const k = document.querySelector('.grid-header [data-column=label_name]')!.getAttribute('aria-colindex');
-    return [...document.querySelectorAll(`[data-testid=grid-row][data-rowid] [role=gridcell][aria-colindex="${k}"]`)].map((c) => c.firstElementChild!.textContent!);
+    return [...document.querySelectorAll(`[data-testid=grid-row][data-rowid] [role=gridcell][aria-colindex="${k}"]`)].map((c) => c.firstElementChild!.textContent);
   });
 }
 
@@ -86,7 +86,7 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     assert.equal(await page.inputValue('[data-testid=filter]'), filter);
     const n = await session.handlers.count({ filter }, new AbortController().signal, () => undefined);
     assert.ok(n > 0);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${n} of ${ROWS} rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${n} of ${ROWS} rows`);
     await page.waitForSelector(loadedRow(0));
     const names = await labelNames(page);
     assert.equal(names.length, n);
@@ -99,20 +99,20 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     const id = (await idCell.textContent())!;
     await idCell.click({ modifiers: ['Alt'] });
     assert.equal(await page.inputValue('[data-testid=filter]'), `${filter} AND id = ${id}`);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `1 of ${ROWS} rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `1 of ${ROWS} rows`);
     await wv.screenshot('02-real-click-filter');
   });
 
   test('a non-ASCII label round-trips through the real engine', async () => {
     await page.evaluate(() => (window as any).__rows.setFilter(''));
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${ROWS} rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${ROWS} rows`);
     const name = 'consommé';
     const i = await firstRowOf(name);
     await page.evaluate((x) => (window as any).__rows.goToRow(x), i);
     await page.waitForSelector(loadedRow(i));
     await clickFilterIcon(i, 'label_name');
     assert.equal(await page.inputValue('[data-testid=filter]'), "label_name = 'consommé'");
-    await page.waitForFunction(() => / of \d+ rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent!.trim()));
+    await page.waitForFunction(() => / of \d+ rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent.trim()));
     await page.waitForSelector(loadedRow(0));
     const names = await labelNames(page);
     assert.ok(names.length > 0 && names.every((s) => s === name), names.join(' | '));
@@ -124,7 +124,7 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     await page.fill('[data-testid=filter]', "label_name = 'tabby_cat' AND");
     await page.press('[data-testid=filter]', 'Enter');
     const err = page.locator('[data-testid=filter-error]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=filter-error]')!.textContent!.trim() !== '');
+    await page.waitForFunction(() => document.querySelector('[data-testid=filter-error]')!.textContent.trim() !== '');
     const text = (await err.textContent())!;
     console.log(`[grid/real] engine error shown: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
     assert.equal(await countText(page), before);

@@ -208,7 +208,7 @@ describe('Preview', () => {
     await wv.page.waitForFunction(() => (window as unknown as { __clip: string[] }).__clip.length === 1);
     const text = await wv.page.evaluate(() => (window as unknown as { __clip: string[] }).__clip[0]);
     const obj = JSON.parse(text);
-    assert.match(text, /^\{\n  "_rowid": 42,\n  "id": 42,\n/);
+    assert.match(text, /^\{\n {2}"_rowid": 42,\n {2}"id": 42,\n/);
     assert.equal(obj.id, 42);
     assert.equal(obj.label, 7);
     assert.equal(obj.label_name, "jack-o'-lantern");

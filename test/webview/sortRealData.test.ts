@@ -97,7 +97,7 @@ describe('Sorting the Rows grid on a real Lance dataset (real data layer)', () =
     await page.fill('[data-testid=filter]', filter);
     await page.press('[data-testid=filter]', 'Enter');
     const n = await session.handlers.count({ filter }, signal(), () => undefined);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${n} of ${ROWS} rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${n} of ${ROWS} rows`);
     const keys: SortKey[] = [{ column: 'label', descending: true }, { column: 'id' }];
     assert.deepEqual(lastRowsRequest().sort, keys, 'the sort stays when the filter changes');
     const target = n - 3;

@@ -65,7 +65,6 @@ const LIGHT_THEME = `
 }`;
 
 /** A handler from a plain function of the request's parameters. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const answer = (fn: (params: any, req: RequestEnvelope) => unknown): Handler => async (params, req) => fn(params, req);
 
 /** Requests the test answers itself, later (after progress events, or to check a loading state). */
@@ -85,8 +84,8 @@ interface Mounted {
   host: FakeHost;
   errors(): string[];
   /** The request of `method` that `pred` picks, waiting for it. */
-  request(method: RequestMethod, pred?: (r: RequestEnvelope & { params: any }) => boolean): Promise<RequestEnvelope & { params: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  requests(method: RequestMethod): (RequestEnvelope & { params: any })[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(method: RequestMethod, pred?: (r: RequestEnvelope & { params: any }) => boolean): Promise<RequestEnvelope & { params: any }>;
+  requests(method: RequestMethod): (RequestEnvelope & { params: any })[];
   /** A screenshot of the viewport (the harness's are full-page; 2,500 versions make a very tall page). */
   screenshot(name: string): Promise<void>;
   calls(): Promise<Record<string, unknown>[]>;
@@ -128,11 +127,11 @@ async function mount(
     host: wv.host,
     errors: () => wv.consoleErrors(),
     request: async (method, pred = () => true) => {
-      const reqs = () => wv.host.requests(method) as (RequestEnvelope & { params: any })[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const reqs = () => wv.host.requests(method) as (RequestEnvelope & { params: any })[];
       await until(`a "${method}" request`, () => reqs().some(pred), 5000);
       return reqs().find(pred)!;
     },
-    requests: (method) => wv.host.requests(method) as (RequestEnvelope & { params: any })[], // eslint-disable-line @typescript-eslint/no-explicit-any
+    requests: (method) => wv.host.requests(method),
     screenshot: async (name) => {
       await wv.page.screenshot({ path: path.join(dir, `${name}.png`) });
     },
@@ -513,8 +512,8 @@ describe('Versions tab', () => {
     // Load the rest with the button, pressed from the page (scrolling it into view would also load by itself).
     await m.page.evaluate(async () => {
       const more = document.querySelector('[data-testid=versions-more]')!;
-      while (!more.textContent!.includes('All 2,500 versions shown')) {
-        (more.querySelector('[data-testid=versions-load-more]') as HTMLElement | null)?.click();
+      while (!more.textContent.includes('All 2,500 versions shown')) {
+        more.querySelector<HTMLElement>('[data-testid=versions-load-more]')?.click();
         await new Promise((r) => setTimeout(r, 20));
       }
     });

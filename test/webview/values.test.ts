@@ -67,13 +67,13 @@ describe('the grid', () => {
   const loadedRow = (i: number) => `[data-testid=grid-row][data-index="${i}"][data-rowid]`;
   async function cellText(i: number, col: string): Promise<string> {
     const k = await page.getAttribute(`.grid-header [data-column=${col}]`, 'aria-colindex');
-    return page.$eval(`${loadedRow(i)} [role=gridcell][aria-colindex="${k}"]`, (c) => c.firstElementChild!.textContent!);
+    return page.$eval(`${loadedRow(i)} [role=gridcell][aria-colindex="${k}"]`, (c) => c.firstElementChild!.textContent);
   }
 
   before(async () => {
     wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'values-grid', viewport: { width: 1200, height: 800 }, browser, handlers: jsonHandlers(nonFinite) });
     page = wv.page;
-    await page.waitForFunction(() => (window as any).__mounted === true); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await page.waitForFunction(() => (window as any).__mounted === true);
     await page.waitForSelector(loadedRow(8));
   });
   after(async () => {
@@ -104,7 +104,7 @@ describe('the grid', () => {
     await cell.hover();
     await cell.locator('[data-testid=cell-filter]').click();
     assert.equal(await page.inputValue('[data-testid=filter]'), 'isnan(f64)');
-    await page.waitForFunction(() => / of \d+ rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent!.trim()));
+    await page.waitForFunction(() => / of \d+ rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent.trim()));
     assert.match((await page.textContent('[data-testid=row-count]'))!, /^1 of \d+ rows$/);
     await page.waitForSelector(loadedRow(0));
     assert.equal(await cellText(0, 'f64'), 'NaN');
@@ -161,8 +161,8 @@ describe('the preview', () => {
 
       // Copy JSON: NaN and ±∞ as "NaN" / "Infinity" / "-Infinity" (what export writes), never null.
       await wv.page.click('[data-testid=preview-copy]');
-      await wv.page.waitForFunction(() => (window as any).__clip.length === 1); // eslint-disable-line @typescript-eslint/no-explicit-any
-      const copied = JSON.parse(await wv.page.evaluate(() => (window as any).__clip[0])); // eslint-disable-line @typescript-eslint/no-explicit-any
+      await wv.page.waitForFunction(() => (window as any).__clip.length === 1);
+      const copied = JSON.parse(await wv.page.evaluate(() => (window as any).__clip[0]));
       assert.equal(copied.f64, 0, '-0 as 0 (JSON.stringify cannot write -0)');
       assert.ok(copied.vec.includes('-Infinity'), JSON.stringify(copied.vec));
       assert.deepEqual(wv.consoleErrors(), []);
@@ -182,21 +182,21 @@ describe('the preview', () => {
       await wv.screenshot('03-preview-capped');
 
       await text.locator('[data-testid=preview-copy-whole]').click();
-      await wv.page.waitForFunction(() => (window as any).__clip.length === 1); // eslint-disable-line @typescript-eslint/no-explicit-any
-      const clip = await wv.page.evaluate(() => (window as any).__clip[0] as string); // eslint-disable-line @typescript-eslint/no-explicit-any
+      await wv.page.waitForFunction(() => (window as any).__clip.length === 1);
+      const clip = await wv.page.evaluate(() => (window as any).__clip[0] as string);
       assert.equal(clip, LONG);
       assert.deepEqual(wv.host.requests('cell').map((r) => r.params), [{ rowId: ids[0], column: 'text' }]);
 
       await text.locator('[data-testid=preview-show-whole]').click();
       await text.locator('[data-testid=preview-capped]').waitFor({ state: 'detached' });
       await text.locator('summary').click(); // "Show all 100,001 characters"
-      await wv.page.waitForFunction(() => [...document.querySelectorAll('[data-name=text] .pv-text')].some((e) => e.textContent!.length === 100_001));
+      await wv.page.waitForFunction(() => [...document.querySelectorAll('[data-name=text] .pv-text')].some((e) => e.textContent.length === 100_001));
 
       // The list came with its first 1,000 items; the whole of both arrives for Copy JSON.
       assert.match((await field(wv, 'items').locator('.pv-value').textContent())!, /4,800 more not shown/);
       await wv.page.click('[data-testid=preview-copy]');
-      await wv.page.waitForFunction(() => (window as any).__clip.length === 2); // eslint-disable-line @typescript-eslint/no-explicit-any
-      const row = JSON.parse(await wv.page.evaluate(() => (window as any).__clip[1] as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
+      await wv.page.waitForFunction(() => (window as any).__clip.length === 2);
+      const row = JSON.parse(await wv.page.evaluate(() => (window as any).__clip[1] as string));
       assert.equal(row.text, LONG);
       assert.equal(row.items.length, ITEMS);
       assert.equal(row.items[ITEMS - 1], ITEMS - 1);
@@ -248,14 +248,14 @@ document.getElementById('app')!.append(indicesView(ctx as any).element);
       const fig = (id: string) => p.$eval(`[data-testid=${id}] .fig-v`, (e) => e.textContent);
       assert.equal(await fig('stats-min'), '−∞');
       assert.equal(await fig('stats-max'), '+∞');
-      assert.match((await fig('stats-nans'))!, /^1 \(/);
+      assert.match(await fig('stats-nans'), /^1 \(/);
       const labels = await p.$$eval('[data-testid=stats-bar] .bar-label', (els) => els.map((e) => e.textContent));
       for (const l of ['NaN', '+∞', '−∞', '−0', '0', '1.5']) assert.ok(labels.includes(l), `a bar ${l} in ${labels.join(' | ')}`);
       await wv.screenshot('04-stats-nonfinite');
       await p.click('[data-testid=stats-bar][data-exact=NaN]');
       await p.click('[data-testid=stats-bar][data-exact="-0"]');
       await p.click('[data-testid=stats-bar][data-exact="-Infinity"]');
-      const calls = await p.evaluate(() => (window as any).__calls as string[]); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const calls = await p.evaluate(() => (window as any).__calls as string[]);
       assert.deepEqual(calls, ['(id < 10) AND isnan(f64)', "(id < 10) AND f64 = '-0'::double", "(id < 10) AND f64 = '-Infinity'::double"]);
       // Each selects exactly its row through the real engine.
       for (const [f, label] of [[calls[0], 'nan'], [calls[1], 'negZero'], [calls[2], 'negInf']]) {

@@ -166,6 +166,7 @@ function scalarToCell(v: unknown, ctx: Ctx): Cell {
   if (typeof v === 'number') return floatCell(v);
   if (typeof v === 'string') return textCell(v, ctx.maxChars);
   if (v instanceof Uint8Array) return binaryCell(v, DEFAULT_ENCODE);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Arrow values (decimals, intervals) carry their own toString(); the types say object
   if (typeof v === 'object') return textCell(String(v), ctx.maxChars);
   return v as Cell;
 }

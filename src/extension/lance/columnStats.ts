@@ -109,10 +109,10 @@ export async function distinctValues(table: Table, column: string, limit: number
 // ---------------------------------------------------------------------------------------------
 
 /** The column's Arrow field, or undefined when arrow-js cannot decode its type (LargeList). */
-async function fieldOf(table: Table, column: string): Promise<Field | undefined> {
-  let fields: Field[];
+async function fieldOf(table: Table, column: string): Promise<Field<DataType> | undefined> {
+  let fields: Field<DataType>[];
   try {
-    fields = (await table.schema()).fields;
+    fields = (await table.schema()).fields as Field<DataType>[];
   } catch (err) {
     if (classify(err).kind !== 'unsupported-type') throw classify(err);
     // Another column breaks the whole schema (LargeList): ask for this column alone.

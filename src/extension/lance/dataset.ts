@@ -320,7 +320,7 @@ export class LanceDataset {
       const fixed = new Map<string, number>();
       const schema = await this.arrowSchema().catch(() => undefined);
       for (const f of schema?.fields ?? []) {
-        const w = fixedWidth(f.type);
+        const w = fixedWidth(f.type as DataType);
         if (w !== undefined) fixed.set(f.name, w);
       }
       let meanRowBytes = 0;
@@ -639,7 +639,7 @@ export class LanceDataset {
         q = sq.select([]).withRowId().limit(TEXT_SEARCH_MAX_IDS + 1);
         what = fts ? `the full-text search of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}` : `the substring scan of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}`;
       } else if (target.sort?.length) {
-        const keys: Record<string, string> = Object.create(null);
+        const keys = Object.create(null) as Record<string, string>;
         for (const k of target.sort) keys[k.column] = k.column;
         const sq = t.query().select(keys).withRowId().orderBy(engineOrdering(target.sort));
         if (filter) sq.where(filter);
@@ -751,7 +751,7 @@ export class LanceDataset {
     const enc = encodeOptions(req);
     const { queryId, queryRow, metric, index, build } = await this.vectorQuery(req, signal, enc);
     const hits: { id: bigint; distance: number; row: Cell[] }[] = [];
-    let explained = '';
+    let explained: string;
     try {
       throwIfAborted(signal);
       // The plan (which index answers) is asked for alongside the search, not before it.
@@ -826,7 +826,7 @@ export class LanceDataset {
     if (!filter) throw new LanceError('bad-filter', `Rows cannot be looked up by this value of ${column}.`);
     let rows: Record<string, unknown>[];
     try {
-      rows = await this.requireTable().query().where(filter).select([]).withRowId().limit(1).toArray();
+      rows = (await this.requireTable().query().where(filter).select([]).withRowId().limit(1).toArray()) as Record<string, unknown>[];
     } catch (err) {
       throw classify(err, pathMapper(this.location, this.linkDir), 'filter');
     }

@@ -12,7 +12,7 @@ let loaded: Lance | undefined;
 export function lance(): Lance {
   if (!loaded) {
     process.env.LANCEDB_LOG ??= 'error';
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, after LANCEDB_LOG is set
     loaded = require('@lancedb/lancedb') as Lance;
   }
   return loaded;

@@ -163,7 +163,7 @@ function splitEcho(s: string): { reason: string; echo?: string } {
   m = /^Error optimizing sql filter:\s*/i.exec(s);
   if (m && s.endsWith(')')) {
     let open = -1;
-    for (const g of s.matchAll(/\s\((?=LanceError\(|Invalid user input:|Error during planning:|Cast error:|Schema error:|Arrow error:|Execution error:|Internal error:)/g)) open = g.index! + 1;
+    for (const g of s.matchAll(/\s\((?=LanceError\(|Invalid user input:|Error during planning:|Cast error:|Schema error:|Arrow error:|Execution error:|Internal error:)/g)) open = g.index + 1;
     if (open < 0) open = s.lastIndexOf(' (') + 1;
     if (open > m[0].length) return { echo: s.slice(m[0].length, open).trim(), reason: s.slice(open + 1, -1) };
   }

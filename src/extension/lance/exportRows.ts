@@ -149,8 +149,8 @@ function fsError(err: unknown, file: string): LanceError {
 
 /** One batch as text: JSON Lines or CSV rows. Image files are written on the way (in parallel). */
 async function encodeBatch(batch: RecordBatch, columns: string[], keyCol: string | undefined, images: ImageWriter, opts: ExportOptions): Promise<string> {
-  const vecs = columns.map((c) => batch.getChild(c));
-  const binaryCols = columns.filter((_, j) => vecs[j] && isBinary(vecs[j]!.type));
+  const vecs: (Vector<DataType> | null)[] = columns.map((c) => batch.getChild(c));
+  const binaryCols = columns.filter((_, j) => vecs[j] && isBinary(vecs[j].type));
   // CSV: which columns' strings are text a spreadsheet could run (not numbers or dates written as strings).
   const textCols = vecs.map((v) => !v || !isNumericLike(v.type));
   const rowIds = batch.getChild(ROW_ID)!;
@@ -175,7 +175,7 @@ async function encodeBatch(batch: RecordBatch, columns: string[], keyCol: string
       return toJson(v, i, opts.binaries ?? 'summary');
     });
     if (opts.format === 'jsonl') {
-      const obj: Record<string, Json> = Object.create(null); // a column may be called __proto__
+      const obj = Object.create(null) as Record<string, Json>; // a column may be called __proto__
       columns.forEach((c, j) => (obj[c] = values[j]));
       text += JSON.stringify(obj) + '\n';
     } else {
@@ -387,6 +387,7 @@ function scalarJson(x: unknown): Json {
   if (typeof x === 'string' || typeof x === 'boolean') return x;
   if (x instanceof Uint8Array) return { size: x.byteLength };
   if (x instanceof Date) return x.toISOString();
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Arrow values (decimals, intervals) carry their own toString(); the types say unknown
   return String(x);
 }
 

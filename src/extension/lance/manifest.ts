@@ -108,7 +108,7 @@ export async function listManifestVersions(datasetDir: string): Promise<number[]
     names = await fs.promises.readdir(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`Not a Lance dataset: ${datasetDir} has no ${VERSIONS_DIR} folder`);
+      throw new Error(`Not a Lance dataset: ${datasetDir} has no ${VERSIONS_DIR} folder`, { cause: err });
     }
     throw err;
   }
@@ -156,7 +156,7 @@ export async function readManifest(datasetDir: string, version: number): Promise
     try {
       info = decodeManifest(bytes);
     } catch (err) {
-      throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`);
+      throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`, { cause: err });
     }
     // A manifest always records its version; fall back to the file name just in case.
     if (info.version === 0) info.version = version;

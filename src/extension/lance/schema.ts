@@ -82,7 +82,7 @@ export function decodeClassNames(meta: Record<string, string>): string[] | undef
   const raw = meta['lance:class_names'];
   if (raw === undefined) return undefined;
   try {
-    const v = JSON.parse(raw);
+    const v: unknown = JSON.parse(raw);
     if (Array.isArray(v)) return v.map(String);
   } catch {
     /* not JSON: a list in text */

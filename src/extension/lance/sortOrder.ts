@@ -35,7 +35,7 @@ export function engineOrdering(keys: readonly SortKey[]): { columnName: string; 
 
 /** A projection of the key columns by bare name (see columns.ts: bare names are resolved without SQL). */
 function keyProjection(keys: readonly SortKey[]): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
+  const out = Object.create(null) as Record<string, string>;
   for (const k of keys) out[k.column] = k.column;
   return out;
 }
@@ -135,7 +135,7 @@ export class SortOrders {
       const idCol = batch.getChild(ROW_ID)!;
       const cols = keys.map((k) => batch.getChild(k.column)!);
       for (let i = 0; i < batch.numRows; i++) {
-        const cur = cols.map((c) => c.get(i));
+        const cur = cols.map((c): unknown => c.get(i));
         if (!prev || !sameKeys(prev, cur)) {
           closeRun();
           runStart = n;
@@ -167,6 +167,7 @@ function sameKeys(a: unknown[], b: unknown[]): boolean {
       if (u.length !== v.length || u.some((e, i) => e !== v[i])) return false;
       continue;
     }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Arrow values (decimals) carry their own toString(); the types say object
     if (String(x) !== String(y)) return false;
   }
   return true;

@@ -18,7 +18,7 @@
 //   golden"); otherwise the words are OR-ed and ranked (AND, +, -, * are not operators, just words).
 // - In this SQL a backslash is an ordinary character and '' is a quote inside a string, so
 //   `contains(lower(col), lower('…'))` needs no escaping beyond quoting (LIKE would need its % and _ escaped).
-import { Type } from 'apache-arrow';
+import { Type, type DataType } from 'apache-arrow';
 import type { Table } from '@lancedb/lancedb';
 import type { IndexInfo } from '../../shared/types';
 import { ftsIndexOn } from '../../shared/textSearch';
@@ -219,7 +219,7 @@ async function requireTextColumn(table: Table, column: string): Promise<void> {
   const schema = await table.schema();
   const field = schema.fields.find((f) => f.name === column);
   if (!field) throw new LanceError('bad-filter', `No column named ${column} in this dataset.`);
-  const id = field.type.typeId;
+  const id = (field.type as DataType).typeId;
   if (id !== Type.Utf8 && id !== Type.LargeUtf8)
     throw new LanceError('unsupported-type', `Column ${column} holds ${String(field.type)}, not text: text search needs a string column.`);
 }

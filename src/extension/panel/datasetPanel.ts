@@ -215,10 +215,12 @@ export class DatasetPanel {
     let timer: NodeJS.Timeout | undefined;
     const changed = () => {
       clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const versions = await listManifestVersions(uri).catch(() => [] as number[]);
-        const latest = versions.at(-1);
-        if (latest !== undefined) this.event('datasetChanged', { latestVersion: latest });
+      timer = setTimeout(() => {
+        void (async () => {
+          const versions = await listManifestVersions(uri).catch(() => [] as number[]);
+          const latest = versions.at(-1);
+          if (latest !== undefined) this.event('datasetChanged', { latestVersion: latest });
+        })();
       }, 500);
     };
     watcher.onDidCreate(changed, undefined, this.disposables);

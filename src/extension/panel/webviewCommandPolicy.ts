@@ -63,11 +63,12 @@ function refuse(id: string, why: string): LanceError {
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }
 
 function shortId(id: string): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
   const s = id.replace(/[\u0000-\u001f\u007f]/g, '?');
   return s.length > 80 ? `${s.slice(0, 79)}…` : s;
 }

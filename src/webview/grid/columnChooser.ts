@@ -62,7 +62,7 @@ export function columnChooser(opts: ColumnChooserOptions): ColumnChooser {
     );
     if (focus) {
       const sel = focus.part === 'box' ? `input[data-column="${CSS.escape(focus.name)}"]` : `button[data-move="${focus.part}"][data-column="${CSS.escape(focus.name)}"]`;
-      const el = (list.querySelector(sel) as HTMLElement | null) ?? (list.querySelector(`li[data-column="${CSS.escape(focus.name)}"] input`) as HTMLElement | null);
+      const el = list.querySelector<HTMLElement>(sel) ?? list.querySelector<HTMLElement>(`li[data-column="${CSS.escape(focus.name)}"] input`);
       el?.focus();
     }
   }
@@ -80,7 +80,7 @@ export function columnChooser(opts: ColumnChooserOptions): ColumnChooser {
     emit();
   });
   list.addEventListener('click', (e) => {
-    const b = (e.target as Element).closest('button[data-move]') as HTMLButtonElement | null;
+    const b = (e.target as Element).closest<HTMLButtonElement>('button[data-move]');
     if (!b) return;
     const name = b.dataset.column!;
     const k = order.indexOf(name);

@@ -48,7 +48,7 @@ export function openMenu(items: MenuItem[], x: number, y: number, label: string)
     list[(k + list.length) % list.length].focus();
   };
   const activate = (b: HTMLElement) => {
-    const it = items[(buttons as HTMLElement[]).indexOf(b)];
+    const it = items[buttons.indexOf(b)];
     if (!it || it.disabled) return;
     close(true);
     it.run();
@@ -100,7 +100,7 @@ export function openMenu(items: MenuItem[], x: number, y: number, label: string)
     e.stopPropagation();
   });
   el.addEventListener('click', (e) => {
-    const b = (e.target as Element).closest('.menu-item') as HTMLElement | null;
+    const b = (e.target as Element).closest<HTMLElement>('.menu-item');
     if (b) activate(b);
   });
   el.addEventListener('contextmenu', (e) => e.preventDefault());

@@ -158,7 +158,7 @@ function defaultColumn(fields: SchemaField[]): string | undefined {
   return (text.find(labelish) ?? plain.find(labelish) ?? plain[0] ?? fields[0])?.name;
 }
 
-function columnStats(ctx: PanelContext): { element: HTMLElement; dispose(): void } {
+function columnStats(ctx: PanelContext): { element: HTMLElement; dispose: () => void } {
   const fields = ctx.description.schema.filter((f) => !f.unsupported);
   const saved = ctx.getState<string>(COLUMN_KEY);
   const initial = fields.some((f) => f.name === saved) ? saved : defaultColumn(fields);

@@ -119,10 +119,12 @@ rpc.on('datasetChanged', ({ latestVersion }) => {
   changedBanner.hidden = false;
   changedBanner.replaceChildren(
     `Version ${latestVersion} is available on disk; this view still shows the version it opened. `,
-    button('Reload', async () => {
-      changedBanner.hidden = true;
-      await rpc.request('reload', {}).catch(() => undefined);
-      await start();
+    button('Reload', () => {
+      void (async () => {
+        changedBanner.hidden = true;
+        await rpc.request('reload', {}).catch(() => undefined);
+        await start();
+      })();
     }),
   );
 });

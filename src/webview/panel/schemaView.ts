@@ -20,13 +20,14 @@ export function schemaView(ctx: PanelContext): View {
   const d = ctx.description;
   const tree = fieldTree(ctx);
   const copyStatus = h('span', { class: 'muted', role: 'status', 'aria-live': 'polite', 'data-testid': 'copy-status' });
+  const copy = async () => {
+    const ok = await copyText(schemaJson(d));
+    copyStatus.textContent = ok ? 'Schema copied to the clipboard.' : 'Could not reach the clipboard.';
+    copyBtn.focus();
+  };
   const copyBtn = button(
     'Copy schema as JSON',
-    async () => {
-      const ok = await copyText(schemaJson(d));
-      copyStatus.textContent = ok ? 'Schema copied to the clipboard.' : 'Could not reach the clipboard.';
-      copyBtn.focus();
-    },
+    () => void copy(),
     { secondary: true, testId: 'copy-schema', title: 'Copy the fields (name, type, nullability, metadata, children) and the schema metadata as JSON' },
   );
   const classes = d.classNames?.length ? classList(ctx, d.classNames) : undefined;
@@ -193,7 +194,7 @@ function fieldTree(ctx: PanelContext): { element: HTMLElement; setAll(open: bool
   });
   treeEl.addEventListener('click', (e) => {
     const target = e.target as HTMLElement;
-    const li = target.closest('li[role=treeitem]') as HTMLElement | null;
+    const li = target.closest<HTMLElement>('li[role=treeitem]');
     const it = li && byLi.get(li);
     if (!it || target.closest('.field-meta')) return;
     focus(it);

@@ -387,7 +387,7 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
   // ------------------------------------------------------------------------------------------------
 
   list.addEventListener('keydown', (e) => {
-    const li = (e.target as HTMLElement).closest('li.version-row') as HTMLLIElement | null;
+    const li = (e.target as HTMLElement).closest<HTMLLIElement>('li.version-row');
     if (!li || e.target !== li) return;
     const i = loaded.findIndex((r) => r.li === li);
     let to: number | undefined;
@@ -412,7 +412,7 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
     if (to >= loaded.length - 1 && hasMore()) void loadMore();
   });
   list.addEventListener('focusin', (e) => {
-    const li = (e.target as HTMLElement).closest('li.version-row') as HTMLLIElement | null;
+    const li = (e.target as HTMLElement).closest<HTMLLIElement>('li.version-row');
     if (!li) return;
     for (const r of loaded) r.li.tabIndex = r.li === li ? 0 : -1;
   });

@@ -37,7 +37,7 @@ export function matchRanges(text: string, hl: Highlight): [number, number][] {
     const stems = new Set(hl.stemmed ? hl.terms.map(roughStem) : []);
     for (const m of lower.matchAll(/[\p{L}\p{N}]+/gu)) {
       const w = m[0];
-      if (terms.has(w) || (hl.stemmed && stems.has(roughStem(w)))) out.push([m.index!, m.index! + w.length]);
+      if (terms.has(w) || (hl.stemmed && stems.has(roughStem(w)))) out.push([m.index, m.index + w.length]);
     }
   }
   out.sort((a, b) => a[0] - b[0]);

@@ -121,7 +121,7 @@ export function textField(opts: TextFieldOptions = {}): ValueControl {
   if (opts.onChange) f.addEventListener('change', () => opts.onChange!(f.value));
   if (opts.onEnter) {
     f.addEventListener('keydown', (e) => {
-      if ((e as KeyboardEvent).key === 'Enter') opts.onEnter!(f.value);
+      if (e.key === 'Enter') opts.onEnter!(f.value);
     });
   }
   return f;
