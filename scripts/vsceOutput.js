@@ -2,7 +2,10 @@
 // extension has "N files, out of which M are JavaScript files" (on stderr; our runtime node_modules cannot be
 // bundled: the native module and apache-arrow stay external). scripts/package.js drops those two messages
 // line by line as they stream; everything else (errors, other warnings, the DONE line) passes through.
-const ANSI = /\x1b\[[0-9;]*m/g;
+// ANSI colour codes (ESC [ … m); built from the character code so the pattern holds no control character.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+/** The text without its colour codes. */
+const stripAnsi = (s) => s.replace(ANSI, '');
 const PREFIX = /^\s*(DONE|INFO|WARNING|ERROR)\s/;
 
 /** The rules: a message starts at `startsBlock` and is skipped up to (not including) the line where `blockEnds`. */
@@ -54,4 +57,4 @@ function pipeFiltered(stream, dest, rules) {
   );
 }
 
-module.exports = { VSCE_STDOUT, VSCE_STDERR, lineFilter, pipeFiltered };
+module.exports = { VSCE_STDOUT, VSCE_STDERR, lineFilter, pipeFiltered, stripAnsi };

@@ -136,7 +136,7 @@ test('the installed manifest: extensionKind, workspace trust, virtual workspaces
     const button = s.description.match(/\]\(command:([\w.]+)\)/)?.[1];
     assert.ok(button && ours.has(button), `step ${s.id}'s button runs one of our commands (${button})`);
     assert.ok(s.completionEvents?.length, `step ${s.id} has completion events`);
-    for (const e of s.completionEvents!) {
+    for (const e of s.completionEvents) {
       const m = e.match(/^(onCommand|onView):(.+)$/);
       assert.ok(m, `step ${s.id}: completion event ${e}`);
       if (m[1] === 'onCommand') assert.ok(ours.has(m[2]), `step ${s.id}: ${e} names one of our commands`);

@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { VSCE_STDOUT, VSCE_STDERR, lineFilter } = require('../../scripts/vsceOutput.js') as {
+const { VSCE_STDOUT, VSCE_STDERR, lineFilter, stripAnsi } = require('../../scripts/vsceOutput.js') as {
   VSCE_STDOUT: object;
   VSCE_STDERR: object;
-  lineFilter(rules: object): { push(chunk: string): string; end(): string };
+  lineFilter: (rules: object) => { push(chunk: string): string; end(): string };
+  stripAnsi: (s: string) => string;
 };
 
 const STDOUT = [
@@ -54,11 +55,11 @@ function run(rules: object, text: string, chunk = Infinity): string {
 for (const [name, paint] of [['plain', (s: string) => s], ['coloured', coloured]] as const) {
   for (const chunk of [Infinity, 1, 7]) {
     test(`vsce stdout (${name}, chunks of ${chunk}): the file tree goes, the DONE line stays`, () => {
-      const out = run(VSCE_STDOUT, paint(STDOUT), chunk).replace(/\x1b\[[0-9;]*m/g, '');
+      const out = stripAnsi(run(VSCE_STDOUT, paint(STDOUT), chunk));
       assert.equal(out, ' DONE  Packaged: /work/lance-inspector-0.1.0-linux-x64.vsix (2206 files, 66.35 MB)\n');
     });
     test(`vsce stderr (${name}, chunks of ${chunk}): the file-count warning goes, other warnings and errors stay`, () => {
-      const out = run(VSCE_STDERR, paint(STDERR), chunk).replace(/\x1b\[[0-9;]*m/g, '');
+      const out = stripAnsi(run(VSCE_STDERR, paint(STDERR), chunk));
       assert.equal(
         out,
         [

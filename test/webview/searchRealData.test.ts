@@ -19,7 +19,7 @@ let page: Page;
 const ROW = '[data-testid=grid-row]';
 const loadedRow = (i: number) => `${ROW}[data-index="${i}"][data-rowid]`;
 const signal = () => new AbortController().signal;
-const countText = () => page.$eval('[data-testid=row-count]', (e) => e.textContent!.trim());
+const countText = () => page.$eval('[data-testid=row-count]', (e) => e.textContent.trim());
 
 function lastRowsRequest(): RowsRequest {
   const all = wv.host.requests('rows');
@@ -48,14 +48,14 @@ describe('Text search and query plans in the Rows grid (real data layer)', () =>
     await searchFor('caption', 'retriever');
     const sum = await session.handlers.search({ search: { column: 'caption', text: 'retriever' } }, signal(), () => undefined);
     assert.ok(sum.count > 0);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${sum.count} ${sum.count === 1 ? 'match' : 'matches'} of ${ROWS} rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${sum.count} ${sum.count === 1 ? 'match' : 'matches'} of ${ROWS} rows`);
     await page.waitForSelector(loadedRow(0));
     assert.deepEqual(lastRowsRequest().search, { column: 'caption', text: 'retriever' });
     assert.equal(lastRowsRequest().columns?.[0], '_score', 'the score comes first');
     const want = await session.handlers.rows({ search: { column: 'caption', text: 'retriever' }, columns: ['_score'], offset: 0, limit: 3 }, signal(), () => undefined);
     const shown = await page.$$eval(`${ROW}[data-rowid]`, (els) => els.map((e) => (e as HTMLElement).dataset.rowid).slice(0, 3));
     assert.deepEqual(shown, want.rowIds, 'the grid shows the engine\'s best matches first');
-    const marks = await page.$$eval(`${ROW}[data-rowid] mark.search-hit`, (ms) => ms.map((m) => m.textContent!.toLowerCase()));
+    const marks = await page.$$eval(`${ROW}[data-rowid] mark.search-hit`, (ms) => ms.map((m) => m.textContent.toLowerCase()));
     assert.ok(marks.length > 0 && marks.every((m) => m.startsWith('retriever')), marks.join(','));
     assert.match((await page.textContent('[data-testid=search-note]'))!, /Full-text index caption_idx on caption: best matches first/);
     await wv.screenshot('search-01-fts');
@@ -65,7 +65,7 @@ describe('Text search and query plans in the Rows grid (real data layer)', () =>
     await page.fill('[data-testid=filter]', 'label < 10');
     await page.press('[data-testid=filter]', 'Enter');
     const sum = await session.handlers.search({ search: { column: 'caption', text: 'retriever' }, filter: 'label < 10' }, signal(), () => undefined);
-    await page.waitForFunction((n) => document.querySelector('[data-testid=row-count]')!.textContent!.trim().startsWith(`${n} `), sum.count);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=row-count]')!.textContent.trim().startsWith(`${n} `), sum.count);
     assert.equal(lastRowsRequest().filter, 'label < 10');
     assert.deepEqual(lastRowsRequest().search, { column: 'caption', text: 'retriever' });
     await page.fill('[data-testid=filter]', '');
@@ -79,22 +79,22 @@ describe('Text search and query plans in the Rows grid (real data layer)', () =>
     const sum = await session.handlers.search({ search: { column: 'label_name', text: 'TABBY' } }, signal(), () => undefined);
     assert.equal(await countText(), `${sum.count} ${sum.count === 1 ? 'match' : 'matches'} of ${ROWS} rows`);
     assert.notEqual(lastRowsRequest().columns?.[0], '_score', 'no score without an index');
-    const marks = await page.$$eval(`${ROW}[data-rowid] mark.search-hit`, (ms) => ms.map((m) => m.textContent!.toLowerCase()));
+    const marks = await page.$$eval(`${ROW}[data-rowid] mark.search-hit`, (ms) => ms.map((m) => m.textContent.toLowerCase()));
     assert.ok(marks.length > 0 && marks.every((m) => m === 'tabby'), marks.join(','));
     await wv.screenshot('search-02-scan');
     await page.click('[data-testid=clear-search]');
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent!.trim() === t, `${ROWS} rows`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${ROWS} rows`);
     assert.equal(lastRowsRequest().search, undefined);
   });
 
   test('"How this query ran": Analyze of a filtered page names the BITMAP index', async () => {
     await page.fill('[data-testid=filter]', "label_name = 'golden_retriever'");
     await page.press('[data-testid=filter]', 'Enter');
-    await page.waitForFunction(() => / of \d+ rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent!.trim()));
+    await page.waitForFunction(() => / of \d+ rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent.trim()));
     await page.click('[data-testid=rows-plan] > summary');
     await page.click('[data-testid=rows-plan-analyze]');
     await page.waitForSelector('[data-testid=rows-plan-summary] li');
-    const lines = await page.$$eval('[data-testid=rows-plan-summary] li', (ls) => ls.map((l) => l.textContent!));
+    const lines = await page.$$eval('[data-testid=rows-plan-summary] li', (ls) => ls.map((l) => l.textContent));
     assert.match(lines.join('\n'), /BITMAP index on label_name/);
     assert.match((await page.textContent('[data-testid=rows-plan-text]'))!, /ScalarIndexQuery|LanceRead/);
     await wv.screenshot('search-03-plan');
