@@ -98,7 +98,17 @@ async function main() {
   fs.writeFileSync(path.join(home, 'config.yaml'), 'auth: none\ncert: false\n');
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never' }, null, 2),
+    JSON.stringify(
+      {
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'git.openRepositoryInParentFolders': 'never',
+      },
+      null,
+      2,
+    ),
   );
   t0 = Date.now();
   quiet(cs, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix, '--force']);
@@ -106,7 +116,22 @@ async function main() {
   const port = Number(opt('--port', 0)) || (await freePort());
   const child = spawn(
     cs,
-    ['--config', path.join(home, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, sampleDir],
+    [
+      '--config',
+      path.join(home, 'config.yaml'),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      sampleDir,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
   );
   const stop = () => {

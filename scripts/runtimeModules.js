@@ -116,7 +116,10 @@ function checkVscodeignore(root) {
       `.vscodeignore leaves ${missing.length} runtime module(s) out of the VSIX, which would then fail to load in VS Code:\n` +
         missing.map((m) => `  ${m.dir} (${m.lost.join(', ')})`).join('\n') +
         // A nested module's line is not needed when its parent folder's line is added too.
-        `\nAdd to .vscodeignore:\n${missing.filter((m) => !missing.some((o) => o !== m && m.dir.startsWith(`${o.dir}/`))).map((m) => `  ${m.line}`).join('\n')}`,
+        `\nAdd to .vscodeignore:\n${missing
+          .filter((m) => !missing.some((o) => o !== m && m.dir.startsWith(`${o.dir}/`)))
+          .map((m) => `  ${m.line}`)
+          .join('\n')}`,
     );
   }
 }

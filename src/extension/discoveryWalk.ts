@@ -211,7 +211,10 @@ async function hasManifest(versions: string): Promise<boolean> {
 }
 
 async function isDir(p: string): Promise<boolean> {
-  return fs.promises.stat(p).then((s) => s.isDirectory(), () => false);
+  return fs.promises.stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** One sentence when the search ended early ("The search for datasets stopped after 5 s …"), else undefined. */

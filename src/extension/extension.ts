@@ -35,8 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(PREVIEW_VIEW_ID, preview),
     vscode.window.createTreeView('lanceInspector.datasets', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.commands.registerCommand('lanceInspector.openDataset', async (arg?: vscode.Uri | string | { dir?: string }) => {
-      const input =
-        arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : typeof arg?.dir === 'string' ? arg.dir : await pickLocation();
+      const input = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : typeof arg?.dir === 'string' ? arg.dir : await pickLocation();
       await open(input);
     }),
     vscode.commands.registerCommand('lanceInspector.openFolder', async (uri?: vscode.Uri) => {

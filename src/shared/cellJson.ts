@@ -57,7 +57,13 @@ export function jsonText(v: Json): string {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return '[' + v.map(jsonText).join(',') + ']';
-  return '{' + Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',') + '}';
+  return (
+    '{' +
+    Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`)
+      .join(',') +
+    '}'
+  );
 }
 
 /** JSON text of one cell. */

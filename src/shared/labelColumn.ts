@@ -39,8 +39,14 @@ export function labelCandidates(schema: SchemaField[]): LabelColumn[] {
       out.push({ field, mode });
     }
   };
-  add(text.filter((f) => CLASS_NAME.test(f.name)), 'name');
-  add(text.filter((f) => LABELISH.test(f.name)), 'name');
+  add(
+    text.filter((f) => CLASS_NAME.test(f.name)),
+    'name',
+  );
+  add(
+    text.filter((f) => LABELISH.test(f.name)),
+    'name',
+  );
   add(ints, 'index');
   add(fallback, 'name');
   return out;

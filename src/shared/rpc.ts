@@ -55,11 +55,7 @@ export class RpcClient {
     this.post({ type: 'ready', conn: this.conn });
   }
 
-  request<M extends RequestMethod>(
-    method: M,
-    params: HostRequests[M]['params'],
-    opts: RequestOptions = {},
-  ): Promise<HostRequests[M]['result']> {
+  request<M extends RequestMethod>(method: M, params: HostRequests[M]['params'], opts: RequestOptions = {}): Promise<HostRequests[M]['result']> {
     return this.start(method, params, opts).result;
   }
 
@@ -79,10 +75,7 @@ export class RpcClient {
       const p: Pending = { resolve, reject, channel: opts.channel };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
       if (timeoutMs > 0) {
-        p.timer = setTimeout(
-          () => this.settle(id, { kind: 'timeout', message: `No answer from the extension after ${Math.round(timeoutMs / 1000)} s.` }, true),
-          timeoutMs,
-        );
+        p.timer = setTimeout(() => this.settle(id, { kind: 'timeout', message: `No answer from the extension after ${Math.round(timeoutMs / 1000)} s.` }, true), timeoutMs);
       }
       this.pending.set(id, p);
       this.post({ type: 'request', conn: this.conn, id, method, params, channel: opts.channel });
@@ -209,7 +202,15 @@ export class RpcServer {
       this.post({ type: 'response', conn: msg.conn, id: msg.id, error: { kind: 'internal', message: `Unknown request "${msg.method}".` } });
       return;
     }
-    const job: Job = { conn: msg.conn, id: msg.id, method: msg.method, params: msg.params, channel: msg.channel, ac: new AbortController(), queued: this.queuedMethods.has(msg.method) };
+    const job: Job = {
+      conn: msg.conn,
+      id: msg.id,
+      method: msg.method,
+      params: msg.params,
+      channel: msg.channel,
+      ac: new AbortController(),
+      queued: this.queuedMethods.has(msg.method),
+    };
     // The client cancels what a newer request on the same channel supersedes; do it here too, so a lost
     // or late cancel cannot leave superseded work queued.
     if (job.channel) {
@@ -269,7 +270,7 @@ export class RpcServer {
   private async run(job: Job): Promise<void> {
     const { conn, id, ac } = job;
     this.running.set(key(conn, id), job);
-    const limit = job.queued ? this.opts.timeoutMs?.() ?? 0 : 0;
+    const limit = job.queued ? (this.opts.timeoutMs?.() ?? 0) : 0;
     let timedOut = false;
     const timer = limit > 0 ? setTimeout(() => ((timedOut = true), ac.abort()), limit) : undefined;
     // Only the live connection hears anything: a reply to an ended one would land in a newer webview.
@@ -285,7 +286,10 @@ export class RpcServer {
     } catch (err) {
       if (live()) {
         const error = timedOut
-          ? { kind: 'timeout' as const, message: `The request took longer than the time limit (${Math.round(limit / 1000)} s, setting lanceInspector.queryTimeoutSeconds) and was stopped.` }
+          ? {
+              kind: 'timeout' as const,
+              message: `The request took longer than the time limit (${Math.round(limit / 1000)} s, setting lanceInspector.queryTimeoutSeconds) and was stopped.`,
+            }
           : this.toErrorInfo(err);
         this.post({ type: 'response', conn, id, error });
       }

@@ -50,20 +50,7 @@ export interface SchemaField {
   unsupported?: string;
 }
 
-export type FieldKind =
-  | 'int'
-  | 'float'
-  | 'decimal'
-  | 'bool'
-  | 'string'
-  | 'binary'
-  | 'vector'
-  | 'list'
-  | 'struct'
-  | 'temporal'
-  | 'dictionary'
-  | 'null'
-  | 'other';
+export type FieldKind = 'int' | 'float' | 'decimal' | 'bool' | 'string' | 'binary' | 'vector' | 'list' | 'struct' | 'temporal' | 'dictionary' | 'null' | 'other';
 
 export interface IndexInfo {
   name: string;
@@ -196,8 +183,7 @@ export const SCORE_COLUMN = '_score';
 
 /** The query behind a view, for its plan (Explain / Analyze). */
 export type PlanTarget =
-  | { view: 'rows'; filter?: string; sort?: SortKey[]; search?: TextQuery; columns?: string[]; offset: number; limit: number }
-  | { view: 'similar'; request: SimilarRequest };
+  { view: 'rows'; filter?: string; sort?: SortKey[]; search?: TextQuery; columns?: string[]; offset: number; limit: number } | { view: 'similar'; request: SimilarRequest };
 
 export interface QueryPlanInfo {
   /** Which query this is, in words (e.g. "the query that picks the page's rows"). */

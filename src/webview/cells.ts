@@ -93,19 +93,25 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
     case 'str':
       return h(
         'span',
-        { class: 'cell-text cell-capped', title: `${cell.length.toLocaleString('en-US')} characters; the first ${cell.v.length.toLocaleString('en-US')} were sent (the preview shows all)`, dir: 'auto' },
+        {
+          class: 'cell-text cell-capped',
+          title: `${cell.length.toLocaleString('en-US')} characters; the first ${cell.v.length.toLocaleString('en-US')} were sent (the preview shows all)`,
+          dir: 'auto',
+        },
         cell.v.slice(0, 500) + '…',
         h('span', { class: 'muted cell-capped-len' }, ` (${cell.length.toLocaleString('en-US')} chars)`),
       );
     case 'time':
       return h('span', { class: 'cell-time', title: cell.type }, cell.v);
     case 'bin': {
-      const label = `${cell.media ? MEDIA_LABEL[cell.media] ?? cell.media : 'binary'} · ${formatBytes(cell.size)}`;
+      const label = `${cell.media ? (MEDIA_LABEL[cell.media] ?? cell.media) : 'binary'} · ${formatBytes(cell.size)}`;
       if (cell.bytes && cell.media) {
         const img = h('img', { class: 'thumb', alt: label, title: label, loading: 'lazy', decoding: 'async', 'data-testid': 'thumb' });
         // Bytes that start like an image but do not decode (truncated, a polyglot): say so, never a broken icon.
         const broken = () =>
-          img.replaceWith(h('span', { class: 'cell-bin warn', title: `${cell.head}: the browser could not decode this image`, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`));
+          img.replaceWith(
+            h('span', { class: 'cell-bin warn', title: `${cell.head}: the browser could not decode this image`, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`),
+          );
         img.addEventListener('error', broken);
         if (opts.thumbSize) {
           img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
@@ -127,9 +133,27 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
       );
     }
     case 'list':
-      return h('span', { class: 'cell-list' }, `[${cell.length}] `, cell.items.slice(0, 6).map((c) => preview(c)).join(', '), cell.length > 6 ? ', …' : '');
+      return h(
+        'span',
+        { class: 'cell-list' },
+        `[${cell.length}] `,
+        cell.items
+          .slice(0, 6)
+          .map((c) => preview(c))
+          .join(', '),
+        cell.length > 6 ? ', …' : '',
+      );
     case 'struct':
-      return h('span', { class: 'cell-struct' }, '{', Object.entries(cell.fields).slice(0, 6).map(([k, v]) => `${k}: ${preview(v)}`).join(', '), '}');
+      return h(
+        'span',
+        { class: 'cell-struct' },
+        '{',
+        Object.entries(cell.fields)
+          .slice(0, 6)
+          .map(([k, v]) => `${k}: ${preview(v)}`)
+          .join(', '),
+        '}',
+      );
     case 'unsupported':
       return h('span', { class: 'cell-unsupported', title: cell.reason }, `‹${cell.type}›`);
   }

@@ -23,17 +23,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { CacheMissingError, CachedDataset, ensureImagenet, ensureManyVersions, ensureScale, lancedbVersion, projectRoot, VERSIONS_DATASET_VERSIONS } from './cache';
 import { fmtMB, fmtMs, fmtRatio, fmtSignedMB, MB, table } from './measure';
-import type {
-  GroupName,
-  NaiveResult,
-  OpenResult,
-  PagesResult,
-  ScrollResult,
-  SimilarResult,
-  VersionsResult,
-  VsRawResult,
-  WorkerConfig,
-} from './scenarios';
+import type { GroupName, NaiveResult, OpenResult, PagesResult, ScrollResult, SimilarResult, VersionsResult, VsRawResult, WorkerConfig } from './scenarios';
 import { GROUPS, IMAGE_CAP, PAGE, pageOffsets, REF_PREFIX, runGroup, SCALE_GROUPS, SCROLL_VARIANTS, scrollPages } from './scenarios';
 
 const USAGE = `usage: bench.cli.js [--rows N] [--scale-rows N] [--quick] [--no-generate] [--only ${GROUPS.join(',')}]`;
@@ -196,7 +186,9 @@ function printVsRaw(r: VsRawResult): void {
   say(`  interleaved round-robin. DL/raw = DL p50 / fastest raw p50; "!" marks more than ${RATIO_TARGET}x.`);
   if (r.cases.some((c) => c.raw.some((w) => w.way.startsWith(REF_PREFIX))))
     say(`  "${REF_PREFIX}…" ways are for reference only, never the fastest: they copy the image bytes, as the data layer must.`);
-  say(`  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}; load average in the child ${fmtLoad(r.loadStart)} → ${fmtLoad(r.loadEnd)}`);
+  say(
+    `  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}; load average in the child ${fmtLoad(r.loadStart)} → ${fmtLoad(r.loadEnd)}`,
+  );
   for (const note of r.notes ?? []) say(`  ${note}`);
 }
 
@@ -212,9 +204,17 @@ function datasetLine(label: string, root: string, d: CachedDataset | undefined):
   const gen = d.generatedMs !== undefined ? `${d.generatedNow ? 'generated now' : 'generated'} in ${duration(d.generatedMs)}` : 'generation time not recorded';
   const lines = [`  ${label}: ${path.relative(root, d.uri)} — ${fmtMB(d.diskBytes)} on disk, ${gen}${d.generatedNow ? '' : ' (from cache)'}`];
   if (info.fragments !== undefined)
-    lines.push(`    ${info.fragments} fragment(s); versions ${info.versions?.join(', ')}; tags ${Object.entries(info.tags ?? {}).map(([k, v]) => `${k}→${v}`).join(', ') || 'none'}`);
+    lines.push(
+      `    ${info.fragments} fragment(s); versions ${info.versions?.join(', ')}; tags ${
+        Object.entries(info.tags ?? {})
+          .map(([k, v]) => `${k}→${v}`)
+          .join(', ') || 'none'
+      }`,
+    );
   if (info.images)
-    lines.push(`    images: ${n(info.images.count)} JPEGs, mean ${(info.images.meanBytes / 1024).toFixed(1)} KB (${(info.images.minBytes / 1024).toFixed(0)}–${(info.images.maxBytes / 1024).toFixed(0)} KB)`);
+    lines.push(
+      `    images: ${n(info.images.count)} JPEGs, mean ${(info.images.meanBytes / 1024).toFixed(1)} KB (${(info.images.minBytes / 1024).toFixed(0)}–${(info.images.maxBytes / 1024).toFixed(0)} KB)`,
+    );
   if (info.row0)
     lines.push(
       `    row ${info.row0.id}: ${info.row0.width}×${info.row0.height} JPEG, ${(info.row0.bytes / 1024).toFixed(1)} KB, segments ${info.row0.markers}, COM "${info.row0.comment ?? ''}", SOI ${info.row0.soi ? 'ok' : 'MISSING'}, EOI ${info.row0.eoi ? 'ok' : 'MISSING'}, decoded by ${info.row0.decodedBy}`,
@@ -252,7 +252,9 @@ function printPages(r: PagesResult, rows: number): void {
   const [near, mid, far] = pageOffsets(rows).map((o) => r.pages.find((p) => p.offset === o && !p.filter)!);
   say(`  first read in the process (page @${PAGE}, not in the table): ${fmtMs(r.warmupMs)}`);
   say(`  far/near: p50 ${fmtRatio(far.warm.p50 / near.warm.p50)} (mid ${fmtRatio(mid.warm.p50 / near.warm.p50)}), first call ${fmtRatio(far.first / near.first)}`);
-  say(`  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}`);
+  say(
+    `  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}`,
+  );
 }
 
 function printScroll(runs: [string, GroupRun<ScrollResult>][]): void {
@@ -330,18 +332,25 @@ function printNaive(r: NaiveResult, pages: PagesResult | undefined): void {
   );
   say(`  naive = table.query()[.where(f)].limit(${PAGE}).offset(N).toArray(), every column, no image cap; the cases run in this order in one process,`);
   say(`  so "over start" is cumulative. RSS at start ${fmtMB(r.rssStart)}, after gc at the end ${fmtMB(r.rssEndAfterGc)}.`);
-  if (pages) say(`  rows() (pages group, its own process, same cases): RSS start ${fmtMB(pages.rssStart)}, peak ${fmtMB(pages.rssPeak)} (${fmtSignedMB(pages.rssPeak - pages.rssStart)})`);
+  if (pages)
+    say(`  rows() (pages group, its own process, same cases): RSS start ${fmtMB(pages.rssStart)}, peak ${fmtMB(pages.rssPeak)} (${fmtSignedMB(pages.rssPeak - pages.rssStart)})`);
 }
 
 function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, data: CachedDataset | undefined, scale: CachedDataset | undefined): string[] {
   const lines: string[] = [];
   const get = <T>(g: GroupName): T | undefined => (runs[g]?.ok ? (runs[g].result as T) : undefined);
   for (const [g, r] of Object.entries(runs)) if (r && !r.ok) lines.push(`group ${g}: FAILED (${(r.error ?? '').split('\n')[0]})`);
-  if (data?.generatedMs !== undefined) lines.push(`generate ${n(args.rows)}-row replica: ${duration(data.generatedMs)} (${fmtMB(data.diskBytes)} on disk)${data.generatedNow ? '' : ', when the cache was built'}`);
-  if (scale?.generatedMs !== undefined) lines.push(`generate ${n(args.scaleRows)}-row scale table: ${duration(scale.generatedMs)} (${fmtMB(scale.diskBytes)} on disk)${scale.generatedNow ? '' : ', when the cache was built'}`);
+  if (data?.generatedMs !== undefined)
+    lines.push(`generate ${n(args.rows)}-row replica: ${duration(data.generatedMs)} (${fmtMB(data.diskBytes)} on disk)${data.generatedNow ? '' : ', when the cache was built'}`);
+  if (scale?.generatedMs !== undefined)
+    lines.push(
+      `generate ${n(args.scaleRows)}-row scale table: ${duration(scale.generatedMs)} (${fmtMB(scale.diskBytes)} on disk)${scale.generatedNow ? '' : ', when the cache was built'}`,
+    );
   const open = get<OpenResult>('open');
   if (open) {
-    lines.push(`open+describe (fresh process): ${fmtMs(open.openMs + open.describeMs)} (+ ${fmtMs(open.loadModuleMs)} loading the native module); again: ${fmtMs(open.warmOpenDescribe.p50)}`);
+    lines.push(
+      `open+describe (fresh process): ${fmtMs(open.openMs + open.describeMs)} (+ ${fmtMs(open.loadModuleMs)} loading the native module); again: ${fmtMs(open.warmOpenDescribe.p50)}`,
+    );
     lines.push(`count: ${open.counts.map((c) => `${c.label} ${fmtMs(c.warm.p50)}`).join(', ')}`);
   }
   const pages = get<PagesResult>('pages');
@@ -358,23 +367,27 @@ function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, da
     if (!s) continue;
     const what = whatScroll[v];
     lines.push(`paging ${n(s.rowsRead)} rows ${what}: p50 ${fmtMs(s.perPage.p50)}/page, p95 ${fmtMs(s.perPage.p95)}, total ${duration(s.totalMs)}`);
-    lines.push(`peak RSS while paging ${n(s.rowsRead)} rows ${what}: ${fmtMB(s.rssPeak)} (${fmtSignedMB(s.rssPeak - s.rssStart)} over start; ${fmtSignedMB(s.rssEndAfterGc - s.rssStart)} after gc at the end)`);
+    lines.push(
+      `peak RSS while paging ${n(s.rowsRead)} rows ${what}: ${fmtMB(s.rssPeak)} (${fmtSignedMB(s.rssPeak - s.rssStart)} over start; ${fmtSignedMB(s.rssEndAfterGc - s.rssStart)} after gc at the end)`,
+    );
   }
   const sim = get<SimilarResult>('similar');
   if (sim)
     for (const c of sim.cases)
-      lines.push(`find similar k=${c.k} nprobes=${c.nprobes} refine=${c.refine}: p50 ${fmtMs(c.warm.p50)} over ${c.queries} queries (first ${fmtMs(c.coldMs)}), answered by ${c.answeredBy}, ${Math.round(100 * c.sameClassShare)}% same class`);
+      lines.push(
+        `find similar k=${c.k} nprobes=${c.nprobes} refine=${c.refine}: p50 ${fmtMs(c.warm.p50)} over ${c.queries} queries (first ${fmtMs(c.coldMs)}), answered by ${c.answeredBy}, ${Math.round(100 * c.sameClassShare)}% same class`,
+      );
   const ver = get<VersionsResult>('versions');
   if (ver)
     for (const c of ver.cases)
-      lines.push(`versions page (0,50) on ${c.totalVersions} versions: ${fmtMs(c.page.warm.p50)} vs listVersions() ${fmtMs(c.listVersions.warm.p50)} (${fmtRatio(c.listVersions.warm.p50 / c.page.warm.p50)})`);
+      lines.push(
+        `versions page (0,50) on ${c.totalVersions} versions: ${fmtMs(c.page.warm.p50)} vs listVersions() ${fmtMs(c.listVersions.warm.p50)} (${fmtRatio(c.listVersions.warm.p50 / c.page.warm.p50)})`,
+      );
   for (const g of ['vsraw', 'scale', 'scale-stats', 'sort', 'scale-sort'] as const) {
     const r = get<VsRawResult>(g);
     if (!r) continue;
     const over = r.cases.filter((c) => c.ratio > RATIO_TARGET);
-    lines.push(
-      `${r.dataset}, data layer / fastest raw (p50): ${r.cases.map((c) => `${c.label} ${fmtRatio(c.ratio)}`).join('; ')}`,
-    );
+    lines.push(`${r.dataset}, data layer / fastest raw (p50): ${r.cases.map((c) => `${c.label} ${fmtRatio(c.ratio)}`).join('; ')}`);
     lines.push(
       over.length
         ? `  over ${RATIO_TARGET}x: ${over.map((c) => `${c.label} (${fmtMs(c.dl.warm.p50)} vs ${fmtMs(c.raw.find((w) => w.way === c.best)!.warm.p50)} ${c.best})`).join('; ')}`
@@ -388,7 +401,9 @@ function summaryLines(args: Args, runs: Partial<Record<GroupName, GroupRun>>, da
     for (const c of naive.cases) {
       const t = pages.pages.find((p) => p.label === c.label);
       if (!t) continue;
-      lines.push(`${c.label}: rows() ${fmtMs(t.warm.p50)} vs naive toArray ${fmtMs(c.warm.p50)} (naive/rows() ${fmtRatio(c.warm.p50 / t.warm.p50)}); naive peak RSS ${fmtMB(c.rssPeak)} (${fmtSignedMB(c.rssPeak - naive.rssStart)} cumulative)`);
+      lines.push(
+        `${c.label}: rows() ${fmtMs(t.warm.p50)} vs naive toArray ${fmtMs(c.warm.p50)} (naive/rows() ${fmtRatio(c.warm.p50 / t.warm.p50)}); naive peak RSS ${fmtMB(c.rssPeak)} (${fmtSignedMB(c.rssPeak - naive.rssStart)} cumulative)`,
+      );
     }
   }
   return lines;
@@ -421,17 +436,21 @@ async function main(): Promise<void> {
 
   const lancedb = lancedbVersion();
   say(`Lance Inspector benchmark — ${n(args.rows)}-row ImageNet-like replica (${shape === 'true' ? 'true shape' : 'small shape, --quick'}), ${n(args.scaleRows)}-row scale table`);
-  say(`  @lancedb/lancedb ${lancedb}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM, ${os.platform()}-${os.arch()}`);
+  say(
+    `  @lancedb/lancedb ${lancedb}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM, ${os.platform()}-${os.arch()}`,
+  );
   for (const l of datasetLine('replica', root, data)) say(l);
   for (const l of datasetLine('scale table', root, scale)) say(l);
-  if (many) say(`  versions dataset: ${path.relative(root, many.uri)} — ${VERSIONS_DATASET_VERSIONS} versions, ${many.generatedNow ? `generated now in ${duration(many.generatedMs ?? 0)}` : 'from cache'}`);
+  if (many)
+    say(
+      `  versions dataset: ${path.relative(root, many.uri)} — ${VERSIONS_DATASET_VERSIONS} versions, ${many.generatedNow ? `generated now in ${duration(many.generatedMs ?? 0)}` : 'from cache'}`,
+    );
   say(`  each group runs in a fresh \`node --expose-gc\` child; the files sit in the OS page cache (warm disk reads) as far as RAM allows.`);
   say(`  "first" = first call of that read in the process; p50/p95 = the calls after it. Images: inline cap ${IMAGE_CAP / MB} MB.`);
 
   const loadStart = os.loadavg()[0];
   say(`  load average (1 min) at start: ${loadStart.toFixed(2)} on ${os.cpus().length} CPUs`);
-  if (loadStart > os.cpus().length * 0.75)
-    say(`  ⚠ the machine is busy: timings will be inflated and noisy (memory figures are not affected). Rerun when it is quiet to compare.`);
+  if (loadStart > os.cpus().length * 0.75) say(`  ⚠ the machine is busy: timings will be inflated and noisy (memory figures are not affected). Rerun when it is quiet to compare.`);
 
   const cfg: WorkerConfig = {
     uri: data?.uri ?? '',
@@ -499,9 +518,33 @@ async function main(): Promise<void> {
   const json = {
     when: new Date().toISOString(),
     args,
-    env: { loadAvg1Start: loadStart, loadAvg1End: loadEnd, node: process.version, lancedb, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem(), platform: `${os.platform()}-${os.arch()}` },
-    dataset: data && { uri: path.relative(root, data.uri), shape, rows: args.rows, diskBytes: data.diskBytes, generatedMs: data.generatedMs, generatedNow: !!data.generatedNow, info: data.info },
-    scaleDataset: scale && { uri: path.relative(root, scale.uri), rows: args.scaleRows, diskBytes: scale.diskBytes, generatedMs: scale.generatedMs, generatedNow: !!scale.generatedNow, info: scale.info },
+    env: {
+      loadAvg1Start: loadStart,
+      loadAvg1End: loadEnd,
+      node: process.version,
+      lancedb,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      totalMemBytes: os.totalmem(),
+      platform: `${os.platform()}-${os.arch()}`,
+    },
+    dataset: data && {
+      uri: path.relative(root, data.uri),
+      shape,
+      rows: args.rows,
+      diskBytes: data.diskBytes,
+      generatedMs: data.generatedMs,
+      generatedNow: !!data.generatedNow,
+      info: data.info,
+    },
+    scaleDataset: scale && {
+      uri: path.relative(root, scale.uri),
+      rows: args.scaleRows,
+      diskBytes: scale.diskBytes,
+      generatedMs: scale.generatedMs,
+      generatedNow: !!scale.generatedNow,
+      info: scale.info,
+    },
     versionsDataset: many && { uri: path.relative(root, many.uri), versions: VERSIONS_DATASET_VERSIONS, generatedMs: many.generatedMs },
     groups: runs,
     summary,
@@ -513,7 +556,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   console.error(USAGE);
   process.exit(1);
 });

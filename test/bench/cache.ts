@@ -109,10 +109,7 @@ async function ensure(
   }
   if (!allowGenerate) {
     const why = fs.existsSync(stampFile) ? 'is out of date (its stamp differs)' : 'is missing';
-    throw new CacheMissingError(
-      `The cached ${what} ${why}: ${dir}\n` +
-        `--no-generate was given, so it is not rebuilt. Run the benchmark once without --no-generate to build it.`,
-    );
+    throw new CacheMissingError(`The cached ${what} ${why}: ${dir}\n` + `--no-generate was given, so it is not rebuilt. Run the benchmark once without --no-generate to build it.`);
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -170,7 +167,7 @@ async function inspectReplica(uri: string): Promise<Record<string, unknown>> {
     const [row] = (await t.query().select(['id', 'image']).limit(1).toArray()) as { id: bigint; image: Uint8Array }[];
     const b = row.image;
     const markers: string[] = [];
-    for (let i = 2; i + 3 < b.length; ) {
+    for (let i = 2; i + 3 < b.length;) {
       // Walk the segments up to the scan (SOS): each is FF xx, then a 2-byte length.
       if (b[i] !== 0xff) break;
       const m = b[i + 1];

@@ -145,8 +145,7 @@ export function table(rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map(String));
   const widths = cells[0].map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
   const right = cells[0].map((_, j) => j > 0);
-  const line = (r: string[]) =>
-    '  ' + r.map((c, j) => (right[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ');
+  const line = (r: string[]) => '  ' + r.map((c, j) => (right[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ');
   const sep = '  ' + widths.map((w) => '─'.repeat(w)).join('  ');
   return [line(cells[0]), sep, ...cells.slice(1).map(line)].join('\n');
 }

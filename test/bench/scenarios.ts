@@ -179,7 +179,15 @@ async function groupPages(cfg: WorkerConfig): Promise<PagesResult> {
     pages.push(await timePage(cfg, ds, `golden_retriever @${offset}`, { filter: GOLDEN, offset, limit: PAGE, withImages: true, maxImageBytes: IMAGE_CAP }));
   }
   const tabby = await ds.count(TABBY);
-  pages.push(await timePage(cfg, ds, `LIKE 'tabby%' @${Math.max(0, tabby - PAGE)}`, { filter: TABBY, offset: Math.max(0, tabby - PAGE), limit: PAGE, withImages: true, maxImageBytes: IMAGE_CAP }));
+  pages.push(
+    await timePage(cfg, ds, `LIKE 'tabby%' @${Math.max(0, tabby - PAGE)}`, {
+      filter: TABBY,
+      offset: Math.max(0, tabby - PAGE),
+      limit: PAGE,
+      withImages: true,
+      maxImageBytes: IMAGE_CAP,
+    }),
+  );
   const peak = sampler.stop();
   ds.close();
   return { warmupMs: warmup.ms, pages, rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak };
@@ -223,7 +231,13 @@ async function groupScroll(cfg: WorkerConfig, variant: ScrollVariant): Promise<S
   const table = ds.engineTable();
   for (let i = 0; i < n; i++) {
     if (variant === 'naive') {
-      const t = await timed(() => table.query().limit(PAGE).offset(i * PAGE).toArray());
+      const t = await timed(() =>
+        table
+          .query()
+          .limit(PAGE)
+          .offset(i * PAGE)
+          .toArray(),
+      );
       times.push(t.ms);
       rowsRead += t.value.length;
       continue;
@@ -294,9 +308,7 @@ async function groupSimilar(cfg: WorkerConfig): Promise<SimilarResult> {
     let same = 0;
     let total = 0;
     for (let i = 0; i < ids.length; i++) {
-      const t = await timed(() =>
-        ds.similar({ rowId: ids[i], vectorColumn: 'image_emb', k: 10, nprobes: 20, refineFactor: refine, withImages: true, maxImageBytes: IMAGE_CAP }),
-      );
+      const t = await timed(() => ds.similar({ rowId: ids[i], vectorColumn: 'image_emb', k: 10, nprobes: 20, refineFactor: refine, withImages: true, maxImageBytes: IMAGE_CAP }));
       if (i === 0 && Number.isNaN(cold)) cold = t.ms;
       times.push(t.ms);
       const r = t.value;
@@ -309,7 +321,17 @@ async function groupSimilar(cfg: WorkerConfig): Promise<SimilarResult> {
         if (JSON.stringify(row[li]) === q) same++;
       }
     }
-    cases.push({ refine, nprobes: 20, k: 10, queries: ids.length, coldMs: cold, warm: dist(times), answeredBy, sameClassShare: total ? same / total : NaN, returned: total / ids.length });
+    cases.push({
+      refine,
+      nprobes: 20,
+      k: 10,
+      queries: ids.length,
+      coldMs: cold,
+      warm: dist(times),
+      answeredBy,
+      sameClassShare: total ? same / total : NaN,
+      returned: total / ids.length,
+    });
   }
   ds.close();
   return { cases };
@@ -348,10 +370,7 @@ async function versionsCase(cfg: WorkerConfig, label: string, uri: string, name:
 
 async function groupVersions(cfg: WorkerConfig): Promise<VersionsResult> {
   return {
-    cases: [
-      await versionsCase(cfg, `imagenet (${cfg.rows} rows)`, cfg.uri, cfg.name),
-      await versionsCase(cfg, 'many_versions', cfg.versionsUri, cfg.versionsName),
-    ],
+    cases: [await versionsCase(cfg, `imagenet (${cfg.rows} rows)`, cfg.uri, cfg.name), await versionsCase(cfg, 'many_versions', cfg.versionsUri, cfg.versionsName)],
   };
 }
 
@@ -532,7 +551,13 @@ async function rawTwoStep(t: Table, cols: string[], offset: number, filter: stri
 async function rawSimilar(t: Table, cols: string[], rowId: string, vectorColumn: string, metric: 'l2' | 'cosine' | 'dot', k: number, nprobes: number): Promise<Got> {
   let vector: number[] | undefined;
   let bytes = 0;
-  for await (const b of execute(t.takeRowIds([BigInt(rowId)]).select(bareNames(cols)).withRowId(), 1)) {
+  for await (const b of execute(
+    t
+      .takeRowIds([BigInt(rowId)])
+      .select(bareNames(cols))
+      .withRowId(),
+    1,
+  )) {
     vector = Array.from(b.getChild(vectorColumn)!.get(0) as Iterable<number>);
     for (const f of b.schema.fields) {
       const v = b.getChild(f.name)!.get(0) as unknown;
@@ -540,7 +565,15 @@ async function rawSimilar(t: Table, cols: string[], rowId: string, vectorColumn:
     }
   }
   if (!vector) throw new Error(`raw similar: row ${rowId} not found`);
-  const q = t.query().nearestTo(vector).column(vectorColumn).distanceType(metric).nprobes(nprobes).limit(k + 1).select(bareNames(cols)).withRowId();
+  const q = t
+    .query()
+    .nearestTo(vector)
+    .column(vectorColumn)
+    .distanceType(metric)
+    .nprobes(nprobes)
+    .limit(k + 1)
+    .select(bareNames(cols))
+    .withRowId();
   const got = await consume(execute(q, k + 1));
   // The data layer leaves the query row out of the neighbours.
   return { ids: got.ids.filter((id) => id !== rowId).slice(0, k), bytes: got.bytes + bytes };
@@ -566,7 +599,11 @@ async function compare(label: string, reps: number, dl: RowsRead, raws: Record<s
   const key = (ids: string[]) => ids.join(',');
   const mismatched = Object.keys(raws).filter((w) => key(got[w].ids) !== key(got.dl.ids));
   const sameSet = mismatched.every((w) => key(got[w].ids.slice().sort()) === key(got.dl.ids.slice().sort()));
-  const check = !mismatched.length ? 'same rows' : sameSet ? `same rows, other order (${mismatched.join(', ')})` : `DIFFERENT rows: ${mismatched.map((w) => `${w} ${got[w].ids.length} vs ${got.dl.ids.length}`).join(', ')}`;
+  const check = !mismatched.length
+    ? 'same rows'
+    : sameSet
+      ? `same rows, other order (${mismatched.join(', ')})`
+      : `DIFFERENT rows: ${mismatched.map((w) => `${w} ${got[w].ids.length} vs ${got.dl.ids.length}`).join(', ')}`;
   const dlWarm = dist(times.dl);
   return {
     label,
@@ -582,7 +619,9 @@ async function compare(label: string, reps: number, dl: RowsRead, raws: Record<s
 
 /** Something timed that is not rows (a count, a version list, statistics): its result as a text check. */
 async function compareValues(label: string, reps: number, dl: () => Promise<string>, raws: Record<string, () => Promise<string>>): Promise<VsRawCase> {
-  const wrap = (f: () => Promise<string>): RowsRead => async () => ({ ids: [await f()], bytes: 0 });
+  const wrap =
+    (f: () => Promise<string>): RowsRead =>
+    async () => ({ ids: [await f()], bytes: 0 });
   const c = await compare(label, reps, wrap(dl), Object.fromEntries(Object.entries(raws).map(([k, f]) => [k, wrap(f)])));
   return { ...c, rows: 0, check: c.check.startsWith('same') ? 'same result' : c.check.replace('rows', 'results') };
 }
@@ -678,7 +717,9 @@ async function groupScale(cfg: WorkerConfig): Promise<VsRawResult> {
   const sampler = new RssSampler().start();
   const cases: VsRawCase[] = [];
   cases.push(await compareValues('count()', reps, async () => String(await ds.count()), { countRows: async () => String(await t.countRows()) }));
-  cases.push(await compareValues("count(= 'golden_retriever')", reps, async () => String(await ds.count(GOLDEN)), { 'countRows(filter)': async () => String(await t.countRows(GOLDEN)) }));
+  cases.push(
+    await compareValues("count(= 'golden_retriever')", reps, async () => String(await ds.count(GOLDEN)), { 'countRows(filter)': async () => String(await t.countRows(GOLDEN)) }),
+  );
   // A broad filter: half the table matches, so streaming the matching row ids is 500,000 ids.
   const BROAD = 'label < 500';
   cases.push(await compareValues(`count(${BROAD})`, reps, async () => String(await ds.count(BROAD)), { 'countRows(filter)': async () => String(await t.countRows(BROAD)) }));
@@ -694,20 +735,19 @@ async function groupScale(cfg: WorkerConfig): Promise<VsRawResult> {
   }
   const ids = await queryRowIds(ds, cfg.scaleRows, reps + 1);
   cases.push(
-    await compare(
-      'find similar k=10 nprobes=20',
-      reps,
-      async (r) => ({ ids: (await ds.similar({ rowId: ids[r], vectorColumn: 'vec', k: 10, nprobes: 20 })).rowIds, bytes: 0 }),
-      { 'take row, then search': (r) => rawSimilar(t, cols, ids[r], 'vec', 'l2', 10, 20) },
-    ),
+    await compare('find similar k=10 nprobes=20', reps, async (r) => ({ ids: (await ds.similar({ rowId: ids[r], vectorColumn: 'vec', k: 10, nprobes: 20 })).rowIds, bytes: 0 }), {
+      'take row, then search': (r) => rawSimilar(t, cols, ids[r], 'vec', 'l2', 10, 20),
+    }),
   );
   cases.push(
-    await compareValues(
-      'versions (newest 50)',
-      reps,
-      async () => (await ds.versions(0, PAGE)).versions.map((v) => v.version).join(','),
-      { listVersions: async () => (await t.listVersions()).map((v) => v.version).reverse().slice(0, PAGE).join(',') },
-    ),
+    await compareValues('versions (newest 50)', reps, async () => (await ds.versions(0, PAGE)).versions.map((v) => v.version).join(','), {
+      listVersions: async () =>
+        (await t.listVersions())
+          .map((v) => v.version)
+          .reverse()
+          .slice(0, PAGE)
+          .join(','),
+    }),
   );
   const peak = sampler.stop();
   ds.close();
@@ -791,15 +831,31 @@ async function rawSortedTwoStep(t: Table, cols: string[], keys: SortKey[], offse
  * page and taking the rows. The engine's own sorted page of whole rows is timed once (notes): it sorts
  * the images too.
  */
-async function sortCases(cfg: WorkerConfig, ds: LanceDataset, t: Table, cols: string[], rows: number, keys: SortKey[], filter: string | undefined, withImages: boolean, reps: number, notes: string[]): Promise<VsRawCase[]> {
+async function sortCases(
+  cfg: WorkerConfig,
+  ds: LanceDataset,
+  t: Table,
+  cols: string[],
+  rows: number,
+  keys: SortKey[],
+  filter: string | undefined,
+  withImages: boolean,
+  reps: number,
+  notes: string[],
+): Promise<VsRawCase[]> {
   const req = (offset: number): RowsRequest => ({ offset, limit: PAGE, sort: keys, filter, withImages, maxImageBytes: IMAGE_CAP });
   const what = `${describeSort(keys)}${filter ? ` where ${filter}` : ''}`;
   const cases: VsRawCase[] = [];
   cases.push(
-    await compare(`sorted page @0, order computed (${what})`, reps, async () => {
-      ds.forgetViewOrders();
-      return pageIds(await ds.rows(req(0)));
-    }, { 'ids sorted by the engine, then take': () => rawSortedTwoStep(t, cols, keys, 0, filter) }),
+    await compare(
+      `sorted page @0, order computed (${what})`,
+      reps,
+      async () => {
+        ds.forgetViewOrders();
+        return pageIds(await ds.rows(req(0)));
+      },
+      { 'ids sorted by the engine, then take': () => rawSortedTwoStep(t, cols, keys, 0, filter) },
+    ),
   );
   for (const offset of [0, Math.floor(rows / 2), Math.max(0, rows - PAGE)]) {
     cases.push(
@@ -811,7 +867,9 @@ async function sortCases(cfg: WorkerConfig, ds: LanceDataset, t: Table, cols: st
   const before = await rssNow();
   ds.forgetViewOrders();
   const order = await timed(() => ds.sortedIds(filter, keys));
-  notes.push(`the order of ${what}: ${n(order.value?.length ?? 0)} row ids computed in ${fmtMs(order.ms)}, kept in ${fmtMB((order.value?.byteLength ?? 0))}; RSS ${fmtMB(before)} → ${fmtMB(await rssNow())}`);
+  notes.push(
+    `the order of ${what}: ${n(order.value?.length ?? 0)} row ids computed in ${fmtMs(order.ms)}, kept in ${fmtMB(order.value?.byteLength ?? 0)}; RSS ${fmtMB(before)} → ${fmtMB(await rssNow())}`,
+  );
   if (cfg.rawWholeRowSort) {
     const offset = Math.floor(rows / 2);
     const rss0 = await rssNow();
@@ -834,17 +892,38 @@ async function sortCases(cfg: WorkerConfig, ds: LanceDataset, t: Table, cols: st
 async function searchCases(ds: LanceDataset, t: Table, cols: string[], text: string, withImages: boolean, reps: number): Promise<VsRawCase[]> {
   const search = { column: 'caption', text };
   const req = (offset: number): RowsRequest => ({ offset, limit: PAGE, search, columns: cols, withImages, maxImageBytes: IMAGE_CAP });
-  const raw = (offset: number) => () => consume(execute(t.query().fullTextSearch(text, { columns: ['caption'] }).select(bareNames(cols)).withRowId().offset(offset).limit(PAGE), PAGE));
+  const raw = (offset: number) => () =>
+    consume(
+      execute(
+        t
+          .query()
+          .fullTextSearch(text, { columns: ['caption'] })
+          .select(bareNames(cols))
+          .withRowId()
+          .offset(offset)
+          .limit(PAGE),
+        PAGE,
+      ),
+    );
   const found = (await ds.search({ search })).count;
   const cases: VsRawCase[] = [];
   cases.push(
-    await compare(`search "${text}" page @0, search run (of ${found})`, reps, async () => {
-      ds.forgetViewOrders();
-      return pageIds(await ds.rows(req(0)));
-    }, { 'fullTextSearch page with every column': raw(0) }),
+    await compare(
+      `search "${text}" page @0, search run (of ${found})`,
+      reps,
+      async () => {
+        ds.forgetViewOrders();
+        return pageIds(await ds.rows(req(0)));
+      },
+      { 'fullTextSearch page with every column': raw(0) },
+    ),
   );
   for (const offset of [0, Math.max(0, Math.min(found - PAGE, 5 * PAGE))]) {
-    cases.push(await compare(`search "${text}" page @${offset}, kept (of ${found})`, reps, async () => pageIds(await ds.rows(req(offset))), { 'fullTextSearch page with every column': raw(offset) }));
+    cases.push(
+      await compare(`search "${text}" page @${offset}, kept (of ${found})`, reps, async () => pageIds(await ds.rows(req(offset))), {
+        'fullTextSearch page with every column': raw(offset),
+      }),
+    );
   }
   return cases;
 }
@@ -864,10 +943,23 @@ async function groupSort(cfg: WorkerConfig, scale: boolean): Promise<VsRawResult
   const keys: SortKey[] = [{ column: 'label_name' }, { column: 'id' }];
   const cases = await sortCases({ rawWholeRowSort: true, ...cfg }, ds, t, cols, rows, keys, undefined, !scale, reps, notes);
   if (!scale && cols.includes('caption')) cases.push(...(await searchCases(ds, t, cols, 'golden retriever', true, reps)));
-  if (scale) cases.push(...(await sortCases({ ...cfg, rawWholeRowSort: false }, ds, t, cols, await ds.count('label < 500'), [{ column: 'ts', descending: true }], 'label < 500', false, reps, notes)));
+  if (scale)
+    cases.push(
+      ...(await sortCases({ ...cfg, rawWholeRowSort: false }, ds, t, cols, await ds.count('label < 500'), [{ column: 'ts', descending: true }], 'label < 500', false, reps, notes)),
+    );
   const peak = sampler.stop();
   ds.close();
-  return { dataset: scale ? `scale (${cfg.scaleRows} rows)` : `imagenet (${cfg.rows} rows)`, cases, rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak, loadStart, loadEnd: os.loadavg(), reps, notes };
+  return {
+    dataset: scale ? `scale (${cfg.scaleRows} rows)` : `imagenet (${cfg.rows} rows)`,
+    cases,
+    rssStart,
+    rssPeak: peak.peak,
+    kernelPeak: peak.kernelPeak,
+    loadStart,
+    loadEnd: os.loadavg(),
+    reps,
+    notes,
+  };
 }
 
 function reps_(cfg: WorkerConfig, full: number, quick: number): number {
@@ -892,7 +984,22 @@ export type GroupName =
   | 'sort'
   | 'scale-sort';
 
-export const GROUPS: GroupName[] = ['open', 'pages', 'scroll-images', 'scroll-noimages', 'scroll-noimagecol', 'scroll-naive', 'similar', 'versions', 'naive', 'vsraw', 'scale', 'scale-stats', 'sort', 'scale-sort'];
+export const GROUPS: GroupName[] = [
+  'open',
+  'pages',
+  'scroll-images',
+  'scroll-noimages',
+  'scroll-noimagecol',
+  'scroll-naive',
+  'similar',
+  'versions',
+  'naive',
+  'vsraw',
+  'scale',
+  'scale-stats',
+  'sort',
+  'scale-sort',
+];
 
 /** Groups that read the million-row table (the others read the ImageNet-like replica). */
 export const SCALE_GROUPS: GroupName[] = ['scale', 'scale-stats', 'scale-sort'];

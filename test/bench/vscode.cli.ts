@@ -99,7 +99,9 @@ async function memPoint(v: VSCodeSession, when: string, frame?: Frame): Promise<
     .filter((r) => Number.isFinite(r.rss));
   renderers.sort((a, b) => b.rss - a.rss);
   const point: MemPoint = { when, load1: load1(), exthost: host && m ? { pid: host.pid, ...m } : undefined, webviewHeap, renderers };
-  log(`memory ${when}: exthost ${m ? `${fmtMB(m.rss)} (HWM ${fmtMB(m.hwm)})` : 'not found'}; webview heap ${webviewHeap ? fmtMB(webviewHeap.used) : '—'}; renderers ${renderers.map((r) => fmtMB(r.rss)).join(' + ')}`);
+  log(
+    `memory ${when}: exthost ${m ? `${fmtMB(m.rss)} (HWM ${fmtMB(m.hwm)})` : 'not found'}; webview heap ${webviewHeap ? fmtMB(webviewHeap.used) : '—'}; renderers ${renderers.map((r) => fmtMB(r.rss)).join(' + ')}`,
+  );
   return point;
 }
 
@@ -136,7 +138,10 @@ async function headerFrame(v: VSCodeSession, name: string): Promise<Frame | unde
 async function webviewMarks(frame: Frame, t0: number): Promise<string> {
   const marks = await frame.evaluate(() => ({
     origin: performance.timeOrigin,
-    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('li:')).map((m) => [m.name.slice(3), m.startTime] as const),
+    marks: performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('li:'))
+      .map((m) => [m.name.slice(3), m.startTime] as const),
     // The frame's own document (VS Code loads an empty page, then writes our HTML into it).
     nav: (performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map((n) => [n.fetchStart, n.responseEnd, n.domContentLoadedEventStart] as const)[0],
     // Each stylesheet and the bundle: fetched from when to when (through the webview's service worker).
@@ -208,10 +213,13 @@ async function waitForSimilar(frame: Frame, queryId: string): Promise<void> {
       };
       if (!q || idOf(q) !== id) return false;
       const cards = [q, ...Array.from(document.querySelectorAll('[data-testid=similar-result]'))];
-      return cards.length === 11 && cards.every((c) => {
-        const img = c.querySelector<HTMLImageElement>('img');
-        return !!img && img.complete && img.naturalWidth > 0;
-      });
+      return (
+        cards.length === 11 &&
+        cards.every((c) => {
+          const img = c.querySelector<HTMLImageElement>('img');
+          return !!img && img.complete && img.naturalWidth > 0;
+        })
+      );
     },
     queryId,
     { polling: 50, timeout: WAIT_MS },
@@ -273,7 +281,9 @@ async function main(): Promise<void> {
       log(`warning: ${err.message.split('\n')[0]}; using it anyway`);
       dataset = uri;
     } else {
-      console.error(`bench-vscode: the cached ${fmt(ROWS)}-row replica is missing (${uri}).\nBuild it once with \`npm run bench\` (it is cached under .cache/bench/), then run this again.`);
+      console.error(
+        `bench-vscode: the cached ${fmt(ROWS)}-row replica is missing (${uri}).\nBuild it once with \`npm run bench\` (it is cached under .cache/bench/), then run this again.`,
+      );
       process.exit(2);
     }
   }
@@ -301,7 +311,13 @@ async function main(): Promise<void> {
   // LANCE_BENCH_KEEP_LOADED=false: measure with hidden panels destroyed (VS Code's default for webviews).
   const keepLoaded = process.env.LANCE_BENCH_KEEP_LOADED !== 'false';
   log(`lanceInspector.keepPanelsLoaded: ${keepLoaded}`);
-  const v = await startVSCode({ workspaceFolder: workspace, vsixPath: vsix, name: 'bench-vscode', waitForExplorerRow: path.basename(link), settings: { 'lanceInspector.keepPanelsLoaded': keepLoaded } });
+  const v = await startVSCode({
+    workspaceFolder: workspace,
+    vsixPath: vsix,
+    name: 'bench-vscode',
+    waitForExplorerRow: path.basename(link),
+    settings: { 'lanceInspector.keepPanelsLoaded': keepLoaded },
+  });
   const startupMs = Date.now() - t00;
 
   const timings: Timing[] = [];
@@ -356,13 +372,19 @@ async function main(): Promise<void> {
 
     // ---- switch away and back ----------------------------------------------------------------------
     // Another editor takes the group (the panel is hidden), then its tab is clicked again.
-    const back = record('switch: another editor, then the panel tab again → ≥10 thumbnails decoded', 'a hidden webview is destroyed unless kept loaded (lanceInspector.keepPanelsLoaded)');
+    const back = record(
+      'switch: another editor, then the panel tab again → ≥10 thumbnails decoded',
+      'a hidden webview is destroyed unless kept loaded (lanceInspector.keepPanelsLoaded)',
+    );
     for (let i = 0; i < reps; i++) {
       await v.runCommand('File: New Untitled Text File');
       await until('the untitled editor', async () => ((await activeTabTitle(v)).startsWith('Untitled') ? true : undefined));
       back.loads.push(load1());
       const t0 = Date.now();
-      await v.page.locator('.tabs-container .tab', { hasText: `Lance: ${name}` }).first().click();
+      await v.page
+        .locator('.tabs-container .tab', { hasText: `Lance: ${name}` })
+        .first()
+        .click();
       const f = await until(`the panel header of ${name}`, () => headerFrame(v, name));
       await waitForGrid(f, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: MIN_THUMBS, timeoutMs: WAIT_MS });
       back.runs.push(Date.now() - t0);
@@ -524,7 +546,15 @@ async function main(): Promise<void> {
       `  scrolling ${fmt(scroll.rows)} rows in ${scroll.steps} screenfuls: ${fmtMs(scroll.totalMs)} total; per screenful (scroll → all visible thumbnails decoded) p50 ${fmtMs(median(scroll.stepMs))}, p95 ${fmtMs(percentile(scroll.stepMs, 95))}, max ${fmtMs(Math.max(...scroll.stepMs))} (load1 ${scroll.load1.toFixed(1)})`,
     );
     say(
-      `  main-thread tasks of the panel over 50 ms while scrolling: ${scroll.longTasks.length}${scroll.longTasks.length ? ` (longest ${Math.max(...scroll.longTasks)} ms; ${scroll.longTasks.slice().sort((a, b) => b - a).slice(0, 8).join(', ')} ms)` : ''}`,
+      `  main-thread tasks of the panel over 50 ms while scrolling: ${scroll.longTasks.length}${
+        scroll.longTasks.length
+          ? ` (longest ${Math.max(...scroll.longTasks)} ms; ${scroll.longTasks
+              .slice()
+              .sort((a, b) => b - a)
+              .slice(0, 8)
+              .join(', ')} ms)`
+          : ''
+      }`,
     );
   }
   if (scroll?.trajectory.length) {
@@ -565,7 +595,15 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         when: new Date().toISOString(),
-        env: { loadAvg1Start: loadStart, loadAvg1End: loadEnd, node: process.version, lancedb: lancedbVersion(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem() },
+        env: {
+          loadAvg1Start: loadStart,
+          loadAvg1End: loadEnd,
+          node: process.version,
+          lancedb: lancedbVersion(),
+          cpus: os.cpus().length,
+          cpuModel: os.cpus()[0]?.model,
+          totalMemBytes: os.totalmem(),
+        },
         dataset: { uri: path.relative(projectRoot(), dataset), rows: ROWS, classCount: truth.classCount },
         vsix: path.basename(vsix),
         startupMs,
@@ -589,7 +627,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });
-

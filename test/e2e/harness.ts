@@ -170,7 +170,11 @@ function installExitHooks(): void {
     if (!process.env.LANCE_E2E_KEEP) for (const d of liveTmpDirs) fs.rmSync(d, { recursive: true, force: true });
   });
   // On a signal, 'exit' handlers only run if we exit ourselves. (Playwright kills its Chromium in its own hooks.)
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.once(sig, () => {
       for (const g of liveGroups) killGroupSync(g, 'SIGKILL');
       process.exit(code);
@@ -221,7 +225,12 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 function slug(s: string): string {
-  return s.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'step';
+  return (
+    s
+      .replace(/[^a-zA-Z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'step'
+  );
 }
 
 function escapeRegExp(s: string): string {
@@ -306,8 +315,10 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
     CODE_SERVER_BIN,
     [
       ...common,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       ...(opts.settings?.['security.workspace.trust.enabled'] === true ? [] : ['--disable-workspace-trust']), // a test of Restricted Mode turns trust on
@@ -401,17 +412,12 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
     }
     await page.goto(url.toString());
     const rows = page.locator('.explorer-folders-view .monaco-list-row');
-    const ready = opts.waitForExplorerRow
-      ? rows.filter({ has: page.locator('.label-name', { hasText: exact(opts.waitForExplorerRow) }) })
-      : rows;
+    const ready = opts.waitForExplorerRow ? rows.filter({ has: page.locator('.label-name', { hasText: exact(opts.waitForExplorerRow) }) }) : rows;
     await ready.first().waitFor({ state: 'visible', timeout: 60_000 });
     // The explorer shows before the remote extension host has registered the extensions' contributions:
     // a right-click that early gets a menu without our items. "Eager extensions activated" is logged
     // once extensions are scanned and the startup/workspaceContains activations are done.
-    const exthostReady = () =>
-      findFiles(path.join(userDataDir, 'logs'), /^(remote)?exthost\.log$/).some((f) =>
-        fs.readFileSync(f, 'utf8').includes('Eager extensions activated'),
-      );
+    const exthostReady = () => findFiles(path.join(userDataDir, 'logs'), /^(remote)?exthost\.log$/).some((f) => fs.readFileSync(f, 'utf8').includes('Eager extensions activated'));
     while (!exthostReady()) {
       if (Date.now() - t0 > 60_000) throw new Error('extension host did not log "Eager extensions activated" within 60 s');
       await sleep(100);
@@ -462,14 +468,11 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
         await row.waitFor({ state: 'visible', timeout: 10_000 });
         await row.click();
         // The palette is done when it hides or another quick input (the command's own) replaces it.
-        await page.waitForFunction(
-          (typed) => {
-            const w = document.querySelector<HTMLElement>('.quick-input-widget');
-            const input = w?.querySelector<HTMLInputElement>('.quick-input-box input');
-            return !w || w.style.display === 'none' || !input || input.value !== typed;
-          },
-          `>${title}`,
-        );
+        await page.waitForFunction((typed) => {
+          const w = document.querySelector<HTMLElement>('.quick-input-widget');
+          const input = w?.querySelector<HTMLInputElement>('.quick-input-box input');
+          return !w || w.style.display === 'none' || !input || input.value !== typed;
+        }, `>${title}`);
       },
 
       async answerQuickInput(text: string, beforeEnter?: () => Promise<unknown>) {
@@ -550,7 +553,10 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
             }
           }
           if (Date.now() > deadline) {
-            const ours = page.frames().filter(isOurWebviewFrame).map((f) => f.url());
+            const ours = page
+              .frames()
+              .filter(isOurWebviewFrame)
+              .map((f) => f.url());
             throw new Error(`no webview frame of ${EXTENSION_ID} holds ${selector} after ${timeoutMs} ms; our frames: ${JSON.stringify(ours)}`);
           }
           await sleep(150);
@@ -629,7 +635,14 @@ export async function scenario(
     const errors = vsc.takeConsoleErrors();
     console.log(`[e2e] ${name} FAILED, screenshot: ${shot}`);
     if (errors.length) console.log(`[e2e] console errors:\n${errors.map((c) => `  ${c.type}: ${c.text} @ ${c.url}`).join('\n')}`);
-    console.log(`[e2e] exthost log tail:\n${vsc.exthostLog().split('\n').slice(-30).map((l) => `  ${l}`).join('\n')}`);
+    console.log(
+      `[e2e] exthost log tail:\n${vsc
+        .exthostLog()
+        .split('\n')
+        .slice(-30)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
     throw e;
   }
   const errors = vsc.takeConsoleErrors().filter((c) => !opts.expectedConsoleErrors?.some((re) => re.test(c.text)));

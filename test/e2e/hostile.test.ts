@@ -33,7 +33,13 @@ before(
     // Hidden panels destroyed, as VS Code does by default for webviews: H2 then tests a new webview load
     // (a new connection) while the old one's pages may still be running. The kept-loaded default is
     // tested in inspect.test.ts (A7).
-    vsc = await startVSCode({ workspaceFolder: workspace, vsixPath: await buildVsix(), name: 'hostile', waitForExplorerRow: 'hostile_db', settings: { 'lanceInspector.keepPanelsLoaded': false } });
+    vsc = await startVSCode({
+      workspaceFolder: workspace,
+      vsixPath: await buildVsix(),
+      name: 'hostile',
+      waitForExplorerRow: 'hostile_db',
+      settings: { 'lanceInspector.keepPanelsLoaded': false },
+    });
   },
   { timeout: 10 * 60_000 },
 );
@@ -83,18 +89,22 @@ test('H2 a panel hidden and shown again shows the rows it was on', { timeout: 24
     await v.screenshot('other-dataset');
     await v.page.locator('.tabs-container .tab', { hasText: 'Lance: wide' }).first().click();
     await poll('the wide panel active again', async () => ((await activeTabTitle(v)) === 'Lance: wide' ? true : undefined));
-    const back = await poll('the wide panel’s rows again', async () => {
-      for (const f of [...v.page.frames()].reverse()) {
-        if (f.isDetached()) continue;
-        try {
-          const name = f.locator('[data-testid=dataset-name]');
-          if ((await name.count()) && (await name.first().innerText()).trim() === 'wide' && (await f.locator('[data-testid=grid-row][data-rowid]').count()) > 3) return f;
-        } catch {
-          /* detached meanwhile */
+    const back = await poll(
+      'the wide panel’s rows again',
+      async () => {
+        for (const f of [...v.page.frames()].reverse()) {
+          if (f.isDetached()) continue;
+          try {
+            const name = f.locator('[data-testid=dataset-name]');
+            if ((await name.count()) && (await name.first().innerText()).trim() === 'wide' && (await f.locator('[data-testid=grid-row][data-rowid]').count()) > 3) return f;
+          } catch {
+            /* detached meanwhile */
+          }
         }
-      }
-      return undefined;
-    }, 60_000);
+        return undefined;
+      },
+      60_000,
+    );
     await v.screenshot('wide-again');
     const rows = await gridRows(back);
     assert.ok(rows.length > 3, 'rows shown again');
@@ -121,7 +131,11 @@ test('H3 NaN and ±∞ in vectors and floats render as such', { timeout: 240_000
     assert.notEqual(text(1, 'vec'), '', 'the all-NaN vector renders');
     assert.equal(await frame.locator('[data-testid=rows-error]').count(), 0);
     const errors = v.takeConsoleErrors();
-    assert.deepEqual(errors.filter((e) => /toFixed|TypeError/.test(e.text)), [], 'no renderer threw');
+    assert.deepEqual(
+      errors.filter((e) => /toFixed|TypeError/.test(e.text)),
+      [],
+      'no renderer threw',
+    );
   });
 });
 

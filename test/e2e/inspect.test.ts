@@ -18,22 +18,7 @@ import type { Frame } from 'playwright-core';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
-import {
-  activeTabTitle,
-  changedFiles,
-  fmt,
-  gridRows,
-  hashTree,
-  openDataset,
-  panelFrame,
-  poll,
-  rowCountText,
-  showTab,
-  timing,
-  timings,
-  waitForGrid,
-  withTable,
-} from './util';
+import { activeTabTitle, changedFiles, fmt, gridRows, hashTree, openDataset, panelFrame, poll, rowCountText, showTab, timing, timings, waitForGrid, withTable } from './util';
 
 const ROWS = 2000;
 const NAME = 'imagenet_val';
@@ -121,7 +106,10 @@ test('A1 palette "Open Dataset…": the Rows tab shows the grid with decoded thu
     assert.ok(decoded.length >= MIN_THUMBS, `decoded thumbnails: ${decoded.length}`);
     assert.equal(await rowCountText(frame), `${fmt(ROWS)} rows`);
     // Table order from the first row: ids 0, 1, 2, …
-    assert.deepEqual(rows.slice(0, 5).map((r) => [r.index, r.cells.id]), [0, 1, 2, 3, 4].map((i) => [i, String(i)]));
+    assert.deepEqual(
+      rows.slice(0, 5).map((r) => [r.index, r.cells.id]),
+      [0, 1, 2, 3, 4].map((i) => [i, String(i)]),
+    );
     assert.deepEqual(Object.keys(rows[0].cells), truth.columns, 'grid columns');
   });
 });
@@ -184,7 +172,11 @@ test('A3 filter box: a LIKE filter applies with Enter; a bad filter shows the in
     // The error line takes room above the grid, so a row or two fewer may be in the DOM: same rows, same order.
     const kept = await gridRows(frame);
     assert.ok(kept.length >= Math.min(good.length, 3), `rows still shown: ${kept.length}`);
-    assert.deepEqual(kept.map((r) => r.rowId), good.slice(0, kept.length).map((r) => r.rowId), 'the same rows stay on screen');
+    assert.deepEqual(
+      kept.map((r) => r.rowId),
+      good.slice(0, kept.length).map((r) => r.rowId),
+      'the same rows stay on screen',
+    );
     for (const r of kept) assert.match(r.cells.label_name, /^tabby/, `label_name of row ${r.index} after the bad filter`);
   });
 });
@@ -196,7 +188,11 @@ test('A4 click a row + Enter: the Row Preview view in the Lance container shows 
     await showTab(frame, 'rows');
     // Whatever filter A3 left: this scenario needs loaded rows only.
     await frame.waitForSelector('[data-testid=grid-row][data-index="2"][data-rowid]');
-    const sidebarTitle = () => v.page.locator('.part.sidebar .composite.title').innerText().then((t) => t.trim());
+    const sidebarTitle = () =>
+      v.page
+        .locator('.part.sidebar .composite.title')
+        .innerText()
+        .then((t) => t.trim());
 
     // The first selection in the panel shows the Row Preview, even with the Explorer in the side bar
     // (lanceInspector.preview.revealOnSelect).
@@ -230,18 +226,20 @@ test('A4 click a row + Enter: the Row Preview view in the Lance container shows 
     await frame.locator('[data-testid=rows-grid]').press('Enter');
 
     const preview = await v.webviewFrame('[data-testid=preview]');
-    await preview.waitForFunction(
-      (id) => {
-        const field = document.querySelector<HTMLElement>('[data-testid=preview-field][data-name="id"] .pv-value');
-        const img = document.querySelector<HTMLImageElement>('[data-testid=preview-image]');
-        return field?.innerText.trim() === id && !!img && img.complete && img.naturalWidth > 0;
-      },
-      selected.cells.id,
-      { polling: 50, timeout: 30_000 },
-    ).catch(async (e) => {
-      await v.screenshot('preview-not-ready');
-      throw e;
-    });
+    await preview
+      .waitForFunction(
+        (id) => {
+          const field = document.querySelector<HTMLElement>('[data-testid=preview-field][data-name="id"] .pv-value');
+          const img = document.querySelector<HTMLImageElement>('[data-testid=preview-image]');
+          return field?.innerText.trim() === id && !!img && img.complete && img.naturalWidth > 0;
+        },
+        selected.cells.id,
+        { polling: 50, timeout: 30_000 },
+      )
+      .catch(async (e) => {
+        await v.screenshot('preview-not-ready');
+        throw e;
+      });
     timing('row preview (Enter → image decoded in the side view)', Date.now() - t0);
     await v.screenshot('preview');
 
@@ -315,10 +313,13 @@ async function waitForSimilar(frame: Frame, queryId: string): Promise<void> {
       };
       if (!q || idOf(q) !== id) return false;
       const cards = [q, ...Array.from(document.querySelectorAll('[data-testid=similar-result]'))];
-      return cards.length === 11 && cards.every((c) => {
-        const img = c.querySelector<HTMLImageElement>('img');
-        return !!img && img.complete && img.naturalWidth > 0;
-      });
+      return (
+        cards.length === 11 &&
+        cards.every((c) => {
+          const img = c.querySelector<HTMLImageElement>('img');
+          return !!img && img.complete && img.naturalWidth > 0;
+        })
+      );
     },
     queryId,
     { polling: 50, timeout: 30_000 },
@@ -331,8 +332,14 @@ function assertNeighbours(cards: Awaited<ReturnType<typeof similarCards>>, query
   console.log(`[e2e] neighbours of a ${queryLabel}: ${same}/10 same class; ${cards.answeredBy} ${cards.time}; labels ${cards.results.map((r) => r.label).join(', ')}`);
   assert.ok(same >= MIN_SAME_CLASS, `${same} of 10 neighbours share the class ${queryLabel} (want ≥ ${MIN_SAME_CLASS}): ${cards.results.map((r) => r.label).join(', ')}`);
   const d = cards.results.map((r) => r.distance);
-  assert.ok(d.every((x) => Number.isFinite(x)), `distances ${d}`);
-  assert.ok(d.every((x, i) => i === 0 || x >= d[i - 1] - 1e-6), `distances ascending: ${d}`);
+  assert.ok(
+    d.every((x) => Number.isFinite(x)),
+    `distances ${d}`,
+  );
+  assert.ok(
+    d.every((x, i) => i === 0 || x >= d[i - 1] - 1e-6),
+    `distances ascending: ${d}`,
+  );
   assert.equal(cards.answeredKind, 'index', `answered by "${cards.answeredBy}"`);
   assert.match(cards.answeredBy, /IVF_?PQ/i, 'answered-by names the IVF-PQ index');
   assert.ok(cards.query?.image && cards.results.every((r) => r.image), 'every card shows its decoded image');
@@ -390,16 +397,18 @@ test('A5 find similar: row context menu "Find similar", then palette "Find Simil
     await frame.locator(`[data-testid=similar-result][data-rowid="${neighbour.rowId}"] [data-testid=similar-again]`).click();
     await waitForSimilar(frame, neighbour.id!);
     const preview = await v.webviewFrame('[data-testid=preview]');
-    await preview.waitForFunction(
-      (id) =>
-        document.querySelector<HTMLElement>('[data-testid=preview-field][data-name="id"] .pv-value')?.innerText.trim() === id &&
-        /^id /.test(document.querySelector<HTMLElement>('[data-testid=preview-subtitle]')?.innerText ?? ''),
-      neighbour.id!,
-      { polling: 50, timeout: 30_000 },
-    ).catch(async (e) => {
-      await v.screenshot('preview-header-not-following');
-      throw e;
-    });
+    await preview
+      .waitForFunction(
+        (id) =>
+          document.querySelector<HTMLElement>('[data-testid=preview-field][data-name="id"] .pv-value')?.innerText.trim() === id &&
+          /^id /.test(document.querySelector<HTMLElement>('[data-testid=preview-subtitle]')?.innerText ?? ''),
+        neighbour.id!,
+        { polling: 50, timeout: 30_000 },
+      )
+      .catch(async (e) => {
+        await v.screenshot('preview-header-not-following');
+        throw e;
+      });
     assert.match(await preview.locator('[data-testid=preview-subtitle]').innerText(), new RegExp(`^id ${neighbour.id}( · version \\d+)?$`));
     await v.screenshot('preview-follows-similar');
   });
@@ -416,18 +425,20 @@ test(`A6 go-to box: row ${fmt(FAR_ROW)} renders with its thumbnail decoded`, { t
     const go = frame.locator('[data-testid=goto]');
     await go.fill(fmt(FAR_ROW));
     await go.press('Enter');
-    await frame.waitForFunction(
-      (i) => {
-        const r = document.querySelector(`[data-testid=grid-row][data-index="${i}"][data-rowid]`);
-        const img = r?.querySelector<HTMLImageElement>('img[data-testid=thumb]');
-        return !!img && img.complete && img.naturalWidth > 0;
-      },
-      FAR_ROW,
-      { polling: 50, timeout: 30_000 },
-    ).catch(async (e) => {
-      await v.screenshot('far-row-not-ready');
-      throw e;
-    });
+    await frame
+      .waitForFunction(
+        (i) => {
+          const r = document.querySelector(`[data-testid=grid-row][data-index="${i}"][data-rowid]`);
+          const img = r?.querySelector<HTMLImageElement>('img[data-testid=thumb]');
+          return !!img && img.complete && img.naturalWidth > 0;
+        },
+        FAR_ROW,
+        { polling: 50, timeout: 30_000 },
+      )
+      .catch(async (e) => {
+        await v.screenshot('far-row-not-ready');
+        throw e;
+      });
     timing(`go to row ${fmt(FAR_ROW)} (Enter → its thumbnail decoded)`, Date.now() - t0);
     await v.screenshot('far-row');
     const rows = await gridRows(frame);
@@ -435,7 +446,10 @@ test(`A6 go-to box: row ${fmt(FAR_ROW)} renders with its thumbnail decoded`, { t
     assert.ok(far, `row ${FAR_ROW} rendered (rendered: ${rows.map((r) => r.index).join(', ')})`);
     assert.equal(far.cells.id, truth.idAtFarRow, `id of the row at position ${FAR_ROW}`);
     assert.equal(await frame.locator(`[data-testid=grid-row][data-index="${FAR_ROW}"]`).getAttribute('aria-selected'), 'true', 'the row jumped to is selected');
-    assert.ok(far.thumbs.some((t) => t.decoded), 'its thumbnail is decoded');
+    assert.ok(
+      far.thumbs.some((t) => t.decoded),
+      'its thumbnail is decoded',
+    );
     const box = await frame.locator(`[data-testid=grid-row][data-index="${FAR_ROW}"]`).boundingBox();
     const grid = await frame.locator('[data-testid=rows-grid]').boundingBox();
     assert.ok(box && grid && box.y >= grid.y && box.y + box.height <= grid.y + grid.height + 1, 'the row is inside the visible grid');
@@ -454,7 +468,10 @@ test(`A7 switching to another editor and back: the panel (kept loaded) is where 
     await poll('the untitled editor', async () => ((await activeTabTitle(v)).startsWith('Untitled') ? true : undefined));
     await v.screenshot('other-editor');
     const t0 = Date.now();
-    await v.page.locator('.tabs-container .tab', { hasText: `Lance: ${NAME}` }).first().click();
+    await v.page
+      .locator('.tabs-container .tab', { hasText: `Lance: ${NAME}` })
+      .first()
+      .click();
     await frame.locator(`[data-testid=grid-row][data-index="${FAR_ROW}"][aria-selected=true]`).waitFor({ timeout: 30_000 });
     timing('switch back to the panel (tab click → the selected row shown)', Date.now() - t0);
     await v.screenshot('back');
@@ -476,7 +493,11 @@ test('A8 sorting: header click and Shift+click, palette "Sort Rows…", go to ro
     const byLabelThenId = all
       .map((r) => ({ id: String(r.id), label: String(r.label_name) }))
       .sort((a, b) => Buffer.compare(Buffer.from(a.label), Buffer.from(b.label)) || Number(a.id) - Number(b.id));
-    const firstIds = async (n: number) => (await gridRows(frame)).filter((r) => r.index < n).sort((a, b) => a.index - b.index).map((r) => r.cells.id);
+    const firstIds = async (n: number) =>
+      (await gridRows(frame))
+        .filter((r) => r.index < n)
+        .sort((a, b) => a.index - b.index)
+        .map((r) => r.cells.id);
     const waitFirstIds = (want: string[], what: string) =>
       poll(what, async () => {
         const got = await firstIds(want.length);
@@ -486,7 +507,10 @@ test('A8 sorting: header click and Shift+click, palette "Sort Rows…", go to ro
     let t0 = Date.now();
     await frame.locator('[data-testid=sort-label_name]').click();
     await frame.locator('[data-testid=sort-id]').click({ modifiers: ['Shift'] });
-    await waitFirstIds(byLabelThenId.slice(0, 5).map((r) => r.id), 'the rows sorted by label_name, then id');
+    await waitFirstIds(
+      byLabelThenId.slice(0, 5).map((r) => r.id),
+      'the rows sorted by label_name, then id',
+    );
     timing('sort by label_name, then id (clicks → first rows)', Date.now() - t0);
     assert.equal((await frame.locator('[data-testid=sort-text]').textContent())?.trim(), 'Sorted by label_name ↑, id ↑');
     assert.equal(await frame.locator('.grid-header [data-column=label_name]').getAttribute('aria-sort'), 'ascending');
@@ -499,7 +523,10 @@ test('A8 sorting: header click and Shift+click, palette "Sort Rows…", go to ro
     await v.screenshot('palette-direction');
     t0 = Date.now();
     await v.answerQuickInput('Descending');
-    const desc = all.map((r) => Number(r.id)).sort((a, b) => b - a).map(String);
+    const desc = all
+      .map((r) => Number(r.id))
+      .sort((a, b) => b - a)
+      .map(String);
     await waitFirstIds(desc.slice(0, 5), 'the rows sorted by id, descending');
     timing('palette Sort Rows… id descending (Enter → first rows)', Date.now() - t0);
 
@@ -511,7 +538,10 @@ test('A8 sorting: header click and Shift+click, palette "Sort Rows…", go to ro
     await v.screenshot('sorted-far-row');
 
     await v.runCommand('Lance: Clear Sort');
-    await waitFirstIds(all.slice(0, 5).map((r) => String(r.id)), 'table order again');
+    await waitFirstIds(
+      all.slice(0, 5).map((r) => String(r.id)),
+      'table order again',
+    );
     assert.equal(await frame.locator('[data-testid=sort-chip]').isHidden(), true);
     await v.screenshot('sort-cleared');
   });
@@ -523,7 +553,15 @@ test('A8b text search from the palette (full-text index), its plan, and back', {
     const frame = await ensurePanel(v);
     await typeFilter(frame, '');
     await waitForGrid(frame, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: 1 });
-    const want = await withTable(datasetPath, (t) => t.query().fullTextSearch('golden retriever', { columns: ['caption'] }).select([]).withRowId().limit(10_001).toArray());
+    const want = await withTable(datasetPath, (t) =>
+      t
+        .query()
+        .fullTextSearch('golden retriever', { columns: ['caption'] })
+        .select([])
+        .withRowId()
+        .limit(10_001)
+        .toArray(),
+    );
     assert.ok(want.length > 0, 'the engine finds captions with the words');
     await v.runCommand('Lance: Search Text…');
     await v.waitForQuickInput(/which column\?$/);

@@ -119,7 +119,10 @@ async function assertDatasetPanel(v: VSCodeSession, step: string): Promise<void>
   // Not part of the contract, but worth a look: the panel once its other sections stopped loading.
   const settled = await frame
     .waitForFunction(() => !document.body.innerText.includes('Loading…'), undefined, { timeout: 15_000 })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   await v.screenshot(settled ? `${step}-settled` : `${step}-still-loading`);
 }
 
@@ -166,7 +169,10 @@ test('activation: a workspace holding a .lance dataset activates the extension',
     const event = await poll('the extension host to log our activation', async () => v.exthostLog().match(re)?.[1], 30_000);
     await v.screenshot('workbench-after-activation');
     assert.match(event, /^workspaceContains:/, `activated by ${event}, expected the workspaceContains event`);
-    const ourErrors = v.exthostLog().split('\n').filter((l) => /\[error\]/.test(l) && l.includes(EXTENSION_ID));
+    const ourErrors = v
+      .exthostLog()
+      .split('\n')
+      .filter((l) => /\[error\]/.test(l) && l.includes(EXTENSION_ID));
     assert.deepEqual(ourErrors, [], 'extension host errors mentioning our extension');
   });
 });

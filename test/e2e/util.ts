@@ -147,10 +147,7 @@ export async function gridRows(frame: Frame): Promise<GridRow[]> {
  * `minThumbs` decoded thumbnails among loaded rows; `rowsMatch` (a source string of a predicate over
  * a row's label_name) must hold for every loaded row. Returns the ms waited.
  */
-export async function waitForGrid(
-  frame: Frame,
-  opts: { count: RegExp; minThumbs: number; labelPrefix?: string; timeoutMs?: number },
-): Promise<number> {
+export async function waitForGrid(frame: Frame, opts: { count: RegExp; minThumbs: number; labelPrefix?: string; timeoutMs?: number }): Promise<number> {
   const t0 = Date.now();
   await frame.waitForFunction(
     ({ count, flags, minThumbs, labelPrefix }) => {

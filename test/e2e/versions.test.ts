@@ -16,21 +16,7 @@ import type { Frame } from 'playwright-core';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
-import {
-  activeTabTitle,
-  changedFiles,
-  firstNumber,
-  fmt,
-  hashTree,
-  lanceTreeRows,
-  openDataset,
-  poll,
-  rowCountText,
-  showTab,
-  timing,
-  timings,
-  withTable,
-} from './util';
+import { activeTabTitle, changedFiles, firstNumber, fmt, hashTree, lanceTreeRows, openDataset, poll, rowCountText, showTab, timing, timings, withTable } from './util';
 
 const ROWS = 600;
 const NAME = 'imagenet_val';
@@ -110,7 +96,9 @@ before(
         exportIds: ids.map((r) => String(r.id)).sort((a, b) => Number(a) - Number(b)),
       };
     });
-    console.log(`[e2e] truth: versions ${truth.versions.join(',')}; rows ${[...truth.rowsAt].map(([v, n]) => `v${v}=${n}`).join(' ')}; image ${[...truth.imageTypeAt].map(([v, t]) => `v${v}=${t}`).join(' ')}; tags ${JSON.stringify(truth.tags)}; indices ${truth.indices.join(',')}`);
+    console.log(
+      `[e2e] truth: versions ${truth.versions.join(',')}; rows ${[...truth.rowsAt].map(([v, n]) => `v${v}=${n}`).join(' ')}; image ${[...truth.imageTypeAt].map(([v, t]) => `v${v}=${t}`).join(' ')}; tags ${JSON.stringify(truth.tags)}; indices ${truth.indices.join(',')}`,
+    );
     const vsixPath = await buildVsix();
     vsc = await startVSCode({ workspaceFolder: workspace, vsixPath, name: 'versions', waitForExplorerRow: path.basename(datasetPath) });
   },
@@ -188,10 +176,14 @@ async function waitForVersionRows(frame: Frame, n: number): Promise<void> {
 
 async function diffText(frame: Frame): Promise<Record<string, string>> {
   const box = frame.locator('[data-testid=version-diff]');
-  await frame.waitForFunction(() => {
-    const d = document.querySelector<HTMLElement>('[data-testid=version-diff]');
-    return !!d && !d.hidden && !d.querySelector('[data-testid=diff-loading]') && (!!d.querySelector('[data-testid=diff-rows]') || !!d.querySelector('.error-inline'));
-  }, undefined, { timeout: 60_000 });
+  await frame.waitForFunction(
+    () => {
+      const d = document.querySelector<HTMLElement>('[data-testid=version-diff]');
+      return !!d && !d.hidden && !d.querySelector('[data-testid=diff-loading]') && (!!d.querySelector('[data-testid=diff-rows]') || !!d.querySelector('.error-inline'));
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
   const out: Record<string, string> = { head: (await box.locator('h3').innerText()).trim() };
   for (const k of ['rows', 'fragments', 'schema', 'indices', 'metadata']) {
     const row = box.locator(`[data-testid=diff-${k}]`);
@@ -239,7 +231,9 @@ test('B1 the Lance "Datasets" tree: .lance dataset, plain dataset folder, LanceD
     await expand(v, NAME, 1);
     await poll('the four groups under the dataset', async () => ((await treeRows(v)).some((r) => r.label === 'Indices') ? true : undefined));
     await v.screenshot('dataset-expanded');
-    const groups = Object.fromEntries((await treeRows(v)).filter((r) => r.level === 2 && ['Columns', 'Versions', 'Tags', 'Indices'].includes(r.label)).map((r) => [r.label, r.description]));
+    const groups = Object.fromEntries(
+      (await treeRows(v)).filter((r) => r.level === 2 && ['Columns', 'Versions', 'Tags', 'Indices'].includes(r.label)).map((r) => [r.label, r.description]),
+    );
     assert.deepEqual(groups, {
       Columns: String(truth.columns.length),
       Versions: String(truth.versions.length),
@@ -288,7 +282,11 @@ test('B2 Versions tab: timeline, browse an older version read-only, back to late
       assert.ok(text.includes(`${fmt(truth.rowsAt.get(ver)!)} rows`), `version ${ver} row says ${truth.rowsAt.get(ver)} rows: ${text.replace(/\s+/g, ' ')}`);
     }
     for (const [tag, ver] of Object.entries(truth.tags)) {
-      assert.equal(await frame.locator(`[data-testid=version-row][data-version="${ver}"] [data-testid=tag-badge][data-tag="${tag}"]`).count(), 1, `tag badge ${tag} on version ${ver}`);
+      assert.equal(
+        await frame.locator(`[data-testid=version-row][data-version="${ver}"] [data-testid=tag-badge][data-tag="${tag}"]`).count(),
+        1,
+        `tag badge ${tag} on version ${ver}`,
+      );
     }
 
     const old = truth.versions[0];
@@ -382,7 +380,10 @@ test('B4 "Create Tag…" on a copy: pick version, name, confirm the modal; the b
     const refs = path.join(copyPath, '_refs', 'tags');
     const files = fs.readdirSync(refs);
     console.log(`[e2e] ${refs}: ${files.join(', ')}`);
-    assert.ok(files.some((f) => f.startsWith(NEW_TAG)), `a file for ${NEW_TAG} under _refs/tags/`);
+    assert.ok(
+      files.some((f) => f.startsWith(NEW_TAG)),
+      `a file for ${NEW_TAG} under _refs/tags/`,
+    );
     const onDisk = await withTable(copyPath, async (t) => (await (await t.tags()).list())[NEW_TAG]?.version);
     assert.equal(onDisk, target, 'lancedb reads the new tag at the version picked');
   });
@@ -427,16 +428,26 @@ test('B5 "Export Rows…" of a filter to JSON Lines with images as files', { tim
     // The progress toast ("Exporting …", with its Cancel button) ends with the export, not when the
     // "Exported" message is dismissed.
     const progressToast = v.page.locator('.notifications-toasts .notification-toast', { hasText: `Exporting ${NAME}` });
-    const progressGone = await progressToast.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+    const progressGone = await progressToast.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
     if (!progressGone) await v.screenshot('progress-still-shown');
     assert.ok(progressGone, 'the "Exporting …" progress notification closes when the export is done');
     assert.match(note, new RegExp(`Exported ${fmt(truth.exportIds.length)} rows to tabby\\.jsonl and ${truth.exportIds.length} images`));
 
-    const lines = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l.trim());
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     assert.equal(lines.length, truth.exportIds.length, 'one line per row of the filter');
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(Object.keys(records[0]), truth.columns, 'every column, in schema order');
-    assert.deepEqual(records.map((r) => String(r.id)).sort((a, b) => Number(a) - Number(b)), truth.exportIds, 'the rows of the filter');
+    assert.deepEqual(
+      records.map((r) => String(r.id)).sort((a, b) => Number(a) - Number(b)),
+      truth.exportIds,
+      'the rows of the filter',
+    );
     for (const r of records) {
       assert.match(String(r.label_name), /^tabby/);
       assert.equal(typeof r.image, 'string', `image of row ${r.id} is a path`);

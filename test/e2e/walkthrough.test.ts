@@ -54,7 +54,10 @@ function session(): VSCodeSession {
 
 /** Our walkthrough's step buttons (the getting-started editor renders one `button.getting-started-step` per step). */
 const stepButton = (v: VSCodeSession, title: string) =>
-  v.page.locator('button.getting-started-step').filter({ has: v.page.locator('.step-title', { hasText: title }) }).first();
+  v.page
+    .locator('button.getting-started-step')
+    .filter({ has: v.page.locator('.step-title', { hasText: title }) })
+    .first();
 
 async function openWalkthrough(v: VSCodeSession): Promise<void> {
   await v.runCommand('Welcome: Open Walkthrough...');

@@ -10,7 +10,13 @@ test('raw() reads the right cell of a sliced vector', () => {
   const v = makeVector(makeData({ type: new TimestampMicrosecond(), length: values.length, data: values }));
   assert.equal(raw(v, 4), 50n);
   const sliced = v.slice(2, 5);
-  assert.deepEqual([0, 1, 2].map((i) => raw(sliced, i)), [30n, 40n, 50n]);
+  assert.deepEqual(
+    [0, 1, 2].map((i) => raw(sliced, i)),
+    [30n, 40n, 50n],
+  );
   const twice = sliced.slice(1, 3);
-  assert.deepEqual([0, 1].map((i) => raw(twice, i)), [40n, 50n]);
+  assert.deepEqual(
+    [0, 1].map((i) => raw(twice, i)),
+    [40n, 50n],
+  );
 });

@@ -43,14 +43,38 @@ async function writeBigTable(parent: string): Promise<string> {
     new Field('blob', new Binary(), true),
   ];
   const data = [
-    column(new Int64(), idx.map((i) => BigInt(i))),
-    column(new Int64(), idx.map((i) => BIG_BASE + BigInt(i))),
-    column(new Utf8(), idx.map((i) => (i % 1000 === 999 ? null : `class_${String(i % CLASSES).padStart(2, '0')}`))),
-    column(new Bool(), idx.map((i) => i % 3 === 0)),
-    column(new Float64(), idx.map((i) => (i % 100 === 0 ? null : i / 4))),
-    column(new Utf8(), idx.map((i) => `u${i}`)),
-    column(new FixedSizeList(4, new Field('item', new Float32(), true)), idx.map((i) => (i % 7 === 0 ? null : [i, 1, 2, 3]))),
-    column(new Binary(), idx.map((i) => (i % 10 === 0 ? null : new Uint8Array(i % 100)))),
+    column(
+      new Int64(),
+      idx.map((i) => BigInt(i)),
+    ),
+    column(
+      new Int64(),
+      idx.map((i) => BIG_BASE + BigInt(i)),
+    ),
+    column(
+      new Utf8(),
+      idx.map((i) => (i % 1000 === 999 ? null : `class_${String(i % CLASSES).padStart(2, '0')}`)),
+    ),
+    column(
+      new Bool(),
+      idx.map((i) => i % 3 === 0),
+    ),
+    column(
+      new Float64(),
+      idx.map((i) => (i % 100 === 0 ? null : i / 4)),
+    ),
+    column(
+      new Utf8(),
+      idx.map((i) => `u${i}`),
+    ),
+    column(
+      new FixedSizeList(4, new Field('item', new Float32(), true)),
+      idx.map((i) => (i % 7 === 0 ? null : [i, 1, 2, 3])),
+    ),
+    column(
+      new Binary(),
+      idx.map((i) => (i % 10 === 0 ? null : new Uint8Array(i % 100))),
+    ),
   ];
   const db = await lancedb.connect(parent);
   try {
@@ -104,9 +128,15 @@ describe('ImageNet-like fixture', () => {
     assert.equal(s.distinct, 20);
     assert.equal(s.distinctCapped, undefined);
     assert.equal(s.top?.length, 5);
-    assert.ok(s.top.every((e) => e.count === ROWS / 20), `balanced classes: ${JSON.stringify(s.top)}`);
+    assert.ok(
+      s.top.every((e) => e.count === ROWS / 20),
+      `balanced classes: ${JSON.stringify(s.top)}`,
+    );
     // Ties are broken by value, so the order is stable.
-    assert.deepEqual(s.top.map((e) => e.value), [...s.top.map((e) => e.value)].sort());
+    assert.deepEqual(
+      s.top.map((e) => e.value),
+      [...s.top.map((e) => e.value)].sort(),
+    );
     assert.equal(s.min, undefined, 'no min/max for strings');
     assert.ok(calls.length >= 1);
     assert.deepEqual(calls.at(-1), [ROWS, ROWS]);
@@ -117,7 +147,11 @@ describe('ImageNet-like fixture', () => {
     assert.deepEqual([id.min, id.max, id.mean, id.distinct, id.nulls, id.type], [0, ROWS - 1, (ROWS - 1) / 2, ROWS, 0, 'Int64']);
     const label = await imagenet.columnStats({ column: 'label', topK: 100 });
     assert.deepEqual([label.min, label.max, label.mean, label.distinct], [0, 19, 9.5, 20]);
-    assert.equal(label.top!.reduce((n, e) => n + e.count, 0), ROWS, 'top-K covers every row when K ≥ distinct');
+    assert.equal(
+      label.top!.reduce((n, e) => n + e.count, 0),
+      ROWS,
+      'top-K covers every row when K ≥ distinct',
+    );
   });
 
   test('a filter limits the rows looked at', async () => {
@@ -148,7 +182,10 @@ describe('ImageNet-like fixture', () => {
     const all = await imagenet.distinct('label_name', 1000);
     assert.equal(all.length, 20);
     assert.ok(all.some((e) => e.value === 'golden_retriever'));
-    assert.equal(all.reduce((n, e) => n + e.count, 0), ROWS);
+    assert.equal(
+      all.reduce((n, e) => n + e.count, 0),
+      ROWS,
+    );
     assert.equal((await imagenet.distinct('label_name', 3)).length, 3);
     await assert.rejects(imagenet.distinct('image', 10), (e: unknown) => e instanceof LanceError && e.kind === 'unsupported-type');
   });
@@ -178,15 +215,19 @@ describe('50,000 rows', () => {
     assert.equal(s.top!.length, 10);
     // 50,000 = 37 × 1351 + 13: classes 00–12 have one more row, minus the nulls that fell on them.
     const expected = new Map<string, number>();
-    for (let i = 0; i < BIG; i++) if (i % 1000 !== 999) expected.set(`class_${String(i % CLASSES).padStart(2, '0')}`, (expected.get(`class_${String(i % CLASSES).padStart(2, '0')}`) ?? 0) + 1);
+    for (let i = 0; i < BIG; i++)
+      if (i % 1000 !== 999) expected.set(`class_${String(i % CLASSES).padStart(2, '0')}`, (expected.get(`class_${String(i % CLASSES).padStart(2, '0')}`) ?? 0) + 1);
     for (const e of s.top!) assert.equal(e.count, expected.get(String(e.value)), String(e.value));
     const sorted = [...expected.values()].sort((a, b) => b - a).slice(0, 10);
-    assert.deepEqual(s.top!.map((e) => e.count), sorted);
+    assert.deepEqual(
+      s.top!.map((e) => e.count),
+      sorted,
+    );
   });
 
   test('int64 beyond 2^53 stays exact as text; safe int64 stays a number', async (t) => {
     const s = await timed('big', t);
-    assert.equal(s.min, (BIG_BASE).toString());
+    assert.equal(s.min, BIG_BASE.toString());
     assert.equal(s.max, (BIG_BASE + BigInt(BIG - 1)).toString());
     assert.ok(Math.abs(s.mean! - (Number(BIG_BASE) + (BIG - 1) / 2)) < 1e3);
     // Past the cap: a lower bound, and no top-K (it would miss values first seen after the cap).
@@ -199,7 +240,9 @@ describe('50,000 rows', () => {
 
   test('floats, bools, unique strings, vectors and binaries', async (t) => {
     const score = await timed('score', t);
-    const scores = Array.from({ length: BIG }, (_, i) => i).filter((i) => i % 100 !== 0).map((i) => i / 4);
+    const scores = Array.from({ length: BIG }, (_, i) => i)
+      .filter((i) => i % 100 !== 0)
+      .map((i) => i / 4);
     assert.equal(score.nulls, BIG / 100);
     assert.deepEqual([score.min, score.max], [0.25, (BIG - 1) / 4]);
     assert.ok(Math.abs(score.mean! - scores.reduce((a, b) => a + b, 0) / scores.length) < 1e-6);
@@ -247,7 +290,10 @@ describe('50,000 rows', () => {
     t.diagnostic(`distinct cls: ${ms.toFixed(0)} ms`);
     assert.ok(ms < 5000);
     assert.equal(d.length, CLASSES);
-    assert.equal(d.reduce((n, e) => n + e.count, 0), BIG - BIG / 1000);
+    assert.equal(
+      d.reduce((n, e) => n + e.count, 0),
+      BIG - BIG / 1000,
+    );
     assert.ok(d.every((e, i) => i === 0 || e.count <= d[i - 1].count));
     const ints = await big.distinct('big', 2);
     assert.equal(ints[0].value, BIG_BASE.toString(), 'int64 beyond 2^53 listed as exact text');
@@ -297,10 +343,19 @@ describe('type zoo', () => {
     const cats = rows.map((r) => r.category).filter((v) => v !== null);
     assert.equal(cat.rows - cat.nulls, cats.length);
     assert.equal(cat.distinct, new Set(cats).size);
-    assert.equal(cat.top!.reduce((n, e) => n + e.count, 0), cats.length);
+    assert.equal(
+      cat.top!.reduce((n, e) => n + e.count, 0),
+      cats.length,
+    );
     const text = await zoo.columnStats({ column: 'text' });
-    assert.ok(text.top!.some((e) => e.value === '<script>alert(1)</script>'), 'strings counted verbatim');
-    assert.ok(text.top!.every((e) => String(e.value).length <= 513), 'long strings shortened for display');
+    assert.ok(
+      text.top!.some((e) => e.value === '<script>alert(1)</script>'),
+      'strings counted verbatim',
+    );
+    assert.ok(
+      text.top!.every((e) => String(e.value).length <= 513),
+      'long strings shortened for display',
+    );
   });
 
   test('nulls-only columns: Float16 vectors, structs, the Null type', async () => {

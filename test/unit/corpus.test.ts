@@ -54,7 +54,10 @@ describe('lance-compat-corpus', { skip: entries ? false : 'shared corpus absent 
           assert.equal(await ds.count(), e.rows);
           const page = await ds.rows({ offset: 0, limit: 50 });
           assert.equal(page.rows.length, Math.min(50, e.rows!));
-          assert.deepEqual(page.columns, e.columns.map((c) => c.name));
+          assert.deepEqual(
+            page.columns,
+            e.columns.map((c) => c.name),
+          );
           if (page.rows.length) assert.equal(page.rows[0].length, e.columns.length);
           if (e.rows! > 3 && !DAMAGED_ROW_IDS.has(e.path)) {
             const tail = await ds.rows({ offset: 2, limit: 50 });

@@ -58,7 +58,10 @@ describe('ImageNet-like fixture', () => {
     assert.match(byCol.image_emb.metric ?? '', /cosine/i);
     assert.equal(byCol.label.type, 'BTree');
     assert.equal(byCol.label_name.type, 'Bitmap');
-    assert.deepEqual(d.schema[4].indices?.map((i) => i.type), ['IvfPq']);
+    assert.deepEqual(
+      d.schema[4].indices?.map((i) => i.type),
+      ['IvfPq'],
+    );
     assert.ok((byCol.image_emb.sizeBytes ?? 0) > 1000, 'index size reported');
     assert.ok(!Number.isNaN(Date.parse(byCol.label.createdAt ?? '')), 'index creation time reported');
     assert.equal(d.stats.rows, ROWS);
@@ -84,7 +87,10 @@ describe('ImageNet-like fixture', () => {
     assert.equal(ops.at(-1), 'overwrite', 'version 1 was created by an overwrite');
     assert.ok(ops.includes('append'), `an append among ${ops.join(', ')}`);
     assert.ok(ops.includes('create index'), `an index creation among ${ops.join(', ')}`);
-    assert.ok(all.versions.some((v) => v.rows !== undefined && v.rows < ROWS), 'an earlier version had fewer rows');
+    assert.ok(
+      all.versions.some((v) => v.rows !== undefined && v.rows < ROWS),
+      'an earlier version had fewer rows',
+    );
     const page2 = await ds.versions(1, 1);
     assert.equal(page2.versions.length, 1);
     assert.equal(page2.versions[0].version, all.versions[1].version);
@@ -169,18 +175,36 @@ describe('ImageNet-like fixture', () => {
     const page = await ds.rows({ filter: "label_name = 'golden_retriever'", columns: ['id', 'label'], offset: 0, limit: 1 });
     const rowId = page.rowIds[0];
     const label = page.rows[0][1];
-    const res = await ds.similar({ rowId, vectorColumn: 'image_emb', k: 10, nprobes: 16, refineFactor: 2, columns: ['id', 'label', 'label_name', 'image'], withImages: true, maxImageBytes: 1 << 20 });
+    const res = await ds.similar({
+      rowId,
+      vectorColumn: 'image_emb',
+      k: 10,
+      nprobes: 16,
+      refineFactor: 2,
+      columns: ['id', 'label', 'label_name', 'image'],
+      withImages: true,
+      maxImageBytes: 1 << 20,
+    });
     assert.equal(res.answeredBy.kind, 'index');
     assert.equal(res.metric, 'cosine');
     assert.equal(res.rows.length, 10);
     assert.ok(!res.rowIds.includes(rowId), 'the query row is not its own neighbour');
     assert.equal(res.query.row[1], label);
-    assert.ok(res.distances.every((d, i) => i === 0 || d >= res.distances[i - 1] - 1e-6), 'sorted by distance');
+    assert.ok(
+      res.distances.every((d, i) => i === 0 || d >= res.distances[i - 1] - 1e-6),
+      'sorted by distance',
+    );
     const same = res.rows.filter((r) => r[1] === label).length;
     assert.ok(same >= 7, `most neighbours share the class (${same}/10)`);
     assert.equal(bin(res.rows[0][3]).media, 'image/jpeg');
     // By key column value, with a filter.
-    const byKey = await ds.similar({ key: { column: 'id', value: Number(res.query.row[0]) }, vectorColumn: 'image_emb', k: 5, filter: `label = ${Number(label)}`, columns: ['label'] });
+    const byKey = await ds.similar({
+      key: { column: 'id', value: Number(res.query.row[0]) },
+      vectorColumn: 'image_emb',
+      k: 5,
+      filter: `label = ${Number(label)}`,
+      columns: ['label'],
+    });
     assert.equal(byKey.query.rowId, rowId);
     assert.ok(byKey.rows.every((r) => r[0] === label));
     await assert.rejects(ds.similar({ key: { column: 'id', value: -1 }, vectorColumn: 'image_emb', k: 5 }), (e: unknown) => e instanceof LanceError && e.kind === 'not-found');

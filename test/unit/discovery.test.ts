@@ -88,7 +88,10 @@ test('a workspace that is itself a dataset, a root that is a link, several roots
   fs.symlinkSync(ws, linkRoot);
   const viaLink = await findDatasets({ roots: [linkRoot, path.join(root, 'missing')] });
   assert.equal(viaLink.datasets.length, 7);
-  assert.ok(viaLink.datasets.every((d) => d.startsWith(linkRoot + path.sep)), 'paths as the workspace names them');
+  assert.ok(
+    viaLink.datasets.every((d) => d.startsWith(linkRoot + path.sep)),
+    'paths as the workspace names them',
+  );
   const two = await findDatasets({ roots: [path.join(ws, 'db'), path.join(ws, 'a')] });
   assert.deepEqual(rel(two.datasets), ['a/b/c/deep.lance', 'a/plain_name', 'db/one.lance', 'db/two.lance']);
 });

@@ -68,7 +68,10 @@ async function reference(datasetUri: string, columns: string[] | Record<string, 
 function readJsonl(file: string): Record<string, unknown>[] {
   const text = fs.readFileSync(file, 'utf8');
   assert.ok(text === '' || text.endsWith('\n'), 'every line ends with \\n');
-  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** A small RFC 4180 reader: quoted fields (with "" for a quote), CRLF rows; an empty unquoted field is null. */
@@ -119,7 +122,14 @@ describe('export', () => {
     const imagesDir = path.join(out, 'golden_images');
     const n = await ds.count(GOLDEN);
     const calls: [number, number][] = [];
-    const res = await exportRows(ds, { filter: GOLDEN, columns: ['id', 'image', 'label_name', 'image_emb'], format: 'jsonl', outFile, imagesDir, progress: (d, t) => calls.push([d, t]) });
+    const res = await exportRows(ds, {
+      filter: GOLDEN,
+      columns: ['id', 'image', 'label_name', 'image_emb'],
+      format: 'jsonl',
+      outFile,
+      imagesDir,
+      progress: (d, t) => calls.push([d, t]),
+    });
     assert.deepEqual([res.rows, res.imagesWritten, res.cancelled], [n, n, false]);
     assert.equal(res.bytes, fs.statSync(outFile).size);
     assert.deepEqual(calls.at(-1), [n, n]);
@@ -159,7 +169,8 @@ describe('export', () => {
       assert.equal(r[2], ref[i].large_text ?? null, `large_text of row ${i}`);
     });
     const texts = rows.map((r) => r[1]);
-    for (const s of ['<script>alert(1)</script>', 'tab\there\nnew line\r\nCRLF', '"><svg onload=alert(1)>', '', 'null']) assert.ok(texts.includes(s), `round-trips ${JSON.stringify(s)}`);
+    for (const s of ['<script>alert(1)</script>', 'tab\there\nnew line\r\nCRLF', '"><svg onload=alert(1)>', '', 'null'])
+      assert.ok(texts.includes(s), `round-trips ${JSON.stringify(s)}`);
     assert.ok(texts.includes(null), 'nulls are empty fields');
     const row0 = rows[0];
     assert.equal(row0[0], '0');
@@ -167,8 +178,14 @@ describe('export', () => {
     assert.deepEqual(JSON.parse(row0[5]!), [1, 2, 3], 'lists as JSON text');
     assert.equal((JSON.parse(row0[6]!) as { address: { city: string } }).address.city, 'London');
     assert.deepEqual(JSON.parse(row0[7]!), { size: 163, media: 'image/png' }, 'binaries summarised by default');
-    assert.ok(rows.some((r) => r[3] === '9223372036854775807'), 'int64 max exact');
-    assert.ok(rows.some((r) => r[3] === '9007199254740993'), '2^53 + 1 exact');
+    assert.ok(
+      rows.some((r) => r[3] === '9223372036854775807'),
+      'int64 max exact',
+    );
+    assert.ok(
+      rows.some((r) => r[3] === '9007199254740993'),
+      '2^53 + 1 exact',
+    );
   });
 
   test('JSON Lines type fidelity on the type zoo', async () => {
@@ -196,7 +213,11 @@ describe('export', () => {
     assert.equal(byId.get(0)!.f64, 0.1 + 0.2);
     // NaN sits only in the zoo's all-null row: checked on a vector of its own.
     const floats = vectorFromArray([NaN, -Infinity, 0.1], new Float32());
-    assert.deepEqual([0, 1, 2].map((i) => toJson(floats, i)), ['NaN', '-Infinity', 0.1], 'float32 0.1 written as 0.1, not 0.10000000149011612');
+    assert.deepEqual(
+      [0, 1, 2].map((i) => toJson(floats, i)),
+      ['NaN', '-Infinity', 0.1],
+      'float32 0.1 written as 0.1, not 0.10000000149011612',
+    );
     assert.deepEqual(r0.vec16, [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1], 'half floats decoded');
     assert.deepEqual(r0.tags, [1, 2, 3]);
     assert.equal((r0.long_list as number[]).length, 500, 'lists complete, not cut at a preview length');
@@ -217,7 +238,7 @@ describe('export', () => {
   test('the Map, LargeList and legacy-format tables export', async () => {
     const open = (name: string) => LanceDataset.open({ uri: path.join(zooDb, `${name}.lance`), name });
     for (const [name, check] of [
-      ['map_v2_2', (r: Record<string, unknown>[]) => assert.deepEqual(r[0].attrs, { a: 0, 'ünï': null, k0: 0 })],
+      ['map_v2_2', (r: Record<string, unknown>[]) => assert.deepEqual(r[0].attrs, { a: 0, ünï: null, k0: 0 })],
       ['largelist', (r: Record<string, unknown>[]) => assert.ok(Array.isArray(r[0].ll_int) && Array.isArray(r[0].ll_text) && r[1].ll_int === null)],
       ['legacy_format', (r: Record<string, unknown>[]) => assert.equal((r[0].vec as number[]).length, 8)],
     ] as const) {
@@ -267,11 +288,14 @@ describe('subset', () => {
     try {
       const d = await sub.describe();
       const src = await ds.describe();
-      assert.deepEqual(d.schema.map((f) => [f.name, f.type, f.nullable]), [
-        ['id', 'Int64', false],
-        ['image', 'LargeBinary', false],
-        ['label_name', 'Utf8', false],
-      ]);
+      assert.deepEqual(
+        d.schema.map((f) => [f.name, f.type, f.nullable]),
+        [
+          ['id', 'Int64', false],
+          ['image', 'LargeBinary', false],
+          ['label_name', 'Utf8', false],
+        ],
+      );
       assert.equal(d.stats.rows, n);
       assert.deepEqual(d.schemaMetadata, src.schemaMetadata, 'lance:class_names carried over');
       assert.deepEqual(d.classNames, src.classNames);
@@ -298,7 +322,10 @@ describe('subset', () => {
       assert.equal(d.stats.rows, ROWS);
       assert.equal(d.schema[2].type, 'FixedSizeList[512]<Float32>');
       const ids = (await sub.rows({ columns: ['id'], offset: 0, limit: ROWS })).rows.map((r) => r[0] as number).sort((x, y) => x - y);
-      assert.deepEqual(ids, Array.from({ length: ROWS }, (_, i) => i));
+      assert.deepEqual(
+        ids,
+        Array.from({ length: ROWS }, (_, i) => i),
+      );
     } finally {
       sub.close();
     }
@@ -344,7 +371,10 @@ describe('subset', () => {
     try {
       const d = await sub.describe();
       assert.equal(d.stats.rows, 0);
-      assert.deepEqual(d.schema.map((f) => f.type), ['Int64', 'LargeBinary', 'Int32', 'Utf8', 'FixedSizeList[512]<Float32>', 'Utf8']);
+      assert.deepEqual(
+        d.schema.map((f) => f.type),
+        ['Int64', 'LargeBinary', 'Int32', 'Utf8', 'FixedSizeList[512]<Float32>', 'Utf8'],
+      );
       assert.ok(d.classNames?.includes('golden_retriever'));
     } finally {
       sub.close();
@@ -362,8 +392,15 @@ describe('subset', () => {
         try {
           const [a, b] = [await src.describe(), await copy.describe()];
           if (name === 'largelist') {
-            assert.deepEqual(res.typeChanges.map((c) => c.column), ['ll_int', 'll_text'], 'LargeList written as List, and said so');
-            assert.deepEqual(b.schema.map((f) => f.type), ['Int64', 'List<Int64>', 'List<Utf8>', 'List<Int64>']);
+            assert.deepEqual(
+              res.typeChanges.map((c) => c.column),
+              ['ll_int', 'll_text'],
+              'LargeList written as List, and said so',
+            );
+            assert.deepEqual(
+              b.schema.map((f) => f.type),
+              ['Int64', 'List<Int64>', 'List<Utf8>', 'List<Int64>'],
+            );
           } else {
             assert.deepEqual(res.typeChanges, []);
             assert.deepEqual(
@@ -418,7 +455,11 @@ describe('prototype-named columns (__proto__, constructor, toString)', () => {
     const rows = readJsonl(jsonl);
     for (const name of ['__proto__', 'constructor', 'toString']) {
       const want = await engineColumn(names, name);
-      assert.deepEqual(rows.map((r) => Object.prototype.hasOwnProperty.call(r, name) ? r[name] : 'missing'), want, `${name} in every row`);
+      assert.deepEqual(
+        rows.map((r) => (Object.prototype.hasOwnProperty.call(r, name) ? r[name] : 'missing')),
+        want,
+        `${name} in every row`,
+      );
     }
     assert.deepEqual(Object.keys(rows[0]), ['id', ...HOSTILE_NAME_COLUMNS], 'every column, in order');
     assert.equal(Object.getPrototypeOf(rows[0]), Object.prototype, "JSON.parse's own __proto__ key, not a prototype");
@@ -439,7 +480,10 @@ describe('prototype-named columns (__proto__, constructor, toString)', () => {
       const copy = await LanceDataset.open({ uri: dest, name: path.basename(dest, '.lance') });
       try {
         const d = await copy.describe();
-        assert.deepEqual(d.schema.map((f) => f.name), columns ?? ['id', ...HOSTILE_NAME_COLUMNS]);
+        assert.deepEqual(
+          d.schema.map((f) => f.name),
+          columns ?? ['id', ...HOSTILE_NAME_COLUMNS],
+        );
         for (const name of ['__proto__', 'constructor', 'toString']) {
           assert.deepEqual(await engineColumn(dest, name), (await engineColumn(names, name)).slice(0, 10), `${name} copied`);
         }
@@ -479,15 +523,42 @@ describe('CSV formula cells (OWASP CSV injection)', () => {
     const n = TEXTS.length;
     const f = (name: string, type: Utf8 | Float64 | Int64 | Int32 | Binary) => new Field(name, type, true);
     const table = tableOf(
-      [f('id', new Int32()), f('text', new Utf8()), f('price', new Float64()), f('big', new Int64()), f('small', new Int32()), f('blob', new Binary()), f('=HYPERLINK("x")', new Utf8())],
       [
-        column(new Int32(), Array.from({ length: n }, (_, i) => i)),
+        f('id', new Int32()),
+        f('text', new Utf8()),
+        f('price', new Float64()),
+        f('big', new Int64()),
+        f('small', new Int32()),
+        f('blob', new Binary()),
+        f('=HYPERLINK("x")', new Utf8()),
+      ],
+      [
+        column(
+          new Int32(),
+          Array.from({ length: n }, (_, i) => i),
+        ),
         column(new Utf8(), TEXTS),
-        column(new Float64(), Array.from({ length: n }, (_, i) => (i === 0 ? -1.5 : i === 1 ? -Infinity : -i))),
-        rawColumn(new Int64(), Array.from({ length: n }, (_, i) => (i === 0 ? -9007199254740993n : BigInt(-i))), BigInt64Array),
-        column(new Int32(), Array.from({ length: n }, (_, i) => -i)),
-        column(new Binary(), Array.from({ length: n }, (_, i) => (i === 0 ? new Uint8Array([0xfb, 0xef]) : new Uint8Array([0x41, i])))),
-        column(new Utf8(), Array.from({ length: n }, (_, i) => `-${i}`)),
+        column(
+          new Float64(),
+          Array.from({ length: n }, (_, i) => (i === 0 ? -1.5 : i === 1 ? -Infinity : -i)),
+        ),
+        rawColumn(
+          new Int64(),
+          Array.from({ length: n }, (_, i) => (i === 0 ? -9007199254740993n : BigInt(-i))),
+          BigInt64Array,
+        ),
+        column(
+          new Int32(),
+          Array.from({ length: n }, (_, i) => -i),
+        ),
+        column(
+          new Binary(),
+          Array.from({ length: n }, (_, i) => (i === 0 ? new Uint8Array([0xfb, 0xef]) : new Uint8Array([0x41, i]))),
+        ),
+        column(
+          new Utf8(),
+          Array.from({ length: n }, (_, i) => `-${i}`),
+        ),
       ],
     );
     (await db.createTable('formulas', table)).close();
@@ -517,7 +588,10 @@ describe('CSV formula cells (OWASP CSV injection)', () => {
     // JSON Lines: the values as they are (JSON is not run by a spreadsheet).
     const jsonl = path.join(out, 'formulas.jsonl');
     await exportRows(fds, { format: 'jsonl', outFile: jsonl });
-    assert.deepEqual(readJsonl(jsonl).map((r) => r.text), TEXTS);
+    assert.deepEqual(
+      readJsonl(jsonl).map((r) => r.text),
+      TEXTS,
+    );
   });
 
   test('neutralizeFormula', () => {

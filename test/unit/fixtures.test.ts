@@ -8,13 +8,7 @@ import * as jpeg from 'jpeg-js';
 import { Float, FixedSizeList, Precision, Type } from 'apache-arrow';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { lancedb } from '../fixtures/lance';
-import {
-  generateImagenetLike,
-  IMAGENET_EMBEDDING_DIM,
-  IMAGENET_INDEXED_TAG,
-  IMAGENET_INITIAL_TAG,
-  imagenetCaption,
-} from '../fixtures/imagenetLike';
+import { generateImagenetLike, IMAGENET_EMBEDDING_DIM, IMAGENET_INDEXED_TAG, IMAGENET_INITIAL_TAG, imagenetCaption } from '../fixtures/imagenetLike';
 import { generateTypeZoo, TypeZooResult, ZOO_DELETED_IDS, ZOO_ROWS } from '../fixtures/typeZoo';
 
 const ROWS = 300;
@@ -134,7 +128,10 @@ test('imagenet-like: caption: false leaves the column out; ftsIndex: false leave
   const a = await db.openTable(path.basename(plain, '.lance'));
   const b = await db.openTable(path.basename(noFts, '.lance'));
   try {
-    assert.deepEqual((await a.schema()).fields.map((f) => f.name), ['id', 'image', 'label', 'label_name', 'image_emb']);
+    assert.deepEqual(
+      (await a.schema()).fields.map((f) => f.name),
+      ['id', 'image', 'label', 'label_name', 'image_emb'],
+    );
     assert.equal((await b.schema()).fields.at(-1)?.name, 'caption');
     assert.deepEqual((await b.listIndices()).map((i) => i.indexType).sort(), ['BTree', 'Bitmap'], 'BTREE and BITMAP only (IVF_PQ needs 256 rows)');
   } finally {
@@ -166,13 +163,7 @@ test('imagenet-like: embeddings are unit length and neighbours share the class',
     assert.ok(Math.abs(norm - 1) < 1e-3, `row ${r.id} has norm ${norm}`);
   }
   for (const r of all.slice(0, 10)) {
-    const hits = (await table
-      .vectorSearch(numbers(r.image_emb))
-      .column('image_emb')
-      .distanceType('cosine')
-      .select(['id', 'label'])
-      .limit(10)
-      .toArray()) as { label: number }[];
+    const hits = (await table.vectorSearch(numbers(r.image_emb)).column('image_emb').distanceType('cosine').select(['id', 'label']).limit(10).toArray()) as { label: number }[];
     const same = hits.filter((h) => h.label === r.label).length;
     assert.ok(same >= 7, `row ${r.id}: ${same}/10 neighbours share label ${r.label}`);
   }
@@ -269,9 +260,7 @@ test('type zoo: empty, large list, map (format 2.2) and legacy tables', async ()
     assert.equal(await open('map_v2_2', (t) => t.countRows()), 10);
     assert.equal(await open('legacy_format', (t) => t.countRows()), 20);
     // arrow-js cannot decode LargeList; an arrow_cast projection can read it.
-    const lists = await open('largelist', (t) =>
-      t.query().select({ id: 'id', ll_int: "arrow_cast(ll_int, 'List(Int64)')" }).toArray(),
-    );
+    const lists = await open('largelist', (t) => t.query().select({ id: 'id', ll_int: "arrow_cast(ll_int, 'List(Int64)')" }).toArray());
     assert.equal(lists.length, 12);
   } finally {
     zdb.close();

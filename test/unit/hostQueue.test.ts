@@ -38,11 +38,16 @@ function serverOver(s: DatasetSession, started: { n: number }) {
       return s.handlers.rows(p, signal, progress);
     },
   } as Handlers;
-  const server = new RpcServer((m) => clients.forEach((c) => c.handle(structuredClone(m))), handlers, (e) => ({ kind: 'internal', message: String(e) }), {
-    queued: new Set<RequestMethod>(['rows', 'count', 'row', 'describe']),
-    maxRunning: 3,
-    timeoutMs: () => 60_000,
-  });
+  const server = new RpcServer(
+    (m) => clients.forEach((c) => c.handle(structuredClone(m))),
+    handlers,
+    (e) => ({ kind: 'internal', message: String(e) }),
+    {
+      queued: new Set<RequestMethod>(['rows', 'count', 'row', 'describe']),
+      maxRunning: 3,
+      timeoutMs: () => 60_000,
+    },
+  );
   const load = () => {
     const c = new RpcClient((m) => void server.handle(structuredClone(m)), 0);
     clients.push(c);
@@ -68,7 +73,10 @@ test('200 superseded pages of 20 MB strings: a few start, the newest answers, me
   const page = last.value;
   assert.equal(page.offset, 199 % HUGE_ROWS);
   assert.equal(page.rows[0][0], 199 % HUGE_ROWS, 'the newest request’s rows');
-  assert.ok(outcomes.slice(0, 199).every((o) => o.status === 'rejected'), 'every older request was superseded');
+  assert.ok(
+    outcomes.slice(0, 199).every((o) => o.status === 'rejected'),
+    'every older request was superseded',
+  );
   const peakMB = Math.round((peak - rss0) / 1e6);
   console.log(`# 200 superseded pages of the 20 MB-string table: ${started.n} started, host RSS peak +${peakMB} MB over ${Math.round(rss0 / 1e6)} MB`);
   assert.ok(started.n <= 4, `superseded requests never started (${started.n} started)`);
@@ -83,12 +91,18 @@ test('a new webview load while a page of the old one runs: the old page is abort
     const { server, load } = serverOver(wide, started);
     const old = load();
     let oldSettled = false;
-    void old.request('rows', { offset: 0, limit: 50 }).then(() => (oldSettled = true), () => (oldSettled = true));
+    void old.request('rows', { offset: 0, limit: 50 }).then(
+      () => (oldSettled = true),
+      () => (oldSettled = true),
+    );
     await new Promise((r) => setTimeout(r, 1));
     server.endConnection();
     const fresh = load();
     const page = await fresh.request('rows', { offset: 100, limit: 5, columns: ['id'] });
-    assert.deepEqual(page.rows.map((r) => r[0]), [100, 101, 102, 103, 104]);
+    assert.deepEqual(
+      page.rows.map((r) => r[0]),
+      [100, 101, 102, 103, 104],
+    );
     // The old page stops at its next batch boundary (the engine cannot be interrupted inside one).
     for (let i = 0; i < 200 && server.load.running > 0; i++) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(server.load, { running: 0, waiting: 0 }, 'the old page stopped');

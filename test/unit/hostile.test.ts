@@ -54,7 +54,10 @@ describe('awkward column names', () => {
   test('every column reads its own values, `__proto__` and `constructor` included', async () => {
     const d = await open(ds.names!);
     const desc = await d.describe();
-    assert.deepEqual(desc.schema.map((f) => f.name), ['id', ...HOSTILE_NAME_COLUMNS]);
+    assert.deepEqual(
+      desc.schema.map((f) => f.name),
+      ['id', ...HOSTILE_NAME_COLUMNS],
+    );
     assert.equal(desc.rowsError, undefined);
     const page = await d.rows({ offset: 0, limit: NAMES_ROWS });
     assert.deepEqual(page.columns, ['id', ...HOSTILE_NAME_COLUMNS]);
@@ -70,14 +73,20 @@ describe('awkward column names', () => {
   test('a page of chosen awkward columns reads only those, in that order', async () => {
     const d = await open(ds.names!);
     const page = await d.rows({ offset: 3, limit: 2, columns: ['__proto__', 'Label', 'select'] });
-    assert.deepEqual(page.rows, [['__proto__ 3', 'L0', 'select 3'], ['__proto__ 4', 'L1', 'select 4']]);
+    assert.deepEqual(page.rows, [
+      ['__proto__ 3', 'L0', 'select 3'],
+      ['__proto__ 4', 'L1', 'select 4'],
+    ]);
   });
 
   test('a filter on a mixed-case column through backticks', async () => {
     const d = await open(ds.names!);
-    assert.equal(await d.count('`Label` = \'L1\''), 7);
-    const page = await d.rows({ offset: 0, limit: 50, filter: '`Label` = \'L1\'', columns: ['id'] });
-    assert.deepEqual(page.rows.map((r) => r[0]), [1, 4, 7, 10, 13, 16, 19]);
+    assert.equal(await d.count("`Label` = 'L1'"), 7);
+    const page = await d.rows({ offset: 0, limit: 50, filter: "`Label` = 'L1'", columns: ['id'] });
+    assert.deepEqual(
+      page.rows.map((r) => r[0]),
+      [1, 4, 7, 10, 13, 16, 19],
+    );
   });
 
   test('a column whose name holds a backtick is a placeholder; the other columns read', async () => {
@@ -88,7 +97,10 @@ describe('awkward column names', () => {
     const desc = await d.describe();
     assert.equal(desc.rowsError, undefined, 'rows are readable');
     const page = await d.rows({ offset: 0, limit: 10 });
-    assert.deepEqual(page.rows.map((r) => r[0]), [1, 2]);
+    assert.deepEqual(
+      page.rows.map((r) => r[0]),
+      [1, 2],
+    );
     const cell = page.rows[0][1] as { t: string; reason: string };
     assert.equal(cell.t, 'unsupported');
     assert.match(cell.reason, /backtick/);

@@ -115,9 +115,7 @@ describe('names', () => {
       (await t.schema()).fields.map((f) => f.name),
       ['id', ...HOSTILE_NAME_COLUMNS],
     );
-    assert.deepEqual(HOSTILE_NAME_COLUMNS, [
-      'Label', 'order', 'with space', 'quote"d', "it's", '__proto__', 'constructor', 'toString', 'MixedCase', 'select',
-    ]);
+    assert.deepEqual(HOSTILE_NAME_COLUMNS, ['Label', 'order', 'with space', 'quote"d', "it's", '__proto__', 'constructor', 'toString', 'MixedCase', 'select']);
     assert.deepEqual(HOSTILE_REFUSED_NAMES, ['back`tick']);
     assert.equal(await t.countRows(), NAMES_ROWS);
   });
@@ -125,10 +123,19 @@ describe('names', () => {
   test('a full scan reads every column, values distinct per row', async () => {
     const t = await open('names');
     const tbl = await t.query().toArrow();
-    assert.deepEqual(ids(tbl), Array.from({ length: NAMES_ROWS }, (_, r) => r));
+    assert.deepEqual(
+      ids(tbl),
+      Array.from({ length: NAMES_ROWS }, (_, r) => r),
+    );
     const col = (n: string) => tbl.getChild(n)!.toArray() as ArrayLike<unknown>;
-    assert.deepEqual(Array.from(col('Label')), Array.from({ length: NAMES_ROWS }, (_, r) => `L${r % 3}`));
-    assert.deepEqual(Array.from(col('order')), Array.from({ length: NAMES_ROWS }, (_, r) => NAMES_ROWS - 1 - r));
+    assert.deepEqual(
+      Array.from(col('Label')),
+      Array.from({ length: NAMES_ROWS }, (_, r) => `L${r % 3}`),
+    );
+    assert.deepEqual(
+      Array.from(col('order')),
+      Array.from({ length: NAMES_ROWS }, (_, r) => NAMES_ROWS - 1 - r),
+    );
     assert.equal(col('quote"d')[4], 'quote"d 4');
     assert.equal(col("it's")[5], "it's 5");
     assert.equal(col('__proto__')[6], '__proto__ 6');
@@ -168,13 +175,15 @@ describe('wide', () => {
     const t = await open('wide');
     const cols = [0, 1, 998, 1999];
     const sel = Object.fromEntries([['id', 'id'], ...cols.map((j) => [`c${j}`, `c${j}`])]);
-    const tbl = await t.query().select(sel).offset(WIDE_ROWS - 2).limit(2).toArrow();
+    const tbl = await t
+      .query()
+      .select(sel)
+      .offset(WIDE_ROWS - 2)
+      .limit(2)
+      .toArrow();
     assert.deepEqual(ids(tbl), [WIDE_ROWS - 2, WIDE_ROWS - 1]);
     for (const j of cols) {
-      assert.deepEqual(Array.from(tbl.getChild(`c${j}`)!.toArray() as ArrayLike<number>), [
-        wideValue(WIDE_ROWS - 2, j),
-        wideValue(WIDE_ROWS - 1, j),
-      ]);
+      assert.deepEqual(Array.from(tbl.getChild(`c${j}`)!.toArray() as ArrayLike<number>), [wideValue(WIDE_ROWS - 2, j), wideValue(WIDE_ROWS - 1, j)]);
     }
   });
 });
@@ -188,7 +197,10 @@ describe('nonFinite', () => {
     );
     const tbl = await t.query().toArrow();
     assert.equal(tbl.numRows, NONFINITE_ROW_COUNT);
-    assert.deepEqual(ids(tbl), Array.from({ length: NONFINITE_ROW_COUNT }, (_, r) => r));
+    assert.deepEqual(
+      ids(tbl),
+      Array.from({ length: NONFINITE_ROW_COUNT }, (_, r) => r),
+    );
     for (const c of ['f64', 'f32']) {
       const v = tbl.getChild(c)!;
       for (const [name, row] of Object.entries(NONFINITE_ROWS)) {
@@ -212,9 +224,10 @@ describe('nonFinite', () => {
     ]) {
       const v = row(r);
       assert.equal(v.length, NONFINITE_VEC_DIM);
-      assert.deepEqual(v.map((x, i) => (Number.isFinite(x) ? 'finite' : `${i}:${x}`)).filter((x) => x !== 'finite'), [
-        `${NONFINITE_VEC_SPECIAL_INDEX}:${inf}`,
-      ]);
+      assert.deepEqual(
+        v.map((x, i) => (Number.isFinite(x) ? 'finite' : `${i}:${x}`)).filter((x) => x !== 'finite'),
+        [`${NONFINITE_VEC_SPECIAL_INDEX}:${inf}`],
+      );
     }
     for (let r = 0; r < NONFINITE_ROW_COUNT; r++) {
       if (Object.values(NONFINITE_VEC_ROWS).includes(r as 1)) continue;
@@ -230,10 +243,7 @@ describe('huge', () => {
       (await t.schema()).fields.map((f) => `${f.name}:${f.type}`),
       ['id:Int64', 'text:Utf8', 'blob:LargeBinary', 'items:List<Int32>'],
     );
-    const tbl = await t
-      .query()
-      .select({ id: 'id', n: 'length(text)', huge: `starts_with(text, 'HUGE-')`, k: 'array_length(items)' })
-      .toArrow();
+    const tbl = await t.query().select({ id: 'id', n: 'length(text)', huge: `starts_with(text, 'HUGE-')`, k: 'array_length(items)' }).toArrow();
     const byId = new Map(ids(tbl).map((id, i) => [id, i]));
     assert.equal(tbl.numRows, HUGE_ROWS);
     for (let r = 0; r < HUGE_ROWS; r++) {
@@ -248,7 +258,11 @@ describe('huge', () => {
   test('the 20 MB strings are distinct and start with HUGE-<row>:', async () => {
     const t = await open('huge');
     for (const r of HUGE_TEXT_ROWS) {
-      const hits = await t.query().where(`starts_with(text, '${hugeTextPrefix(r)}')`).select({ id: 'id' }).toArrow();
+      const hits = await t
+        .query()
+        .where(`starts_with(text, '${hugeTextPrefix(r)}')`)
+        .select({ id: 'id' })
+        .toArrow();
       assert.deepEqual(ids(hits), [r]);
     }
     const two = await t.query().where('id IN (2, 3)').select({ id: 'id', text: 'text' }).toArrow();
@@ -264,9 +278,7 @@ describe('huge', () => {
     assert.equal(bytes.length, HUGE_BLOB_BYTES);
     assert.equal(Buffer.from(bytes.subarray(0, HUGE_BLOB_PREFIX.length)).toString(), HUGE_BLOB_PREFIX);
     const small = await t.query().where(`id <> ${HUGE_BLOB_ROW}`).select({ id: 'id', blob: 'blob' }).toArrow();
-    ids(small).forEach((id, i) =>
-      assert.equal(Buffer.from(small.getChild('blob')!.get(i) as Uint8Array).toString(), `small blob ${id}`),
-    );
+    ids(small).forEach((id, i) => assert.equal(Buffer.from(small.getChild('blob')!.get(i) as Uint8Array).toString(), `small blob ${id}`));
     const list = await t.query().where(`id = ${HUGE_LIST_ROW}`).select({ items: 'items' }).toArrow();
     const items = list.getChild('items')!.get(0)!.toArray() as Int32Array;
     assert.equal(items.length, HUGE_LIST_ITEMS);
@@ -283,7 +295,10 @@ describe('images', () => {
       ['id:Int64', 'image:Binary'],
     );
     const tbl = await t.query().toArrow();
-    assert.deepEqual(ids(tbl), Array.from({ length: IMAGE_ROW_COUNT }, (_, r) => r));
+    assert.deepEqual(
+      ids(tbl),
+      Array.from({ length: IMAGE_ROW_COUNT }, (_, r) => r),
+    );
     const expected = hostileImagePayloads(SEED);
     const image = tbl.getChild('image')!;
     for (let r = 0; r < IMAGE_ROW_COUNT; r++) {
@@ -309,14 +324,23 @@ describe('deep', () => {
   test(`s nests ${DEEP_LEVELS} structs down to n: int32 and t: utf8; ls is list<struct<xs: list<int32>, name>>`, async () => {
     const t = await open('deep');
     const fields = (await t.schema()).fields;
-    assert.deepEqual(fields.map((f) => f.name), ['id', 's', 'ls']);
+    assert.deepEqual(
+      fields.map((f) => f.name),
+      ['id', 's', 'ls'],
+    );
     let type = fields[1].type as Struct;
     for (let level = 1; level < DEEP_LEVELS; level++) {
       assert.ok(DataType.isStruct(type), `level ${level} is a struct`);
-      assert.deepEqual(type.children.map((c) => c.name), ['a']);
+      assert.deepEqual(
+        type.children.map((c) => c.name),
+        ['a'],
+      );
       type = type.children[0].type as Struct;
     }
-    assert.deepEqual(type.children.map((c) => `${c.name}:${c.type}`), ['n:Int32', 't:Utf8']);
+    assert.deepEqual(
+      type.children.map((c) => `${c.name}:${c.type}`),
+      ['n:Int32', 't:Utf8'],
+    );
     assert.equal(String(fields[2].type), 'List<Struct<{xs:List<Int32>, name:Utf8}>>');
     assert.equal(await t.countRows(), DEEP_ROWS);
   });
@@ -324,8 +348,14 @@ describe('deep', () => {
   test('the leaves read through a 20-level path and through the whole struct, nulls where placed', async () => {
     const t = await open('deep');
     const leaf = [...DEEP_PATH].join('.');
-    const tbl = await t.query().select({ id: 'id', n: `${leaf}.n`, tt: `${leaf}.t`, s: 's', ls: 'ls' }).toArrow();
-    assert.deepEqual(ids(tbl), Array.from({ length: DEEP_ROWS }, (_, r) => r));
+    const tbl = await t
+      .query()
+      .select({ id: 'id', n: `${leaf}.n`, tt: `${leaf}.t`, s: 's', ls: 'ls' })
+      .toArrow();
+    assert.deepEqual(
+      ids(tbl),
+      Array.from({ length: DEEP_ROWS }, (_, r) => r),
+    );
     for (let r = 0; r < DEEP_ROWS; r++) {
       const isNull = r === DEEP_NULL_ROW || r === DEEP_INNER_NULL_ROW;
       assert.equal(tbl.getChild('n')!.get(r), isNull ? null : r * 100 + DEEP_LEVELS, `n of row ${r}`);
@@ -336,11 +366,14 @@ describe('deep', () => {
       if (isNull) assert.equal(s, null, `row ${r}: null at level ${stopAt}`);
       else assert.equal(s!.t, `deep ${r}`);
       const ls = tbl.getChild('ls')!.get(r);
-      const got = ls === null ? null : Array.from(ls, (x: { toJSON(): { xs: { toArray(): Int32Array } | null; name: string } } | null) => {
-        if (x === null) return null;
-        const j = x.toJSON();
-        return { xs: j.xs === null ? null : Array.from(j.xs.toArray()), name: j.name };
-      });
+      const got =
+        ls === null
+          ? null
+          : Array.from(ls, (x: { toJSON(): { xs: { toArray(): Int32Array } | null; name: string } } | null) => {
+              if (x === null) return null;
+              const j = x.toJSON();
+              return { xs: j.xs === null ? null : Array.from(j.xs.toArray()), name: j.name };
+            });
       assert.deepEqual(got, deepListValue(r), `ls of row ${r}`);
     }
   });
@@ -359,10 +392,7 @@ describe('damaged', () => {
   test('openTable at version 2 fails too (lancedb opens latest first, then checks out)', async () => {
     // If this starts passing, lancedb reads old versions without the latest manifest: update the
     // notes in test/fixtures/hostile.ts and the reliability tests that work around it.
-    await assert.rejects(
-      db.openTable('damaged', undefined, { version: DAMAGED_GOOD_VERSION }),
-      /does not have sufficient data, len: 10/,
-    );
+    await assert.rejects(db.openTable('damaged', undefined, { version: DAMAGED_GOOD_VERSION }), /does not have sufficient data, len: 10/);
   });
 
   test('version 2 is intact: the engine reads its 40 rows from a view without the damaged manifest', async () => {
@@ -384,7 +414,10 @@ describe('damaged', () => {
           assert.equal(await t.version(), DAMAGED_GOOD_VERSION);
           const tbl = await t.query().select({ id: 'id', label: 'label' }).toArrow();
           const rows = DAMAGED_GOOD_VERSION * DAMAGED_ROWS_PER_VERSION;
-          assert.deepEqual(ids(tbl).sort((x, y) => x - y), Array.from({ length: rows }, (_, r) => r));
+          assert.deepEqual(
+            ids(tbl).sort((x, y) => x - y),
+            Array.from({ length: rows }, (_, r) => r),
+          );
           assert.equal(tbl.getChild('label')!.get(ids(tbl).indexOf(25)), 'v2 row 25');
           await t.checkout(1);
           assert.equal(await t.countRows(), DAMAGED_ROWS_PER_VERSION);

@@ -48,7 +48,13 @@ test('engine messages become structured kinds with the engine words kept as deta
   const bad = classify(new Error('Invalid input, Schema error: No field named nosuch. Valid fields are a, b.'));
   assert.equal(bad.kind, 'bad-filter');
   assert.match(bad.message, /No column named nosuch/);
-  const parse = classify(new Error("Failed to execute query stream: GenericFailure, Invalid input, Error parsing statement: SELECT 1 FROM t WHERE price > (sql parser error: Expected: an expression, found: EOF)"), undefined, 'filter');
+  const parse = classify(
+    new Error(
+      'Failed to execute query stream: GenericFailure, Invalid input, Error parsing statement: SELECT 1 FROM t WHERE price > (sql parser error: Expected: an expression, found: EOF)',
+    ),
+    undefined,
+    'filter',
+  );
   assert.equal(parse.kind, 'bad-filter');
   assert.match(parse.message, /^Filter error: SQL syntax: Expected: an expression, found: EOF/, 'the reason leads');
   assert.doesNotMatch(parse.message, /SELECT 1 FROM t/);
@@ -122,7 +128,11 @@ async function filterError(ds: LanceDataset, filter: string): Promise<{ message:
   assert.equal(seen[0].message, seen[1].message, 'count and rows say the same');
   for (const { message, detail } of seen) {
     for (const text of [message, detail]) {
-      assert.doesNotMatch(text, /SELECT 1 FROM|FROM t WHERE|\.rs:\d+|cargo|GenericFailure|Failed to execute|Caused by|LanceError\(|Exec\b/, `no plumbing in ${JSON.stringify(text)}`);
+      assert.doesNotMatch(
+        text,
+        /SELECT 1 FROM|FROM t WHERE|\.rs:\d+|cargo|GenericFailure|Failed to execute|Caused by|LanceError\(|Exec\b/,
+        `no plumbing in ${JSON.stringify(text)}`,
+      );
     }
   }
   return seen[0];
@@ -164,7 +174,10 @@ test('filter errors through the engine lead with their reason, whole and without
 
     // A double-quoted identifier: a cast error about the string 'Label', with the backtick hint.
     const dq = await filterError(ds, `"Label" = 1`);
-    assert.match(dq.message, /^Filter error: Cannot cast string 'Label' to value of Int64 type\. Note: "Label" in double quotes is text, not a column; column names take backticks: `Label`\.$/);
+    assert.match(
+      dq.message,
+      /^Filter error: Cannot cast string 'Label' to value of Int64 type\. Note: "Label" in double quotes is text, not a column; column names take backticks: `Label`\.$/,
+    );
     // …and inside a longer filter whose text holds the engine's own words.
     const dq2 = await filterError(ds, `label_name = 'Cannot cast (x)' AND "n" > 2`);
     assert.match(dq2.message, /^Filter error: Cannot cast string 'n' to value of Int64 type\. Note: "n" .* `n`\.$/);
@@ -257,7 +270,11 @@ test('filter message helpers: quoted strings, closest names, plumbing-free messa
   const bad = classify(new Error(raw), undefined, 'filter');
   assert.equal(bad.detail, 'Invalid comparison operation: Utf8 = Int64');
   // A cause that adds words stays in the detail; one that repeats the message does not.
-  const io = classify(new Error('lance error: LanceError(IO): Generic error: could not open, /usr/local/cargo/registry/x/io.rs:1:2  Caused by: LanceError(IO): Generic error: could not open, /x/io.rs:1:2  Caused by: Permission denied (os error 13)'));
+  const io = classify(
+    new Error(
+      'lance error: LanceError(IO): Generic error: could not open, /usr/local/cargo/registry/x/io.rs:1:2  Caused by: LanceError(IO): Generic error: could not open, /x/io.rs:1:2  Caused by: Permission denied (os error 13)',
+    ),
+  );
   assert.equal(io.detail, 'lance error: Generic error: could not open Caused by: Permission denied (os error 13)');
   // A plan node in the text does not reach the user.
   assert.doesNotMatch(filterMessage('Execution error: Cannot run LanceEmptyExec: schema=[a] with a filter'), /LanceEmptyExec/);

@@ -112,7 +112,16 @@ test('protobuf: all wire types, repeated, packed, unknown fields and last-wins',
   const fields = decodeFields(buf);
   assert.deepEqual(
     fields.map((f) => [f.no, f.wire]),
-    [[1, 0], [2, 2], [7, 1], [8, 5], [1, 0], [9, 2], [9, 0], [99, 0]],
+    [
+      [1, 0],
+      [2, 2],
+      [7, 1],
+      [8, 5],
+      [1, 0],
+      [9, 2],
+      [9, 0],
+      [99, 0],
+    ],
   );
   const m = new ProtoMessage(buf);
   assert.equal(m.uint(1), 6);
@@ -154,7 +163,7 @@ test('protobuf: truncated or corrupt input throws a clear error', () => {
 
 test('protobuf: random garbage never hangs, it decodes or throws', () => {
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
   for (let i = 0; i < 2000; i++) {
     const buf = Uint8Array.from({ length: rnd() % 64 }, rnd);
     try {
@@ -357,7 +366,13 @@ test('readManifest: decodes a synthetic manifest (V1 name, sections before the m
 test('readFragmentFiles: each fragment id with its first data file, through the same footer reader', async (t) => {
   const dir = tmpDataset(t);
   fs.writeFileSync(path.join(dir, '_versions', '3.manifest'), manifestFile(syntheticManifest(3), 37));
-  assert.deepEqual(await readFragmentFiles(dir, 3), new Map([[0, 'a.lance'], [7, 'b.lance']]));
+  assert.deepEqual(
+    await readFragmentFiles(dir, 3),
+    new Map([
+      [0, 'a.lance'],
+      [7, 'b.lance'],
+    ]),
+  );
   // A manifest whose footer points past the end is refused, as readManifest refuses it.
   const bad = Buffer.from(manifestFile(syntheticManifest(4)));
   bad.writeBigUInt64LE(BigInt(bad.length), bad.length - 16);
@@ -375,12 +390,7 @@ test('readManifest: V2 (inverted) file names are found', async (t) => {
 
 test('readManifest: unknown sizes, unrecorded rows and deletions', () => {
   // One file without size, a fragment without physical_rows, a deletion without count
-  const info = decodeManifest(
-    u8([
-      ...lenField(2, [...vField(1, 0), ...lenField(2, sField(1, 'a.lance')), ...lenField(3, vField(1, 0))]),
-      ...vField(3, 2),
-    ]),
-  );
+  const info = decodeManifest(u8([...lenField(2, [...vField(1, 0), ...lenField(2, sField(1, 'a.lance')), ...lenField(3, vField(1, 0))]), ...vField(3, 2)]));
   assert.equal(info.fileSizeBytes, undefined);
   assert.equal(info.physicalRows, 0);
   assert.equal(info.deletedRowsKnown, false);
@@ -392,9 +402,7 @@ test('readManifest: unknown sizes, unrecorded rows and deletions', () => {
   assert.equal(describeDataFormat(info), 'legacy (v1)'); // file version 0.0, no data_format
 
   // Deletions counted, but no writer version: Lance distrusts physical_rows (issue #1531)
-  const old = decodeManifest(
-    u8([...lenField(2, [...vField(1, 0), ...lenField(3, vField(4, 3)), ...vField(4, 10)]), ...vField(3, 2)]),
-  );
+  const old = decodeManifest(u8([...lenField(2, [...vField(1, 0), ...lenField(3, vField(4, 3)), ...vField(4, 10)]), ...vField(3, 2)]));
   assert.equal(old.deletedRowsKnown, true);
   assert.equal(old.rowCount, undefined);
 
@@ -417,10 +425,7 @@ test('describeDataFormat: how Lance resolves the storage version', () => {
   assert.equal(describeDataFormat(mk({ writerFeatureFlags: 4 })), '2.0'); // deprecated "use v2" flag
   assert.equal(describeDataFormat(mk({ dataFileVersions: ['0.3'] })), '2.0');
   assert.equal(describeDataFormat(mk({ dataFileVersions: ['2.1'] })), '2.1');
-  assert.equal(
-    describeDataFormat(mk({ dataFormat: { fileFormat: 'lance', version: '0.1' }, dataFileVersions: ['0.3'] })),
-    '2.0 (manifest says legacy)',
-  );
+  assert.equal(describeDataFormat(mk({ dataFormat: { fileFormat: 'lance', version: '0.1' }, dataFileVersions: ['0.3'] })), '2.0 (manifest says legacy)');
   assert.equal(describeDataFormat(mk({ dataFileVersions: ['0.0', '0.3'] })), 'mixed: legacy (v1) + 2.0');
 });
 
@@ -518,7 +523,10 @@ test('corpus: every dataset lists its versions and yields its schema from the ma
         'columns',
       );
       // The flat display name agrees with the nested one for these (non-nested) schemas
-      assert.deepEqual(top.map((f) => logicalTypeToDisplay(f.logicalType)), exp.columns.map((c) => c.type));
+      assert.deepEqual(
+        top.map((f) => logicalTypeToDisplay(f.logicalType)),
+        exp.columns.map((c) => c.type),
+      );
       assert.deepEqual(info.schemaMetadata, exp.schemaMetadata, 'schema metadata');
       if (info.rowCount !== undefined) assert.equal(info.rowCount, exp.rows, 'row count from the manifest');
       assert.equal(info.fragmentIds.length, info.fragmentCount);

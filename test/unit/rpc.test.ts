@@ -30,7 +30,11 @@ test('a result resolves the caller', async () => {
 });
 
 test('a host error rejects with the structured ErrorInfo', async () => {
-  const { client } = pair({ count: async () => { throw new Error('No field named nope'); } });
+  const { client } = pair({
+    count: async () => {
+      throw new Error('No field named nope');
+    },
+  });
   await assert.rejects(client.request('count', { filter: 'nope = 1' }), (e: unknown) => e instanceof RpcError && e.info.kind === 'bad-filter' && /nope/.test(e.info.message));
 });
 
@@ -97,9 +101,14 @@ test('events reach their listeners', async () => {
 /** One host server and any number of webview loads (clients) talking to it, as a panel's webviews do. */
 function host(handlers: Partial<Handlers>, opts: ConstructorParameters<typeof RpcServer>[3] = {}) {
   const clients: RpcClient[] = [];
-  const server = new RpcServer((m) => {
-    for (const c of clients) c.handle(structuredClone(m));
-  }, handlers as Handlers, (err) => ({ kind: 'internal', message: (err as Error).message }), opts);
+  const server = new RpcServer(
+    (m) => {
+      for (const c of clients) c.handle(structuredClone(m));
+    },
+    handlers as Handlers,
+    (err) => ({ kind: 'internal', message: (err as Error).message }),
+    opts,
+  );
   const load = () => {
     const c = new RpcClient((m) => void server.handle(structuredClone(m)), 0);
     clients.push(c);
@@ -137,7 +146,10 @@ test('a new webview load gets its own rows, never the replies to the old load’
   assert.deepEqual(aborted, [0], 'the old load’s request was aborted');
   // The old client never hears back (its webview is gone); it would time out on its own.
   let settled = false;
-  void oldPage.then(() => (settled = true), () => (settled = true));
+  void oldPage.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   await tick();
   assert.equal(settled, false, 'no reply went to the old connection');
   old.dispose();

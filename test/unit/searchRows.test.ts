@@ -27,7 +27,7 @@ after(() => {
 });
 
 describe('text search pages', () => {
-  test('full-text index: summary, pages in relevance order with their score, the engine\'s own answer', async () => {
+  test("full-text index: summary, pages in relevance order with their score, the engine's own answer", async () => {
     const search = { column: 'caption', text: 'golden retriever' };
     const sum = await ds.search({ search });
     assert.equal(sum.answeredBy.kind, 'fts-index');
@@ -38,9 +38,18 @@ describe('text search pages', () => {
     assert.deepEqual(page.columns, [SCORE_COLUMN, 'id', 'caption']);
     assert.deepEqual(page.rowIds, engine.rowIds.slice(0, 20), 'the same rows in the same order as the engine');
     const scores = page.rows.map((r) => r[0] as number);
-    assert.ok(scores.every((s, i) => typeof s === 'number' && (i === 0 || s <= scores[i - 1])), `scores best first: ${scores.join(', ')}`);
-    assert.deepEqual(scores, engine.scores!.slice(0, 20).map((s) => Number(s.toPrecision(6))));
-    assert.ok(page.rows.some((r) => /golden|retriever/i.test(r[2] as string)), 'the captions hold the words');
+    assert.ok(
+      scores.every((s, i) => typeof s === 'number' && (i === 0 || s <= scores[i - 1])),
+      `scores best first: ${scores.join(', ')}`,
+    );
+    assert.deepEqual(
+      scores,
+      engine.scores!.slice(0, 20).map((s) => Number(s.toPrecision(6))),
+    );
+    assert.ok(
+      page.rows.some((r) => /golden|retriever/i.test(r[2] as string)),
+      'the captions hold the words',
+    );
     // A page further on continues where the first stopped.
     const next = await ds.rows({ search, columns: ['id'], offset: 20, limit: 20 });
     assert.deepEqual(next.rowIds, engine.rowIds.slice(20, 40));

@@ -45,13 +45,34 @@ async function writeAwkward(parent: string): Promise<string> {
       const idx = Array.from({ length: N / 3 }, (_, i) => part * (N / 3) + i);
       const special = [NaN, Infinity, -Infinity, -0, 0];
       const data = [
-        column(new Int64(), idx.map((i) => BigInt(i))),
-        column(new Int32(), idx.map((i) => (i % 17 === 0 ? null : Math.floor(rng() * 5)))),
-        column(new Utf8(), idx.map((i) => (i % 13 === 0 ? null : NAMES[Math.floor(rng() * NAMES.length)]))),
-        column(new Float64(), idx.map((i) => (i % 11 === 0 ? null : i % 7 === 0 ? special[i % 5] : Math.round(rng() * 20) / 4))),
-        column(new Bool(), idx.map((i) => (i % 5 === 0 ? null : rng() < 0.5))),
-        column(new TimestampMicrosecond('UTC'), idx.map((i) => (i % 9 === 0 ? null : 1_700_000_000_000 + Math.floor(rng() * 10) * 86_400_000))),
-        column(new Int32(), idx.map((i) => (i % 2 ? 1 : 2))),
+        column(
+          new Int64(),
+          idx.map((i) => BigInt(i)),
+        ),
+        column(
+          new Int32(),
+          idx.map((i) => (i % 17 === 0 ? null : Math.floor(rng() * 5))),
+        ),
+        column(
+          new Utf8(),
+          idx.map((i) => (i % 13 === 0 ? null : NAMES[Math.floor(rng() * NAMES.length)])),
+        ),
+        column(
+          new Float64(),
+          idx.map((i) => (i % 11 === 0 ? null : i % 7 === 0 ? special[i % 5] : Math.round(rng() * 20) / 4)),
+        ),
+        column(
+          new Bool(),
+          idx.map((i) => (i % 5 === 0 ? null : rng() < 0.5)),
+        ),
+        column(
+          new TimestampMicrosecond('UTC'),
+          idx.map((i) => (i % 9 === 0 ? null : 1_700_000_000_000 + Math.floor(rng() * 10) * 86_400_000)),
+        ),
+        column(
+          new Int32(),
+          idx.map((i) => (i % 2 ? 1 : 2)),
+        ),
       ];
       const batch = tableOf(fields, data);
       if (!t) t = await db.createTable('awkward', batch);
@@ -226,9 +247,17 @@ describe('sort rules (shared)', () => {
     k = toggleSort(k, 'b', true);
     assert.deepEqual(k, [{ column: 'a', descending: true }, { column: 'b' }]);
     k = toggleSort(toggleSort(k, 'c', true), 'd', true);
-    assert.deepEqual(k.map((x) => x.column), ['a', 'b', 'd'], 'a fourth key replaces the third');
+    assert.deepEqual(
+      k.map((x) => x.column),
+      ['a', 'b', 'd'],
+      'a fourth key replaces the third',
+    );
     assert.deepEqual(toggleSort(k, 'c', false), [{ column: 'c' }], 'a plain click sorts by that column alone');
     k = toggleSort(toggleSort(k, 'b', true), 'b', true);
-    assert.deepEqual(k.map((x) => x.column), ['a', 'd'], 'Shift+click cycles a key out in place');
+    assert.deepEqual(
+      k.map((x) => x.column),
+      ['a', 'd'],
+      'Shift+click cycles a key out in place',
+    );
   });
 });

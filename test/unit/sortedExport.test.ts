@@ -30,7 +30,10 @@ before(async () => {
   wantIds = page.rows.map((r) => Number(r[0]));
   assert.ok(wantIds.length > 50, `the filter keeps enough rows (${wantIds.length})`);
   // The sort really reorders: not the table's own order.
-  assert.notDeepEqual(wantIds, wantIds.slice().sort((a, b) => a - b));
+  assert.notDeepEqual(
+    wantIds,
+    wantIds.slice().sort((a, b) => a - b),
+  );
 });
 
 after(() => {
@@ -43,17 +46,29 @@ describe('sorted views written in their order', () => {
     const outFile = path.join(dir, 'out', 'rows.jsonl');
     const res = await exportRows(ds, { filter: FILTER, sort: SORT, columns: ['id', 'label_name', 'image'], format: 'jsonl', outFile, imagesDir: path.join(dir, 'out', 'images') });
     assert.equal(res.rows, wantIds.length);
-    const lines = fs.readFileSync(outFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; label_name: string; image: string });
-    assert.deepEqual(lines.map((r) => r.id), wantIds);
+    const lines = fs
+      .readFileSync(outFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; label_name: string; image: string });
+    assert.deepEqual(
+      lines.map((r) => r.id),
+      wantIds,
+    );
     for (let i = 1; i < lines.length; i++) assert.ok(Buffer.compare(Buffer.from(lines[i - 1].label_name), Buffer.from(lines[i].label_name)) >= 0, `label_name descending at ${i}`);
     assert.equal(res.imagesWritten, wantIds.length);
-    assert.ok(fs.existsSync(path.join(dir, 'out', lines[0].image)), 'the first row\'s image file exists');
+    assert.ok(fs.existsSync(path.join(dir, 'out', lines[0].image)), "the first row's image file exists");
   });
 
   test('Export Rows (CSV) follows the sort', async () => {
     const outFile = path.join(dir, 'out', 'rows.csv');
     await exportRows(ds, { filter: FILTER, sort: SORT, columns: ['id', 'label'], format: 'csv', outFile });
-    const ids = fs.readFileSync(outFile, 'utf8').trim().split('\r\n').slice(1).map((l) => Number(l.split(',')[0]));
+    const ids = fs
+      .readFileSync(outFile, 'utf8')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]));
     assert.deepEqual(ids, wantIds);
   });
 
@@ -65,7 +80,14 @@ describe('sorted views written in their order', () => {
     const outFile = path.join(dir, 'out', 'search.jsonl');
     const res = await exportRows(ds, { filter: FILTER, search, columns: ['id'], format: 'jsonl', outFile });
     assert.equal(res.rows, want.length);
-    assert.deepEqual(fs.readFileSync(outFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id), ids);
+    assert.deepEqual(
+      fs
+        .readFileSync(outFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: number }).id),
+      ids,
+    );
   });
 
   test('Materialize Subset writes the rows in the sort order, in few versions', async () => {
@@ -76,7 +98,11 @@ describe('sorted views written in their order', () => {
     try {
       const t = await db.openTable('sorted');
       const rows = await t.query().select(['id', 'image']).toArray();
-      assert.deepEqual(rows.map((r) => Number(r.id)), wantIds, 'the new dataset holds the rows in the view\'s order');
+      assert.deepEqual(
+        rows.map((r) => Number(r.id)),
+        wantIds,
+        "the new dataset holds the rows in the view's order",
+      );
       assert.ok((rows[0].image as Uint8Array).length > 100, 'images copied');
       const versions = await t.listVersions();
       assert.ok(versions.length <= 3, `written in few versions (${versions.length}), not one per reordered slice`);

@@ -128,7 +128,7 @@ describe('through the FTS index', () => {
 
 describe('without an index: substring scan', () => {
   test('finds exactly the rows whose caption contains the text, ignoring case, in table order, without scores', async () => {
-    for (const text of ['Golden Retriever', 'o\'-lantern', 'CONSOMMÉ', 'ing on the gr', 'Tabby']) {
+    for (const text of ['Golden Retriever', "o'-lantern", 'CONSOMMÉ', 'ing on the gr', 'Tabby']) {
       const res = await searchText(plain, { column: 'caption', text });
       assert.deepEqual(res.answeredBy, { kind: 'scan' });
       const want = captions.filter((c) => c.caption.toLowerCase().includes(text.toLowerCase())).map((c) => c.id);
@@ -154,7 +154,13 @@ describe('without an index: substring scan', () => {
     const want = captions.filter((c) => c.label < 5 && c.caption.includes('photo')).map((c) => c.id);
     assert.deepEqual(res.rowIds, want);
     const cut = await searchText(plain, { column: 'caption', text: 'photo', maxIds: 7 });
-    assert.deepEqual(cut.rowIds, captions.filter((c) => c.caption.includes('photo')).slice(0, 7).map((c) => c.id));
+    assert.deepEqual(
+      cut.rowIds,
+      captions
+        .filter((c) => c.caption.includes('photo'))
+        .slice(0, 7)
+        .map((c) => c.id),
+    );
     assert.equal(cut.truncated, true);
   });
 
@@ -178,7 +184,10 @@ describe('refusals', () => {
     await assert.rejects(searchText(indexed, { column: 'caption', text: '   ' }), kind('bad-filter'));
     await assert.rejects(searchText(indexed, { column: 'nope', text: 'x' }), kind('bad-filter'));
     await assert.rejects(searchText(indexed, { column: 'label', text: 'x' }), kind('unsupported-type'));
-    await assert.rejects(searchText(indexed, { column: 'caption', text: 'golden', filter: 'nope = 1' }), (e: unknown) => kind('bad-filter')(e) && /nope/.test((e as LanceError).message));
+    await assert.rejects(
+      searchText(indexed, { column: 'caption', text: 'golden', filter: 'nope = 1' }),
+      (e: unknown) => kind('bad-filter')(e) && /nope/.test((e as LanceError).message),
+    );
     await assert.rejects(searchText(plain, { column: 'caption', text: 'golden', filter: 'nope = 1' }), kind('bad-filter'));
   });
 });

@@ -61,7 +61,11 @@ describe('every table', () => {
     for (const t of tables) {
       const d = described.get(t)!;
       assert.equal(d.stats.rows, rows[t], `${t}: describe counts the rows the page returns`);
-      assert.deepEqual(pages.get(t)!.columns, d.schema.map((f) => f.name), `${t}: every column paged`);
+      assert.deepEqual(
+        pages.get(t)!.columns,
+        d.schema.map((f) => f.name),
+        `${t}: every column paged`,
+      );
       assert.equal(pages.get(t)!.rowIds.length, rows[t]);
     }
   });
@@ -139,13 +143,10 @@ describe('zoo', () => {
     for (const r of zooRows()) for (const c of ['ts_utc', 'ts_naive', 'day']) if (r[c] !== null) assert.ok(!Number.isNaN(Date.parse(tagged(r[c], 'time').v)), `${c}: ISO text`);
   });
 
-  test(
-    'timestamps at the edges: 1 µs before the epoch and 9999-12-31T23:59:59.999999',
-    () => {
-      assert.equal(tagged(zooRow(2).ts_utc, 'time').v, '1969-12-31T23:59:59.999999Z');
-      assert.equal(tagged(zooRow(3).ts_utc, 'time').v, '9999-12-31T23:59:59.999999Z');
-    },
-  );
+  test('timestamps at the edges: 1 µs before the epoch and 9999-12-31T23:59:59.999999', () => {
+    assert.equal(tagged(zooRow(2).ts_utc, 'time').v, '1969-12-31T23:59:59.999999Z');
+    assert.equal(tagged(zooRow(3).ts_utc, 'time').v, '9999-12-31T23:59:59.999999Z');
+  });
 
   test('decimals as exact text through the cast', () => {
     assert.equal(zooRow(0).price, '123.45');
@@ -156,14 +157,27 @@ describe('zoo', () => {
 
   test('strings verbatim: HTML, RTL, emoji, NUL, CRLF', () => {
     const texts = zooRows().map((r) => r.text);
-    for (const s of ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', "'; DROP TABLE zoo; --", 'nul \u0000 inside', 'tab\there\nnew line\r\nCRLF', '👩‍👩‍👧‍👦 family, 🇺🇳 flag, 🎉, skin tone 👋🏽', '', 'null'])
+    for (const s of [
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '"><svg onload=alert(1)>',
+      "'; DROP TABLE zoo; --",
+      'nul \u0000 inside',
+      'tab\there\nnew line\r\nCRLF',
+      '👩‍👩‍👧‍👦 family, 🇺🇳 flag, 🎉, skin tone 👋🏽',
+      '',
+      'null',
+    ])
       assert.ok(texts.includes(s), `verbatim: ${JSON.stringify(s)}`);
     assert.ok((zooRow(0).text as string).length >= 20_000, 'long text not cut');
     assert.equal(zooRow(3).large_text, 'large 3 ✓');
   });
 
   test('binaries: PNG, GIF, WebP, BMP and JPEG sniffed with bytes; SVG, UUIDs and random bytes not', () => {
-    const cells = zooRows().flatMap((r) => [r.blob, r.large_blob]).filter((c) => c !== null).map((c) => tagged(c, 'bin'));
+    const cells = zooRows()
+      .flatMap((r) => [r.blob, r.large_blob])
+      .filter((c) => c !== null)
+      .map((c) => tagged(c, 'bin'));
     const media = new Set(cells.map((c) => c.media));
     for (const m of ['image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/jpeg']) assert.ok(media.has(m), `${m} sniffed`);
     for (const c of cells) {
@@ -173,7 +187,10 @@ describe('zoo', () => {
     }
     const svg = cells.find((c) => c.head.startsWith('3c 73 76 67'));
     assert.ok(svg && svg.media === undefined, 'an SVG (with script) is not an image to show');
-    assert.ok(cells.some((c) => c.size === 0), 'the empty binary is not null');
+    assert.ok(
+      cells.some((c) => c.size === 0),
+      'the empty binary is not null',
+    );
     const truncatedPng = cells.find((c) => c.size === 7);
     assert.ok(truncatedPng && truncatedPng.media === undefined, 'PNG magic without a body is not an image');
     const uuid = tagged(zooRow(0).uuid, 'bin');
@@ -195,14 +212,11 @@ describe('zoo', () => {
     assert.equal(tagged(r0.vec16, 'vec').dim, 8);
   });
 
-  test(
-    'Float16 vectors decode to numbers',
-    async () => {
-      assert.deepEqual(tagged(zooRow(0).vec16, 'vec').head, [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1]);
-      const full = await open.get('zoo')!.fullRow(pages.get('zoo')!.rowIds[0], ['vec16'], 0);
-      assert.deepEqual(tagged(full.row[0], 'vec').values, [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1]);
-    },
-  );
+  test('Float16 vectors decode to numbers', async () => {
+    assert.deepEqual(tagged(zooRow(0).vec16, 'vec').head, [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1]);
+    const full = await open.get('zoo')!.fullRow(pages.get('zoo')!.rowIds[0], ['vec16'], 0);
+    assert.deepEqual(tagged(full.row[0], 'vec').values, [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1]);
+  });
 
   test('a filtered, offset page skips deleted rows and keeps exact ids', async () => {
     const zoo = open.get('zoo')!;
@@ -211,7 +225,10 @@ describe('zoo', () => {
       .filter((id) => !ZOO_DELETED_IDS.includes(id))
       .filter((id) => zooRows().some((r) => r.id === id))
       .slice(2);
-    assert.deepEqual(page.rows.map((r) => r[0]), want);
+    assert.deepEqual(
+      page.rows.map((r) => r[0]),
+      want,
+    );
   });
 });
 
@@ -219,7 +236,10 @@ describe('the other tables', () => {
   test('empty: a schema, 0 rows, pages to []', async () => {
     const d = described.get('empty')!;
     assert.equal(d.stats.rows, 0);
-    assert.deepEqual(d.schema.map((f) => f.name), ['id', 'name', 'vector', 'created_at', 'labels', 'meta']);
+    assert.deepEqual(
+      d.schema.map((f) => f.name),
+      ['id', 'name', 'vector', 'created_at', 'labels', 'meta'],
+    );
     assert.equal(d.rowsError, undefined);
     const page = await open.get('empty')!.rows({ offset: 0, limit: 50 });
     assert.deepEqual([page.rows, page.rowIds], [[], []]);
@@ -228,12 +248,15 @@ describe('the other tables', () => {
 
   test('largelist: shown from the manifest, cells are lists through the cast', () => {
     const d = described.get('largelist')!;
-    assert.deepEqual(d.schema.map((f) => [f.name, f.type]), [
-      ['id', 'Int64'],
-      ['ll_int', 'LargeList'],
-      ['ll_text', 'LargeList'],
-      ['plain_list', 'List'],
-    ]);
+    assert.deepEqual(
+      d.schema.map((f) => [f.name, f.type]),
+      [
+        ['id', 'Int64'],
+        ['ll_int', 'LargeList'],
+        ['ll_text', 'LargeList'],
+        ['plain_list', 'List'],
+      ],
+    );
     assert.ok(d.schema[1].unsupported, 'the LargeList column says why it is special');
     const p = pages.get('largelist')!;
     const row = (i: number) => Object.fromEntries(p.columns.map((c, j) => [c, p.rows[i][j]]));
@@ -246,29 +269,26 @@ describe('the other tables', () => {
     assert.deepEqual(tagged(row(2).ll_text, 'list').items, ['a2', null, 'ünï']);
   });
 
-  test(
-    'largelist: describe reports no rows error',
-    () => {
-      assert.equal(described.get('largelist')!.rowsError, undefined);
-    },
-  );
+  test('largelist: describe reports no rows error', () => {
+    assert.equal(described.get('largelist')!.rowsError, undefined);
+  });
 
   test('map_v2_2: ids and notes read; the Map column pages without failing', () => {
     const p = pages.get('map_v2_2')!;
-    assert.deepEqual(p.rows.map((r) => r[0]), Array.from({ length: 10 }, (_, i) => i));
+    assert.deepEqual(
+      p.rows.map((r) => r[0]),
+      Array.from({ length: 10 }, (_, i) => i),
+    );
     assert.equal(p.rows[0][2], 'map row 0');
     assert.equal(p.rows[3][2], null);
     assert.equal(p.rows[1][1], null, 'a null map is null');
     assert.equal(described.get('map_v2_2')!.schema[1].type, 'Map<{key:Utf8, value:Int32}>');
   });
 
-  test(
-    'map_v2_2: Map cells show their entries',
-    () => {
-      const c = pages.get('map_v2_2')!.rows[0][1];
-      assert.ok(!(c && typeof c === 'object' && 't' in c && c.t === 'unsupported'), JSON.stringify(c));
-    },
-  );
+  test('map_v2_2: Map cells show their entries', () => {
+    const c = pages.get('map_v2_2')!.rows[0][1];
+    assert.ok(!(c && typeof c === 'object' && 't' in c && c.t === 'unsupported'), JSON.stringify(c));
+  });
 
   test('legacy_format: pages read (v1 files cannot be taken by id: one streamed pass)', async () => {
     const p = pages.get('legacy_format')!;
@@ -280,6 +300,9 @@ describe('the other tables', () => {
     assert.deepEqual(p.rows[2][2], { t: 'vec', dim: 8, norm: 0, head: [0, 0, 0, 0, 0, 0, 0, 0] });
     assert.equal(tagged(p.rows[0][2], 'vec').dim, 8);
     const second = await open.get('legacy_format')!.rows({ offset: 10, limit: 5, columns: ['id'] });
-    assert.deepEqual(second.rows.map((r) => r[0]), [10, 11, 12, 13, 14]);
+    assert.deepEqual(
+      second.rows.map((r) => r[0]),
+      [10, 11, 12, 13, 14],
+    );
   });
 });

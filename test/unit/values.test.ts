@@ -77,9 +77,22 @@ async function writeExact(parent: string): Promise<string> {
   const inner = new List(new Field('item', new Int32(), true));
   const texts = new List(new Field('item', new Utf8(), true));
   const table = tableOf(
-    [new Field('id', new Int32(), false), f('f64', new Float64()), f('f32', new Float32()), f('f16', new Float16()), f('i64', new Int64()), f('u64', new Uint64()), f('s', new Utf8()), f('nested', new List(new Field('item', inner, true))), f('texts', texts)],
     [
-      column(new Int32(), Array.from({ length: EXACT_ROWS }, (_, r) => r)),
+      new Field('id', new Int32(), false),
+      f('f64', new Float64()),
+      f('f32', new Float32()),
+      f('f16', new Float16()),
+      f('i64', new Int64()),
+      f('u64', new Uint64()),
+      f('s', new Utf8()),
+      f('nested', new List(new Field('item', inner, true))),
+      f('texts', texts),
+    ],
+    [
+      column(
+        new Int32(),
+        Array.from({ length: EXACT_ROWS }, (_, r) => r),
+      ),
       column(new Float64(), rep(FLOATS)),
       column(new Float32(), rep(FLOATS)),
       column(new Float16(), rep(FLOATS)),
@@ -87,7 +100,10 @@ async function writeExact(parent: string): Promise<string> {
       column(new Uint64(), rep(U64)),
       column(new Utf8(), rep(STRS)),
       column(new List(new Field('item', inner, true)), NESTED),
-      column(texts, Array.from({ length: EXACT_ROWS }, (_, r) => (r === 0 ? [LONG_A, 'short', LONG_B] : []))),
+      column(
+        texts,
+        Array.from({ length: EXACT_ROWS }, (_, r) => (r === 0 ? [LONG_A, 'short', LONG_B] : [])),
+      ),
     ],
   );
   const db = await lancedb.connect(parent);
@@ -105,7 +121,12 @@ before(async () => {
 
 after(() => {
   for (const d of opened) d.close();
-  if (checksums) assert.deepEqual([...treeChecksums(dir).entries()].filter(([k]) => !k.includes('subset') && !k.includes('export')), [...checksums.entries()], 'reading wrote nothing');
+  if (checksums)
+    assert.deepEqual(
+      [...treeChecksums(dir).entries()].filter(([k]) => !k.includes('subset') && !k.includes('export')),
+      [...checksums.entries()],
+      'reading wrote nothing',
+    );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -146,7 +167,10 @@ describe('non-finite floats and -0', () => {
     assert.deepEqual([allNaN.dim, allNaN.norm, allNaN.nonFinite, allNaN.head], [NONFINITE_VEC_DIM, 'NaN', NONFINITE_VEC_DIM, new Array(NONFINITE_VEC_DIM).fill('NaN')]);
     const pos = vec(cells[NONFINITE_VEC_ROWS.posInf]);
     assert.deepEqual([pos.norm, pos.nonFinite, pos.head[NONFINITE_VEC_SPECIAL_INDEX]], ['Infinity', 1, 'Infinity']);
-    assert.ok(pos.head.every((v, k) => k === NONFINITE_VEC_SPECIAL_INDEX || typeof v === 'number'), 'the finite entries stay numbers');
+    assert.ok(
+      pos.head.every((v, k) => k === NONFINITE_VEC_SPECIAL_INDEX || typeof v === 'number'),
+      'the finite entries stay numbers',
+    );
     const neg = vec(cells[NONFINITE_VEC_ROWS.negInf]);
     assert.deepEqual([neg.norm, neg.nonFinite, neg.head[NONFINITE_VEC_SPECIAL_INDEX]], ['Infinity', 1, '-Infinity']);
     const ok = vec(cells[0]);
@@ -189,7 +213,14 @@ describe('non-finite floats and -0', () => {
     for (const col of ['f64', 'f32']) {
       const s = rt(await d.columnStats({ column: col, topK: 100 }));
       assert.equal(s.nans, 1, `${col} NaN count`);
-      assert.deepEqual([s.min, s.max], [{ t: 'float', v: '-Infinity' }, { t: 'float', v: 'Infinity' }], col);
+      assert.deepEqual(
+        [s.min, s.max],
+        [
+          { t: 'float', v: '-Infinity' },
+          { t: 'float', v: 'Infinity' },
+        ],
+        col,
+      );
       assert.equal(typeof s.mean, 'number');
       assert.equal(s.nulls, 1);
       const bar = (v: string) => s.top!.find((e) => e.exact?.t === 'float' && e.exact.v === v);
@@ -217,7 +248,10 @@ describe('filters select exactly the rows holding the value (through the engine)
   }
   function idsHolding(col: string, v: unknown): number[] {
     const ids = stored.get('id')! as number[];
-    return stored.get(col)!.flatMap((x, r) => (same(x, v) ? [ids[r]] : [])).sort((a, b) => a - b);
+    return stored
+      .get(col)!
+      .flatMap((x, r) => (same(x, v) ? [ids[r]] : []))
+      .sort((a, b) => a - b);
   }
   /** The value a stats bar stands for, from its exact value (never from its text). */
   function barValue(col: string, e: NonNullable<ColumnStats['top']>[number]): unknown {
@@ -234,7 +268,11 @@ describe('filters select exactly the rows holding the value (through the engine)
     test(`stats bars of ${col}: each filter returns exactly the rows holding its value`, async (t) => {
       const s = rt(await ds.columnStats({ column: col, topK: 1000 }));
       assert.ok(s.top && s.top.length > 3, `${col} has a chart`);
-      assert.equal(s.top.reduce((n, e) => n + e.count, 0), EXACT_ROWS - s.nulls, 'the bars cover every non-null row');
+      assert.equal(
+        s.top.reduce((n, e) => n + e.count, 0),
+        EXACT_ROWS - s.nulls,
+        'the bars cover every non-null row',
+      );
       for (const e of s.top) {
         const filter = equalsFilter(col, e.exact ?? e.value, undefined, s.type);
         assert.ok(filter, `a filter for ${JSON.stringify(e)}`);
@@ -271,9 +309,23 @@ describe('filters select exactly the rows holding the value (through the engine)
     }
     // The forms themselves, as checked above through the engine.
     const conds = [...tried];
-    for (const form of ["isnan(f64)", "f64 = 'Infinity'::double", "f64 = '-Infinity'::double", "f64 = '-0'::double", 'f64 = 0', "f16 = 1.5::double", "i64 = CAST('-9223372036854775808' AS BIGINT)", 'i64 = 9223372036854775807', "u64 = CAST('18446744073709551615' AS BIGINT UNSIGNED)", "s = 'it''s'"])
+    for (const form of [
+      'isnan(f64)',
+      "f64 = 'Infinity'::double",
+      "f64 = '-Infinity'::double",
+      "f64 = '-0'::double",
+      'f64 = 0',
+      'f16 = 1.5::double',
+      "i64 = CAST('-9223372036854775808' AS BIGINT)",
+      'i64 = 9223372036854775807',
+      "u64 = CAST('18446744073709551615' AS BIGINT UNSIGNED)",
+      "s = 'it''s'",
+    ])
       assert.ok(conds.includes(form), `${form} among ${conds.length} conditions`);
-    assert.ok(conds.some((c) => /^md5\(s\) = '[0-9a-f]{32}'$/.test(c)), 'a capped string filters by its MD5');
+    assert.ok(
+      conds.some((c) => /^md5\(s\) = '[0-9a-f]{32}'$/.test(c)),
+      'a capped string filters by its MD5',
+    );
   });
 
   test('what the engine refuses: a bare i64::MIN, a quoted int64, a bare uint64 beyond i64, a float literal on Float16', async () => {
@@ -325,7 +377,14 @@ describe('huge cells travel capped', () => {
     assert.equal(typeof whole, 'string');
     assert.equal((whole as string).length, HUGE_TEXT_CHARS);
     assert.ok((whole as string).startsWith(c.v), 'the capped start is the start of the whole value');
-    assert.equal(crypto.createHash('md5').update(whole as string).digest('hex'), c.md5, 'the MD5 is of the whole value');
+    assert.equal(
+      crypto
+        .createHash('md5')
+        .update(whole as string)
+        .digest('hex'),
+      c.md5,
+      'the MD5 is of the whole value',
+    );
     const blob = rt(await fullCell(d, page.rowIds[HUGE_BLOB_ROW], 'blob')) as Extract<Cell, { t: 'bin' }>;
     assert.deepEqual([blob.t, blob.size, blob.bytes], ['bin', HUGE_BLOB_BYTES, undefined]);
     const list = rt(await fullCell(d, page.rowIds[HUGE_LIST_ROW], 'items')) as Extract<Cell, { t: 'list' }>;
@@ -364,7 +423,10 @@ describe('huge cells travel capped', () => {
     for (const cell of [page.rows[0][0], full.row[0]]) {
       const items = (cell as Extract<Cell, { t: 'list' }>).items;
       assert.equal(items[1], 'short');
-      for (const [k, s] of [[0, LONG_A], [2, LONG_B]] as const) {
+      for (const [k, s] of [
+        [0, LONG_A],
+        [2, LONG_B],
+      ] as const) {
         const c = items[k] as Extract<Cell, { t: 'str' }>;
         assert.equal(c.t, 'str');
         assert.equal(c.length, s.length);
@@ -400,18 +462,36 @@ describe('exports and subsets are never capped', () => {
     const nf = await open(hostile.nonFinite!);
     const out2 = path.join(dir, 'export-nonfinite.jsonl');
     await exportRows(nf, { format: 'jsonl', outFile: out2, filter: 'id < 7', columns: ['id', 'f64', 'f32', 'vec'] });
-    const rows = fs.readFileSync(out2, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = fs
+      .readFileSync(out2, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     rows.sort((a, b) => a.id - b.id);
-    assert.deepEqual(rows.map((r) => r.f64), ['NaN', 'Infinity', '-Infinity', 0, 0, 1.5, null]);
-    assert.deepEqual(rows.map((r) => r.f32), ['NaN', 'Infinity', '-Infinity', 0, 0, 1.5, null]);
+    assert.deepEqual(
+      rows.map((r) => r.f64),
+      ['NaN', 'Infinity', '-Infinity', 0, 0, 1.5, null],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.f32),
+      ['NaN', 'Infinity', '-Infinity', 0, 0, 1.5, null],
+    );
     assert.deepEqual(rows[NONFINITE_VEC_ROWS.allNaN].vec, new Array(NONFINITE_VEC_DIM).fill('NaN'));
     assert.equal(rows[NONFINITE_VEC_ROWS.negInf].vec[NONFINITE_VEC_SPECIAL_INDEX], '-Infinity');
     const out3 = path.join(dir, 'export-nonfinite.csv');
     await exportRows(nf, { format: 'csv', outFile: out3, filter: 'id < 7', columns: ['id', 'f64'] });
-    const csv = fs.readFileSync(out3, 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','));
+    const csv = fs
+      .readFileSync(out3, 'utf8')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
     csv.sort((a, b) => Number(a[0]) - Number(b[0]));
     // CSV: NaN and ±Infinity as that text (numbers, so no formula quote on -Infinity).
-    assert.deepEqual(csv.map((r) => r[1]), ['NaN', 'Infinity', '-Infinity', '0', '0', '1.5', '']);
+    assert.deepEqual(
+      csv.map((r) => r[1]),
+      ['NaN', 'Infinity', '-Infinity', '0', '0', '1.5', ''],
+    );
   });
 
   test('a subset keeps a 20 MB string whole', async () => {

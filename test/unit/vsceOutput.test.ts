@@ -52,7 +52,10 @@ function run(rules: object, text: string, chunk = Infinity): string {
   return out + f.end();
 }
 
-for (const [name, paint] of [['plain', (s: string) => s], ['coloured', coloured]] as const) {
+for (const [name, paint] of [
+  ['plain', (s: string) => s],
+  ['coloured', coloured],
+] as const) {
   for (const chunk of [Infinity, 1, 7]) {
     test(`vsce stdout (${name}, chunks of ${chunk}): the file tree goes, the DONE line stays`, () => {
       const out = stripAnsi(run(VSCE_STDOUT, paint(STDOUT), chunk));
@@ -75,7 +78,7 @@ for (const [name, paint] of [['plain', (s: string) => s], ['coloured', coloured]
 }
 
 test('output without the two messages passes unchanged, a last line without a newline included', () => {
-  const text = ' ERROR  \x1b[31m\'bogus-x64\' is not a valid VS Code target.\x1b[39m\nsecond line\nno newline at the end';
+  const text = " ERROR  \x1b[31m'bogus-x64' is not a valid VS Code target.\x1b[39m\nsecond line\nno newline at the end";
   assert.equal(run(VSCE_STDOUT, text, 5), text);
   assert.equal(run(VSCE_STDERR, text, 3), text);
 });

@@ -18,8 +18,12 @@ const ROOT = path.resolve(__dirname, '../../..');
 test('.vscodeignore lets in every module of the installed runtime tree', () => {
   const { modules, skippedOptional } = runtimeModules(ROOT);
   const dirs = modules.map((m) => m.dir);
-  for (const must of ['node_modules/@lancedb/lancedb', 'node_modules/apache-arrow', 'node_modules/flatbuffers', 'node_modules/reflect-metadata']) assert.ok(dirs.includes(must), must);
-  assert.ok(dirs.some((d) => /^node_modules\/@lancedb\/lancedb-/.test(d)), "this platform's native package");
+  for (const must of ['node_modules/@lancedb/lancedb', 'node_modules/apache-arrow', 'node_modules/flatbuffers', 'node_modules/reflect-metadata'])
+    assert.ok(dirs.includes(must), must);
+  assert.ok(
+    dirs.some((d) => /^node_modules\/@lancedb\/lancedb-/.test(d)),
+    "this platform's native package",
+  );
   assert.ok(!dirs.some((d) => /@types\/|openai|webview-ui-toolkit/.test(d)), `nothing that is never loaded: ${dirs.join(', ')}`);
   assert.ok(!skippedOptional.includes('@lancedb/lancedb-linux-x64-gnu'));
   assert.deepEqual(missingRuntimeModules(ROOT), [], 'run `node scripts/runtimeModules.js` for the lines to add');
@@ -33,7 +37,11 @@ function fakeProject(): string {
     fs.writeFileSync(path.join(root, dir, 'package.json'), JSON.stringify(json));
     for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, dir, f), text);
   };
-  pkg('node_modules/a', { name: 'a', main: 'index.js', dependencies: { b: '1', '@types/x': '1' }, optionalDependencies: { native: '1', feature: '1', absent: '1' } }, { 'index.js': '' });
+  pkg(
+    'node_modules/a',
+    { name: 'a', main: 'index.js', dependencies: { b: '1', '@types/x': '1' }, optionalDependencies: { native: '1', feature: '1', absent: '1' } },
+    { 'index.js': '' },
+  );
   pkg('node_modules/b', { name: 'b', main: 'lib/b.js', dependencies: { c: '2' } }, {});
   pkg('node_modules/b/node_modules/c', { name: 'c' });
   pkg('node_modules/c', { name: 'c' }); // another version, not the one b loads
@@ -74,9 +82,15 @@ test('a module of the tree that .vscodeignore leaves out is reported, with the l
     missingRuntimeModules(root).map((m) => m.dir),
     ['node_modules/b', 'node_modules/b/node_modules/c'],
   );
-  assert.throws(() => checkVscodeignore(root), (e: Error) => /leaves 2 runtime module/.test(e.message) && /\n {2}!node_modules\/b\/\*\*$/.test(e.message));
+  assert.throws(
+    () => checkVscodeignore(root),
+    (e: Error) => /leaves 2 runtime module/.test(e.message) && /\n {2}!node_modules\/b\/\*\*$/.test(e.message),
+  );
 
   // A later pattern that drops a package's main file counts as missing too (the last matching line wins).
   writeIgnore([...all, 'node_modules/apache-arrow/*.js'].join('\n'));
-  assert.deepEqual(missingRuntimeModules(root).map((m) => m.dir), ['node_modules/apache-arrow']);
+  assert.deepEqual(
+    missingRuntimeModules(root).map((m) => m.dir),
+    ['node_modules/apache-arrow'],
+  );
 });

@@ -75,7 +75,28 @@ test('any other command is refused, naming it', () => {
 test('allowed commands with arguments of the wrong shape are refused', () => {
   refused('showPreview', { rowId: '1' }, /"showPreview".*no arguments/);
   refused('showPreview', 'x', /"showPreview"/);
-  for (const args of [undefined, null, 'x', 42, [], ['1'], { rowId: 42 }, { rowId: 42n }, { rowId: '' }, { rowId: '-1' }, { rowId: '1.5' }, { rowId: '0x10' }, { rowId: '01' }, { rowId: ' 1' }, { rowId: '1e3' }, { rowId: '18446744073709551616' }, { rowId: '9'.repeat(21) }, { rowId: '1; rm -rf /' }, { id: '1' }, new Date()]) {
+  for (const args of [
+    undefined,
+    null,
+    'x',
+    42,
+    [],
+    ['1'],
+    { rowId: 42 },
+    { rowId: 42n },
+    { rowId: '' },
+    { rowId: '-1' },
+    { rowId: '1.5' },
+    { rowId: '0x10' },
+    { rowId: '01' },
+    { rowId: ' 1' },
+    { rowId: '1e3' },
+    { rowId: '18446744073709551616' },
+    { rowId: '9'.repeat(21) },
+    { rowId: '1; rm -rf /' },
+    { id: '1' },
+    new Date(),
+  ]) {
     refused('findSimilar', args, /"findSimilar"/);
   }
   for (const args of [undefined, null, 1, [1], { delta: '1' }, { delta: 1.5 }, { delta: NaN }, { delta: Infinity }, { delta: 1001 }, { delta: -1e9 }, {}]) {

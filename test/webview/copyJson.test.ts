@@ -30,9 +30,25 @@ describe('Copy row as JSON: the grid menu, the preview and the palette write the
     session = await DatasetSession.open({ uri: mixed, name: 'mixed' }, {}, { maxImageBytes: 1024 * 1024 });
     browser = await launchBrowser();
     const handlers = sessionHandlers(session);
-    grid = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'copy-json-grid', viewport: { width: 1200, height: 700 }, browser, handlers, initScript: CLIP });
+    grid = await openWebview({
+      entry: { path: 'test/webview/rowsEntry.ts' },
+      css: ['panel.css', 'grid.css'],
+      name: 'copy-json-grid',
+      viewport: { width: 1200, height: 700 },
+      browser,
+      handlers,
+      initScript: CLIP,
+    });
     await grid.page.waitForFunction(() => (window as unknown as { __mounted?: boolean }).__mounted === true);
-    preview = await openWebview({ entry: { path: 'src/webview/preview/main.ts' }, css: ['panel.css', 'preview.css'], name: 'copy-json-preview', viewport: { width: 380, height: 900 }, browser, handlers: { ...handlers, command: async () => null }, initScript: CLIP });
+    preview = await openWebview({
+      entry: { path: 'src/webview/preview/main.ts' },
+      css: ['panel.css', 'preview.css'],
+      name: 'copy-json-preview',
+      viewport: { width: 380, height: 900 },
+      browser,
+      handlers: { ...handlers, command: async () => null },
+      initScript: CLIP,
+    });
   });
 
   after(async () => {
@@ -59,7 +75,12 @@ describe('Copy row as JSON: the grid menu, the preview and the palette write the
       // Preview: the host selects the row → Copy JSON.
       const pBefore = (await clip(preview)).length;
       await preview.host.event('select', { rowId, index: r, dataset: 'mixed', version: 1 });
-      await preview.page.waitForFunction((id) => document.querySelector('[data-testid=preview-subtitle]')?.getAttribute('title')?.endsWith(id) && !document.querySelector('[data-testid=preview]')?.hasAttribute('aria-busy'), rowId);
+      await preview.page.waitForFunction(
+        (id) =>
+          document.querySelector('[data-testid=preview-subtitle]')?.getAttribute('title')?.endsWith(id) &&
+          !document.querySelector('[data-testid=preview]')?.hasAttribute('aria-busy'),
+        rowId,
+      );
       await preview.page.click('[data-testid=preview-copy]');
       await preview.page.waitForFunction((n) => (window as unknown as { __clip: string[] }).__clip.length > n, pBefore);
       const fromPreview = (await clip(preview))[pBefore];

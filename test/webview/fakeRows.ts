@@ -11,16 +11,7 @@ import { classStyle, renderImage, rowLook } from '../fixtures/imageArt';
 import { encodeJpeg } from '../fixtures/jpeg';
 import { mixSeed, mulberry32 } from '../fixtures/random';
 
-export const LABELS = [
-  'tabby_cat',
-  'goldfish',
-  "O'Neil's “café” ☕ C:\\temp\\x",
-  "jack-o'-lantern",
-  'golden retriever',
-  'größe_ß',
-  '日本語ラベル',
-  'tench',
-];
+export const LABELS = ['tabby_cat', 'goldfish', "O'Neil's “café” ☕ C:\\temp\\x", "jack-o'-lantern", 'golden retriever', 'größe_ß', '日本語ラベル', 'tench'];
 
 const field = (name: string, type: string, kind: SchemaField['kind'], extra: Partial<SchemaField> = {}): SchemaField => ({
   name,
@@ -123,7 +114,11 @@ export class FakeTable {
       case 'big':
         return 9_007_199_254_740_993n + BigInt(i);
       default:
-        throw { kind: 'bad-filter', message: 'The filter refers to a column the table does not have.', detail: `Schema error: No field named ${column}. Valid fields are ${SCHEMA.map((f) => f.name).join(', ')}.` };
+        throw {
+          kind: 'bad-filter',
+          message: 'The filter refers to a column the table does not have.',
+          detail: `Schema error: No field named ${column}. Valid fields are ${SCHEMA.map((f) => f.name).join(', ')}.`,
+        };
     }
   }
 
@@ -205,7 +200,12 @@ function hex(b: Uint8Array): string {
 // A small SQL WHERE interpreter
 // ---------------------------------------------------------------------------------------------------------
 
-type Tok = { k: 'num'; v: string; at: number } | { k: 'str'; v: string; at: number } | { k: 'id'; v: string; quoted: boolean; at: number } | { k: 'op'; v: string; at: number } | { k: 'eof'; at: number };
+type Tok =
+  | { k: 'num'; v: string; at: number }
+  | { k: 'str'; v: string; at: number }
+  | { k: 'id'; v: string; quoted: boolean; at: number }
+  | { k: 'op'; v: string; at: number }
+  | { k: 'eof'; at: number };
 
 function syntax(msg: string): never {
   throw { kind: 'bad-filter', message: 'The filter is not valid SQL.', detail: `sql parser error: ${msg}` };
@@ -346,7 +346,15 @@ export function compileFilter(src: string, get: Get): (row: number) => boolean {
         const v = l(row);
         const pt = pat(row);
         if (typeof v !== 'string' || typeof pt !== 'string') return false;
-        const re = new RegExp('^' + pt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 's');
+        const re = new RegExp(
+          '^' +
+            pt
+              .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+              .replace(/%/g, '.*')
+              .replace(/_/g, '.') +
+            '$',
+          's',
+        );
         return re.test(v) !== neg;
       };
     }

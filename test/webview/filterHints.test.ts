@@ -37,7 +37,14 @@ describe('Filter hints and whole errors (real data layer)', () => {
     session = await DatasetSession.open({ uri: path.join(dir, 't.lance'), name: 't' }, {}, { maxImageBytes: 1024 * 1024 });
     browser = await launchBrowser();
     const handlers = sessionHandlers(session);
-    wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'filter-hints', viewport: { width: 900, height: 700 }, browser, handlers });
+    wv = await openWebview({
+      entry: { path: 'test/webview/rowsEntry.ts' },
+      css: ['panel.css', 'grid.css'],
+      name: 'filter-hints',
+      viewport: { width: 900, height: 700 },
+      browser,
+      handlers,
+    });
     page = wv.page;
     await page.waitForFunction(() => (window as any).__mounted === true);
     await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '30 rows');
@@ -72,7 +79,10 @@ describe('Filter hints and whole errors (real data layer)', () => {
     const err = page.locator('[data-testid=filter-error]');
     await page.waitForFunction(() => document.querySelector('[data-testid=filter-error]')!.textContent.trim() !== '');
     const text = (await err.textContent())!;
-    assert.match(text, /^Filter error: Cannot cast string 'Label' to value of Int64 type\. Note: "Label" in double quotes is text, not a column; column names take backticks: `Label`\./);
+    assert.match(
+      text,
+      /^Filter error: Cannot cast string 'Label' to value of Int64 type\. Note: "Label" in double quotes is text, not a column; column names take backticks: `Label`\./,
+    );
     assert.doesNotMatch(text, /SELECT 1 FROM|\.rs:\d+|GenericFailure/);
     assert.match(await hintText(page), /write `Label` for the column/);
     assert.equal(await countText(page), '10 of 30 rows', 'the previous result stays');

@@ -122,7 +122,13 @@ const reports = (page: Page) => page.evaluate(() => (window as any).__reports as
 const blobStats = (page: Page) =>
   page.evaluate(() => {
     const b = (window as any).__blob;
-    return { created: b.created as number, revoked: b.revoked as number, live: b.live.size as number, blobImgs: document.querySelectorAll('img[src^="blob:"]').length, domRows: document.querySelectorAll('[data-testid=grid-row]').length };
+    return {
+      created: b.created as number,
+      revoked: b.revoked as number,
+      live: b.live.size as number,
+      blobImgs: document.querySelectorAll('img[src^="blob:"]').length,
+      domRows: document.querySelectorAll('[data-testid=grid-row]').length,
+    };
   });
 const rowsRequests = (wv: Webview) => wv.host.requests('rows').map((r) => ({ id: r.id, ...(r.params as RowsRequest) }));
 
@@ -163,7 +169,10 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
       return ok.length >= 10;
     });
     const thumbs = await page.$$eval('[data-testid=thumb]', (imgs) => imgs.map((i) => ({ w: (i as HTMLImageElement).naturalWidth, src: (i as HTMLImageElement).src })));
-    assert.ok(thumbs.every((t) => t.src.startsWith('blob:')), 'thumbnails are blob: URLs');
+    assert.ok(
+      thumbs.every((t) => t.src.startsWith('blob:')),
+      'thumbnails are blob: URLs',
+    );
 
     // Only the shown columns were asked for, with images, in pages of 50.
     const first = rowsRequests(wv)[0];
@@ -242,7 +251,10 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     const settled = rowsRequests(wv).slice(before2);
     assert.ok(settled.length >= 1 && settled.length <= 2, `40 scroll events in one go made ${settled.length} requests`);
     const restAt = Math.floor((1_500_000 + 39 * 1500) / 72 / 50) * 50;
-    assert.ok(settled.every((r) => r.offset === restAt || r.offset === restAt + 50), `asked for ${settled.map((r) => r.offset).join(',')} (rest at ${restAt})`);
+    assert.ok(
+      settled.every((r) => r.offset === restAt || r.offset === restAt + 50),
+      `asked for ${settled.map((r) => r.offset).join(',')} (rest at ${restAt})`,
+    );
     const vis = await visibleRows(page);
     await page.waitForSelector(loadedRow(vis[2].index));
 
@@ -250,7 +262,10 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await page.press('[data-testid=goto]', 'Enter');
     await page.waitForSelector(loadedRow(49_999));
     const end = await visibleRows(page);
-    assert.ok(end.some((r) => r.index === 49_999 && r.rowid === table.rowId(49_999)), 'row 49,999 is on screen with its data');
+    assert.ok(
+      end.some((r) => r.index === 49_999 && r.rowid === table.rowId(49_999)),
+      'row 49,999 is on screen with its data',
+    );
     const after = await domRows(page);
     maxRows = Math.max(maxRows, after);
     console.log(`[grid] after jumping to 49,999: ${after} rows in the DOM`);
@@ -284,10 +299,16 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await wv.host.waitForResponseSent(slow.id);
     await sleep(100);
     const vis = await visibleRows(page);
-    assert.ok(vis.every((r) => r.index >= 40_000 && r.index < 40_100), `still at 40,010: ${vis.map((r) => r.index).join(',')}`);
+    assert.ok(
+      vis.every((r) => r.index >= 40_000 && r.index < 40_100),
+      `still at 40,010: ${vis.map((r) => r.index).join(',')}`,
+    );
     // Requests only for the windows the user stopped at.
     const offsets = rowsRequests(wv).map((r) => r.offset);
-    assert.ok(offsets.every((o) => [0, 500, 40_000].includes(o)), `asked for ${offsets.join(', ')}`);
+    assert.ok(
+      offsets.every((o) => [0, 500, 40_000].includes(o)),
+      `asked for ${offsets.join(', ')}`,
+    );
     assert.deepEqual(wv.consoleErrors(), []);
     await wv.close();
   });
@@ -298,10 +319,12 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await page.waitForSelector(loadedRow(0));
     const held = gate();
     const { rows, count } = wv.host.handlers;
-    const hold = (h: Handler): Handler => async (p, req) => {
-      if ((p as { filter?: string }).filter === 'label = 1') await held.wait;
-      return h(p, req);
-    };
+    const hold =
+      (h: Handler): Handler =>
+      async (p, req) => {
+        if ((p as { filter?: string }).filter === 'label = 1') await held.wait;
+        return h(p, req);
+      };
     wv.host.handlers.rows = hold(rows!);
     wv.host.handlers.count = hold(count!);
 
@@ -319,7 +342,10 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await sleep(150);
     const labels = Object.values(await columnTexts(page, 'label'));
     assert.ok(labels.length >= 10);
-    assert.ok(labels.every((l) => l === '2'), `labels shown: ${[...new Set(labels)].join(',')}`);
+    assert.ok(
+      labels.every((l) => l === '2'),
+      `labels shown: ${[...new Set(labels)].join(',')}`,
+    );
     assert.equal(await rowCount(page), `${fmt(want)} of 50,000 rows`);
     assert.equal(await page.inputValue('[data-testid=filter]'), 'label = 2');
     assert.equal(await page.getAttribute(loadedRow(0), 'data-rowid'), table.rowId(table.indices('label = 2', 0, 1)[0]));
@@ -381,7 +407,10 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await page.keyboard.press('PageDown');
     const afterPage = (await reports(page)).at(-1)!.selectedIndex!;
     assert.ok(afterPage > 2 + pageRows / 2 && afterPage <= 2 + pageRows, `PageDown moved to ${afterPage} (about ${pageRows} rows a screen)`);
-    assert.ok((await visibleRows(page)).some((r) => r.index === afterPage), 'the new selection is on screen');
+    assert.ok(
+      (await visibleRows(page)).some((r) => r.index === afterPage),
+      'the new selection is on screen',
+    );
 
     await page.keyboard.press('End');
     await page.waitForSelector(`${loadedRow(49_999)}[aria-selected=true]`);
@@ -462,10 +491,17 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await chooser.locator('button[data-move=up][data-column=label_name]').click();
     await wv.screenshot('06-column-chooser');
     const expected = ['id', 'label_name', 'image', 'label', 'Quality score', 'embedding'];
-    await until('a rows request with the chosen columns', () => rowsRequests(wv).slice(n).some((r) => JSON.stringify(r.columns) === JSON.stringify(expected)));
+    await until('a rows request with the chosen columns', () =>
+      rowsRequests(wv)
+        .slice(n)
+        .some((r) => JSON.stringify(r.columns) === JSON.stringify(expected)),
+    );
     await page.keyboard.press('Escape');
     await chooser.waitFor({ state: 'hidden' });
-    await page.waitForFunction((c) => [...document.querySelectorAll('.grid-header [data-column]')].map((e) => (e as HTMLElement).dataset.column).join('|') === c, expected.join('|'));
+    await page.waitForFunction(
+      (c) => [...document.querySelectorAll('.grid-header [data-column]')].map((e) => (e as HTMLElement).dataset.column).join('|') === c,
+      expected.join('|'),
+    );
     assert.deepEqual(await headerColumns(page), expected);
     await page.waitForSelector(loadedRow(0));
     assert.equal((await columnTexts(page, 'label_name'))[0], LABELS[table.label(0)]);
@@ -508,7 +544,12 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     assert.equal(wv.host.requests('rows').length, n, 'recent page came from the cache');
     await page.evaluate((x) => (window as any).__rows.goToRow(x), spots[0]);
     await page.waitForSelector(loadedRow(spots[0]));
-    assert.ok(rowsRequests(wv).slice(n).some((r) => r.offset === spots[0]), 'evicted page asked again');
+    assert.ok(
+      rowsRequests(wv)
+        .slice(n)
+        .some((r) => r.offset === spots[0]),
+      'evicted page asked again',
+    );
     const s2 = await blobStats(page);
     assert.equal(s2.live, s2.blobImgs);
     await wv.close();
@@ -693,7 +734,10 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
 
     // A saved filter that no longer works (e.g. a newer version dropped the column): its error, and all rows.
     const again = await mount('restore-bad', { state: { 'rows.filter': 'gone_column = 1' } });
-    await again.page.locator('[data-testid=filter-error]').getByText(/No field named gone_column/).waitFor();
+    await again.page
+      .locator('[data-testid=filter-error]')
+      .getByText(/No field named gone_column/)
+      .waitFor();
     await again.page.waitForFunction(() => document.querySelector('[data-testid=row-count]')!.textContent.trim() === '50,000 rows');
     await again.page.waitForSelector(loadedRow(0));
     assert.match((await again.page.textContent('[data-testid=filter-error]'))!, /No field named gone_column/, 'the reason stays on screen');
@@ -701,7 +745,11 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
   });
 
   test('rowsError from describe: the message, and no grid', async () => {
-    const broken = new FakeTable({ rows: 10, imagesPerLabel: 1, rowsError: { kind: 'unreadable-data', message: 'A data file of this version is missing.', detail: 'Not found: data/abc.lance' } });
+    const broken = new FakeTable({
+      rows: 10,
+      imagesPerLabel: 1,
+      rowsError: { kind: 'unreadable-data', message: 'A data file of this version is missing.', detail: 'Not found: data/abc.lance' },
+    });
     const wv = await mount('rows-error', { table: broken });
     const { page } = wv;
     await page.waitForSelector('[data-testid=rows-error]');

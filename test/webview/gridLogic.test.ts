@@ -50,7 +50,7 @@ describe('SQL quoting', () => {
 
   test('conditions parse back to the same value (through an independent SQL interpreter)', () => {
     const values: Record<string, unknown> = {
-      'label_name': "O'Neil's “café” ☕ C:\\temp\\x ''",
+      label_name: "O'Neil's “café” ☕ C:\\temp\\x ''",
       'Quality score': 9.48,
       big: 9_007_199_254_740_993n,
       order: 'x`y',
@@ -59,7 +59,7 @@ describe('SQL quoting', () => {
       missing: null,
     };
     const cells: Record<string, Cell> = {
-      'label_name': values.label_name as string,
+      label_name: values.label_name as string,
       'Quality score': 9.48,
       big: { t: 'i64', v: '9007199254740993' },
       order: 'x`y',
@@ -110,16 +110,20 @@ describe('combining filters', () => {
 
 describe('copying', () => {
   test('a row as JSON keeps int64 exact, writes vectors, binaries, nesting, nulls', () => {
-    const json = rowJson('4294967296', ['id', 'big', 'name', 'img', 'vec', 'list', 's', 'n'], [
-      3,
-      { t: 'i64', v: '9007199254740993' },
-      'a "quoted" \\ name',
-      { t: 'bin', size: 10, media: 'image/png', head: '89 50', bytes: new Uint8Array(10) },
-      { t: 'vec', dim: 3, norm: 1, head: [1, 0, 0], values: [1, 0, 0] },
-      { t: 'list', length: 2, items: [1, { t: 'i64', v: '-9007199254740993' }] },
-      { t: 'struct', fields: { x: null, y: 'z' } },
-      null,
-    ]);
+    const json = rowJson(
+      '4294967296',
+      ['id', 'big', 'name', 'img', 'vec', 'list', 's', 'n'],
+      [
+        3,
+        { t: 'i64', v: '9007199254740993' },
+        'a "quoted" \\ name',
+        { t: 'bin', size: 10, media: 'image/png', head: '89 50', bytes: new Uint8Array(10) },
+        { t: 'vec', dim: 3, norm: 1, head: [1, 0, 0], values: [1, 0, 0] },
+        { t: 'list', length: 2, items: [1, { t: 'i64', v: '-9007199254740993' }] },
+        { t: 'struct', fields: { x: null, y: 'z' } },
+        null,
+      ],
+    );
     assert.match(json, /"_rowid": 4294967296,/);
     assert.match(json, /"big": 9007199254740993,/);
     assert.match(json, /\[1,-9007199254740993\]/);
@@ -147,7 +151,10 @@ describe('page cache and columns', () => {
     lru.get(1); // 1 is now the most recent
     lru.set(4, 'p4'); // evicts 2
     assert.equal(lru.has(2), false);
-    assert.deepEqual([1, 3, 4].map((k) => lru.has(k)), [true, true, true]);
+    assert.deepEqual(
+      [1, 3, 4].map((k) => lru.has(k)),
+      [true, true, true],
+    );
     assert.equal(lru.evictions, 1);
     lru.peek(3); // peek does not refresh
     lru.set(5, 'p5'); // evicts 3
@@ -160,11 +167,21 @@ describe('page cache and columns', () => {
   test('defaults: every column of a narrow table; for a wide one images, ids and labels first, in schema order', () => {
     const narrow = [f('id', 'int', 'Int64'), f('image', 'binary'), f('label_name', 'string'), f('emb', 'vector')];
     assert.deepEqual(defaultColumns(narrow), ['id', 'image', 'label_name', 'emb']);
-    const wide = [f('x0', 'float', 'Float32'), ...Array.from({ length: 30 }, (_, i) => f(`feature_${i}`, 'float', 'Float32')), f('label', 'int', 'Int32'), f('image', 'binary'), f('sample_id', 'string')];
+    const wide = [
+      f('x0', 'float', 'Float32'),
+      ...Array.from({ length: 30 }, (_, i) => f(`feature_${i}`, 'float', 'Float32')),
+      f('label', 'int', 'Int32'),
+      f('image', 'binary'),
+      f('sample_id', 'string'),
+    ];
     const d = defaultColumns(wide);
     assert.equal(d.length, MAX_DEFAULT_COLUMNS);
     for (const c of ['label', 'image', 'sample_id']) assert.ok(d.includes(c), c);
-    assert.deepEqual(d, wide.map((x) => x.name).filter((n) => d.includes(n)), 'schema order kept');
+    assert.deepEqual(
+      d,
+      wide.map((x) => x.name).filter((n) => d.includes(n)),
+      'schema order kept',
+    );
   });
 
   test('saved columns are kept only if they still exist', () => {

@@ -55,7 +55,14 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     session = await DatasetSession.open({ uri, name: 'imagenet_val' }, {}, { maxImageBytes: 4 * 1024 * 1024 });
     browser = await launchBrowser();
     const handlers = sessionHandlers(session);
-    wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'real-data', viewport: { width: 1200, height: 1000 }, browser, handlers });
+    wv = await openWebview({
+      entry: { path: 'test/webview/rowsEntry.ts' },
+      css: ['panel.css', 'grid.css'],
+      name: 'real-data',
+      viewport: { width: 1200, height: 1000 },
+      browser,
+      handlers,
+    });
     page = wv.page;
     await page.waitForFunction(() => (window as any).__mounted === true);
   });
@@ -90,7 +97,10 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     await page.waitForSelector(loadedRow(0));
     const names = await labelNames(page);
     assert.equal(names.length, n);
-    assert.ok(names.every((s) => s === name), names.join(' | '));
+    assert.ok(
+      names.every((s) => s === name),
+      names.join(' | '),
+    );
     assert.equal(await page.textContent('[data-testid=filter-error]'), '');
 
     // AND a bare int64 (Alt+click the id): exactly that row.

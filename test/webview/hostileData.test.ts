@@ -43,7 +43,14 @@ describe('hostile binaries in the grid', () => {
   const row = (i: number) => `[data-testid=grid-row][data-index="${i}"][data-rowid]`;
 
   before(async () => {
-    wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'hostile-images', viewport: { width: 1000, height: 700 }, browser, handlers: handlersOf(images) });
+    wv = await openWebview({
+      entry: { path: 'test/webview/rowsEntry.ts' },
+      css: ['panel.css', 'grid.css'],
+      name: 'hostile-images',
+      viewport: { width: 1000, height: 700 },
+      browser,
+      handlers: handlersOf(images),
+    });
     page = wv.page;
     await page.waitForSelector(row(IMAGE_ROW_COUNT - 1));
   });
@@ -82,7 +89,14 @@ describe('hostile binaries in the grid', () => {
 describe('a 20-level struct in the preview', () => {
   let wv: Webview;
   before(async () => {
-    wv = await openWebview({ entry: { path: 'src/webview/preview/main.ts' }, css: ['panel.css', 'preview.css'], name: 'hostile-deep', viewport: { width: 420, height: 900 }, browser, handlers: { ...handlersOf(deep), command: async () => null } });
+    wv = await openWebview({
+      entry: { path: 'src/webview/preview/main.ts' },
+      css: ['panel.css', 'preview.css'],
+      name: 'hostile-deep',
+      viewport: { width: 420, height: 900 },
+      browser,
+      handlers: { ...handlersOf(deep), command: async () => null },
+    });
   });
   after(async () => {
     await wv?.close();
@@ -104,6 +118,9 @@ describe('a 20-level struct in the preview', () => {
     const inner = await show(DEEP_INNER_NULL_ROW);
     assert.match(inner, /null/);
     assert.doesNotMatch(inner, new RegExp(`deep ${DEEP_INNER_NULL_ROW}`), 'nothing below the null');
-    assert.deepEqual(wv.consoleErrors().filter((e) => !/Failed to load resource/.test(e)), []);
+    assert.deepEqual(
+      wv.consoleErrors().filter((e) => !/Failed to load resource/.test(e)),
+      [],
+    );
   });
 });

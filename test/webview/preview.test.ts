@@ -60,7 +60,17 @@ function fullRow(rowId: string): FullRow {
     ['missing', null],
     ['tags', { t: 'list', length: 3, items: ['halloween', 'night', ''] }],
     ['bbox', { t: 'struct', fields: { x: 12.5, y: 8, w: 200.25, h: null } }],
-    ['objects', { t: 'list', length: 2, items: [{ t: 'struct', fields: { name: 'pumpkin', score: 0.98 } }, { t: 'struct', fields: { name: 'candle', score: 0.61 } }] }],
+    [
+      'objects',
+      {
+        t: 'list',
+        length: 2,
+        items: [
+          { t: 'struct', fields: { name: 'pumpkin', score: 0.98 } },
+          { t: 'struct', fields: { name: 'candle', score: 0.61 } },
+        ],
+      },
+    ],
     ['taken_at', { t: 'time', v: '2024-10-31T21:15:00.000Z', type: 'Timestamp<MILLISECOND, UTC>' }],
     ['raw', { t: 'bin', size: 2048, head: '00010203040506070809' }],
     ['original', { t: 'bin', size: 9_437_184, media: 'image/png', head: '89504e470d0a1a0a' }],
@@ -147,7 +157,9 @@ describe('Preview', () => {
     assert.equal(await field('note').locator('.pv-value').textContent(), '"" (empty string)');
     assert.notEqual(await field('missing').locator('.pv-value > *').getAttribute('class'), await field('note').locator('.pv-value > *').getAttribute('class'));
     // Long text wraps (no horizontal overflow), whole.
-    const caption2 = await field('caption').locator('.pv-text').evaluate((e) => ({ text: e.textContent, ws: getComputedStyle(e).whiteSpace, overflow: e.scrollWidth > e.clientWidth + 1 }));
+    const caption2 = await field('caption')
+      .locator('.pv-text')
+      .evaluate((e) => ({ text: e.textContent, ws: getComputedStyle(e).whiteSpace, overflow: e.scrollWidth > e.clientWidth + 1 }));
     assert.equal(caption2.text, CAPTION);
     assert.equal(caption2.ws, 'pre-wrap');
     assert.equal(caption2.overflow, false);
@@ -181,19 +193,28 @@ describe('Preview', () => {
     await wv.page.click('[data-testid=preview-prev]');
     await wv.page.click('[data-testid=preview-similar]');
     await wv.host.waitForRequest('command', 2);
-    assert.deepEqual(wv.host.requests('command').map((r) => r.params), [
-      { id: 'selectRelative', args: { delta: 1 } },
-      { id: 'selectRelative', args: { delta: -1 } },
-      { id: 'findSimilar', args: { rowId: '42' } },
-    ]);
+    assert.deepEqual(
+      wv.host.requests('command').map((r) => r.params),
+      [
+        { id: 'selectRelative', args: { delta: 1 } },
+        { id: 'selectRelative', args: { delta: -1 } },
+        { id: 'findSimilar', args: { rowId: '42' } },
+      ],
+    );
     await wv.page.locator('[data-testid=preview-title]').click();
     await wv.page.keyboard.press('ArrowRight');
     await wv.page.keyboard.press('ArrowLeft');
     await wv.host.waitForRequest('command', 4);
-    assert.deepEqual(wv.host.requests('command').slice(3).map((r) => r.params), [
-      { id: 'selectRelative', args: { delta: 1 } },
-      { id: 'selectRelative', args: { delta: -1 } },
-    ]);
+    assert.deepEqual(
+      wv.host
+        .requests('command')
+        .slice(3)
+        .map((r) => r.params),
+      [
+        { id: 'selectRelative', args: { delta: 1 } },
+        { id: 'selectRelative', args: { delta: -1 } },
+      ],
+    );
     // Keyboard: the buttons are reachable with Tab.
     await wv.page.locator('[data-testid=preview-prev]').focus();
     await wv.page.keyboard.press('Tab');
@@ -269,7 +290,10 @@ describe('Preview', () => {
     assert.equal(await wv.page.locator('[data-testid=preview-field]').count(), 0);
     assert.equal(await wv.page.isVisible('[data-testid=preview-error]'), false);
     // The one expected console error: the probe above that loads a revoked blob: URL.
-    assert.deepEqual(wv.consoleErrors().filter((e) => e !== 'Failed to load resource: net::ERR_FILE_NOT_FOUND'), []);
+    assert.deepEqual(
+      wv.consoleErrors().filter((e) => e !== 'Failed to load resource: net::ERR_FILE_NOT_FOUND'),
+      [],
+    );
     assert.ok(wv.consoleErrors().length <= 1);
   });
 });

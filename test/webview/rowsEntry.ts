@@ -31,7 +31,9 @@ async function start(): Promise<void> {
     setFilter: (f) => api.setFilter(f),
     findSimilar: (rowId) => w.__calls.push(['findSimilar', rowId]),
     reportView: (v) => w.__reports.push(JSON.parse(JSON.stringify(v))),
-    openPreview: () => { w.__previews = (w.__previews ?? 0) + 1; },
+    openPreview: () => {
+      w.__previews = (w.__previews ?? 0) + 1;
+    },
     getState: <T>(k: string) => w.__ctxState[k] as T | undefined,
     setState: <T>(k: string, v: T) => {
       w.__ctxState[k] = JSON.parse(JSON.stringify(v ?? null));

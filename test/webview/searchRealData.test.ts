@@ -48,13 +48,16 @@ describe('Text search and query plans in the Rows grid (real data layer)', () =>
     await searchFor('caption', 'retriever');
     const sum = await session.handlers.search({ search: { column: 'caption', text: 'retriever' } }, signal(), () => undefined);
     assert.ok(sum.count > 0);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t, `${sum.count} ${sum.count === 1 ? 'match' : 'matches'} of ${ROWS} rows`);
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid=row-count]')!.textContent.trim() === t,
+      `${sum.count} ${sum.count === 1 ? 'match' : 'matches'} of ${ROWS} rows`,
+    );
     await page.waitForSelector(loadedRow(0));
     assert.deepEqual(lastRowsRequest().search, { column: 'caption', text: 'retriever' });
     assert.equal(lastRowsRequest().columns?.[0], '_score', 'the score comes first');
     const want = await session.handlers.rows({ search: { column: 'caption', text: 'retriever' }, columns: ['_score'], offset: 0, limit: 3 }, signal(), () => undefined);
     const shown = await page.$$eval(`${ROW}[data-rowid]`, (els) => els.map((e) => (e as HTMLElement).dataset.rowid).slice(0, 3));
-    assert.deepEqual(shown, want.rowIds, 'the grid shows the engine\'s best matches first');
+    assert.deepEqual(shown, want.rowIds, "the grid shows the engine's best matches first");
     const marks = await page.$$eval(`${ROW}[data-rowid] mark.search-hit`, (ms) => ms.map((m) => m.textContent.toLowerCase()));
     assert.ok(marks.length > 0 && marks.every((m) => m.startsWith('retriever')), marks.join(','));
     assert.match((await page.textContent('[data-testid=search-note]'))!, /Full-text index caption_idx on caption: best matches first/);

@@ -130,14 +130,18 @@ describe('Similar view', () => {
     await run(wv, '7');
     const req = await wv.host.waitForRequest('similar');
     assert.equal(req.channel, 'similar');
-    assert.deepEqual(req.params, {
-      rowId: '7',
-      vectorColumn: 'image_emb',
-      k: 10,
-      nprobes: 20,
-      columns: ['id', 'label', 'label_name', 'image'],
-      withImages: true,
-    }, 'no refine factor or filter by default; only the columns the cards show (no vectors)');
+    assert.deepEqual(
+      req.params,
+      {
+        rowId: '7',
+        vectorColumn: 'image_emb',
+        k: 10,
+        nprobes: 20,
+        columns: ['id', 'label', 'label_name', 'image'],
+        withImages: true,
+      },
+      'no refine factor or filter by default; only the columns the cards show (no vectors)',
+    );
     await wv.page.waitForSelector('[data-testid=similar-result] >> nth=9');
     assert.equal(await wv.page.locator('[data-testid=similar-result]').count(), 10);
     assert.equal(await wv.page.getAttribute('[data-testid=similar-query]', 'data-rowid'), '7');
@@ -154,8 +158,14 @@ describe('Similar view', () => {
         labels: e.querySelector('.similar-labels')!.textContent,
       })),
     );
-    assert.deepEqual(cards.map((c) => c.rowId), Array.from({ length: 10 }, (_, i) => String(701 + i)));
-    assert.deepEqual(cards.map((c) => c.rank), Array.from({ length: 10 }, (_, i) => `#${i + 1}`));
+    assert.deepEqual(
+      cards.map((c) => c.rowId),
+      Array.from({ length: 10 }, (_, i) => String(701 + i)),
+    );
+    assert.deepEqual(
+      cards.map((c) => c.rank),
+      Array.from({ length: 10 }, (_, i) => `#${i + 1}`),
+    );
     assert.equal(cards[0].shown, '0.01235', '4 significant digits');
     assert.equal(cards[0].distance, 0.0123456);
     assert.match(cards[0].labels, /id701/);
@@ -295,7 +305,10 @@ describe('Similar view', () => {
     assert.equal(await wv.page.isVisible('[data-testid=similar-error]'), false);
     await wv.screenshot('06-scan');
     // The one expected console error: the probe above that loads a revoked blob: URL.
-    assert.deepEqual(wv.consoleErrors().filter((e) => e !== 'Failed to load resource: net::ERR_FILE_NOT_FOUND'), []);
+    assert.deepEqual(
+      wv.consoleErrors().filter((e) => e !== 'Failed to load resource: net::ERR_FILE_NOT_FOUND'),
+      [],
+    );
     assert.ok(wv.consoleErrors().length <= 1);
   });
 });
@@ -338,7 +351,12 @@ describe('Similar view: other datasets', () => {
       await run(wv, '3');
       await wv.page.waitForSelector('[data-testid=similar-result] >> nth=9');
       const dds = await wv.page.$$eval('.similar-labels dd', (els) =>
-        els.map((e) => ({ text: e.textContent, title: e.getAttribute('title'), cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1, lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '16')) })),
+        els.map((e) => ({
+          text: e.textContent,
+          title: e.getAttribute('title'),
+          cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1,
+          lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '16')),
+        })),
       );
       const long = dds.filter((d) => d.text === LONG);
       assert.equal(long.length, 11, 'the text itself is whole (a <wbr> adds no characters)');
@@ -386,7 +404,12 @@ describe('Similar view on real Lance data: "same label" on a column named Label 
     test(`${column}: the label column is found, quoted in the filter, and the real engine answers with that label only`, async () => {
       const session = await DatasetSession.open({ uri: uris[table], name: table }, {}, { maxImageBytes: 1024 * 1024 });
       // JSON on the way, as VS Code posts messages; image bytes are not needed here.
-      const wv = await mount(await session.describe(), { similar: { k: 20, nprobes: 20, filter: '', sameLabel: false } }, sessionHandlers(session, { json: true }), `similar-real-${table}`);
+      const wv = await mount(
+        await session.describe(),
+        { similar: { k: 20, nprobes: 20, filter: '', sameLabel: false } },
+        sessionHandlers(session, { json: true }),
+        `similar-real-${table}`,
+      );
       try {
         const row = 3; // labelOf(3) has an apostrophe: "jack-o'-lantern"
         const rowId = (await session.dataset.rowIdAt(row))!;
@@ -394,7 +417,10 @@ describe('Similar view on real Lance data: "same label" on a column named Label 
         await wv.page.waitForSelector('[data-testid=similar-result]');
         assert.equal((await wv.page.textContent('[data-testid=similar-same-label]'))!.trim(), `Same ${column}`);
         const without = await wv.page.$$eval('[data-testid=similar-result] .similar-labels', (els) => els.map((e) => e.textContent ?? ''));
-        assert.ok(without.some((t) => !t.includes("jack-o'-lantern")), 'without the filter some neighbours have another label');
+        assert.ok(
+          without.some((t) => !t.includes("jack-o'-lantern")),
+          'without the filter some neighbours have another label',
+        );
 
         const before = wv.host.requests('similar').length;
         await wv.page.click('[data-testid=similar-same-label]');

@@ -23,12 +23,16 @@ const signal = () => new AbortController().signal;
 /** The row ids the grid shows in rows 0…n-1 (waits for them to load). */
 async function shownIds(n: number): Promise<string[]> {
   await page.waitForSelector(loadedRow(n - 1));
-  return page.$$eval(`${ROW}[data-rowid]`, (els, k) =>
-    els
-      .map((e) => [Number((e as HTMLElement).dataset.index), (e as HTMLElement).dataset.rowid!] as const)
-      .filter(([i]) => i < k)
-      .sort((a, b) => a[0] - b[0])
-      .map(([, id]) => id), n);
+  return page.$$eval(
+    `${ROW}[data-rowid]`,
+    (els, k) =>
+      els
+        .map((e) => [Number((e as HTMLElement).dataset.index), (e as HTMLElement).dataset.rowid!] as const)
+        .filter(([i]) => i < k)
+        .sort((a, b) => a[0] - b[0])
+        .map(([, id]) => id),
+    n,
+  );
 }
 
 /** The row ids of the first n rows by the data layer for these keys (independently: one request). */

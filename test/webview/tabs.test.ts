@@ -65,7 +65,10 @@ const LIGHT_THEME = `
 }`;
 
 /** A handler from a plain function of the request's parameters. */
-const answer = (fn: (params: any, req: RequestEnvelope) => unknown): Handler => async (params, req) => fn(params, req);
+const answer =
+  (fn: (params: any, req: RequestEnvelope) => unknown): Handler =>
+  async (params, req) =>
+    fn(params, req);
 
 /** Requests the test answers itself, later (after progress events, or to check a loading state). */
 class Held {
@@ -144,9 +147,27 @@ async function mount(
 // Fake datasets
 // ---------------------------------------------------------------------------------------------------------
 
-const field = (name: string, type: string, kind: SchemaField['kind'], extra: Partial<SchemaField> = {}): SchemaField => ({ name, type, kind, nullable: true, metadata: {}, children: [], ...extra });
+const field = (name: string, type: string, kind: SchemaField['kind'], extra: Partial<SchemaField> = {}): SchemaField => ({
+  name,
+  type,
+  kind,
+  nullable: true,
+  metadata: {},
+  children: [],
+  ...extra,
+});
 
-const CLASSES = ['tench', 'goldfish', 'great_white_shark', "jack-o'-lantern", 'tabby_cat', 'tiger_cat', 'Persian_cat', '<b>bold</b>', ...Array.from({ length: 92 }, (_, i) => `class_${String(i + 8).padStart(3, '0')}`)];
+const CLASSES = [
+  'tench',
+  'goldfish',
+  'great_white_shark',
+  "jack-o'-lantern",
+  'tabby_cat',
+  'tiger_cat',
+  'Persian_cat',
+  '<b>bold</b>',
+  ...Array.from({ length: 92 }, (_, i) => `class_${String(i + 8).padStart(3, '0')}`),
+];
 const EVIL = '<img src=x onerror="window.__pwned=1">';
 
 function imagenetDescription(over: Partial<DatasetDescription> = {}): DatasetDescription {
@@ -155,7 +176,12 @@ function imagenetDescription(over: Partial<DatasetDescription> = {}): DatasetDes
     field('image', 'LargeBinary', 'binary', { nullable: false, metadata: { 'lance-encoding:compression': 'zstd' } }),
     field('label', 'Int32', 'int', { nullable: false, indices: [{ name: 'label_idx', type: 'BTree' }] }),
     field('label_name', 'Utf8', 'string', { nullable: false, indices: [{ name: 'label_name_idx', type: 'Bitmap' }] }),
-    field('image_emb', 'FixedSizeList[512]<Float32>', 'vector', { nullable: false, dimension: 512, indices: [{ name: 'image_emb_idx', type: 'IvfPq', metric: 'COSINE' }], metadata: { model: 'clip-vit-b32', note: 'x'.repeat(400) } }),
+    field('image_emb', 'FixedSizeList[512]<Float32>', 'vector', {
+      nullable: false,
+      dimension: 512,
+      indices: [{ name: 'image_emb_idx', type: 'IvfPq', metric: 'COSINE' }],
+      metadata: { model: 'clip-vit-b32', note: 'x'.repeat(400) },
+    }),
     field('annotations', 'Struct<bbox: FixedSizeList[4]<Float32>, meta: Struct<source: Utf8, score: Float64>>', 'struct', {
       children: [
         field('bbox', 'FixedSizeList[4]<Float32>', 'vector', { dimension: 4 }),
@@ -176,11 +202,25 @@ function imagenetDescription(over: Partial<DatasetDescription> = {}): DatasetDes
       'lance:class_names': JSON.stringify(CLASSES),
       'lance:source_modality': 'image',
       description: `ImageNet validation subset. ${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(8)}`,
-      huggingface: JSON.stringify({ info: { description: 'ImageNet-like validation images', features: { image: { _type: 'Image' }, label: { _type: 'ClassLabel', num_classes: 100 } }, splits: { validation: { num_examples: 5000, num_bytes: 6_400_000_000 } } } }),
+      huggingface: JSON.stringify({
+        info: {
+          description: 'ImageNet-like validation images',
+          features: { image: { _type: 'Image' }, label: { _type: 'ClassLabel', num_classes: 100 } },
+          splits: { validation: { num_examples: 5000, num_bytes: 6_400_000_000 } },
+        },
+      }),
     },
     classNames: CLASSES,
     indices: [
-      { name: 'image_emb_idx', type: 'IvfPq', columns: ['image_emb'], metric: 'COSINE', indexedRows: 4800, unindexedRows: 200, details: { compression: { num_bits: 8, num_sub_vectors: 16, type: 'pq' }, metric_type: 'COSINE', runtime_hints: { 'lance.ivf.max_iters': '50' } } },
+      {
+        name: 'image_emb_idx',
+        type: 'IvfPq',
+        columns: ['image_emb'],
+        metric: 'COSINE',
+        indexedRows: 4800,
+        unindexedRows: 200,
+        details: { compression: { num_bits: 8, num_sub_vectors: 16, type: 'pq' }, metric_type: 'COSINE', runtime_hints: { 'lance.ivf.max_iters': '50' } },
+      },
       { name: 'label_idx', type: 'BTree', columns: ['label'], indexedRows: 5000, unindexedRows: 0, details: {} },
       { name: 'label_name_idx', type: 'Bitmap', columns: ['label_name'], indexedRows: 5000, unindexedRows: 0, details: {} },
     ],
@@ -212,10 +252,15 @@ describe('Schema tab', () => {
 
   test('one schema-field per top-level column, in order, each showing its type; dataset strings stay text', async () => {
     const fields = await m.page.$$eval('[data-testid=schema] [data-testid=schema-field]', (els) =>
-      els.filter((el) => !el.parentElement?.closest('[data-testid=schema-field]')).map((el) => ({ name: el.getAttribute('data-name'), text: (el as HTMLElement).innerText.replace(/\s+/g, ' ') })),
+      els
+        .filter((el) => !el.parentElement?.closest('[data-testid=schema-field]'))
+        .map((el) => ({ name: el.getAttribute('data-name'), text: (el as HTMLElement).innerText.replace(/\s+/g, ' ') })),
     );
     const desc = imagenetDescription();
-    assert.deepEqual(fields.map((f) => f.name), desc.schema.map((f) => f.name));
+    assert.deepEqual(
+      fields.map((f) => f.name),
+      desc.schema.map((f) => f.name),
+    );
     for (const f of desc.schema) assert.ok(fields.find((x) => x.name === f.name)!.text.includes(f.type), `${f.name} shows ${f.type}`);
     assert.equal(await m.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.equal(await m.page.locator('[data-testid=schema] img').count(), 0, 'a field named like markup creates no element');
@@ -282,7 +327,9 @@ describe('Schema tab', () => {
 
   test('index badges on indexed columns: type and metric', async () => {
     const badges = await m.page.$$eval('[data-testid=schema-field]', (els) =>
-      Object.fromEntries(els.map((el) => [el.getAttribute('data-name'), Array.from(el.querySelectorAll(':scope > .field-line [data-testid=index-badge]')).map((b) => b.textContent)])),
+      Object.fromEntries(
+        els.map((el) => [el.getAttribute('data-name'), Array.from(el.querySelectorAll(':scope > .field-line [data-testid=index-badge]')).map((b) => b.textContent)]),
+      ),
     );
     assert.deepEqual(badges.image_emb, ['IvfPq · cosine']);
     assert.deepEqual(badges.label_name, ['Bitmap']);
@@ -342,7 +389,15 @@ describe('Schema tab', () => {
     await m.page.waitForFunction(() => (window as unknown as { __clip?: string }).__clip !== undefined);
     const json = JSON.parse(await m.page.evaluate(() => (window as unknown as { __clip: string }).__clip));
     assert.equal(json.fields.length, 9);
-    assert.deepEqual(json.fields[5].children[1], { name: 'meta', type: 'Struct<source: Utf8, score: Float64>', nullable: true, children: [{ name: 'source', type: 'Utf8', nullable: true }, { name: 'score', type: 'Float64', nullable: true }] });
+    assert.deepEqual(json.fields[5].children[1], {
+      name: 'meta',
+      type: 'Struct<source: Utf8, score: Float64>',
+      nullable: true,
+      children: [
+        { name: 'source', type: 'Utf8', nullable: true },
+        { name: 'score', type: 'Float64', nullable: true },
+      ],
+    });
     assert.equal(json.metadata['lance:source_modality'], 'image');
     assert.equal(await m.page.textContent('[data-testid=copy-status]'), 'Schema copied to the clipboard.');
   });
@@ -352,7 +407,19 @@ describe('Schema tab: classes indexed by an int label column; no class names', (
   test('an int "label" column indexing into the names: counts by position, click filters label = N', async () => {
     const d = imagenetDescription();
     d.schema = d.schema.filter((f) => f.name !== 'label_name');
-    const m = await mount('schema', d, { height: 3000, handlers: { distinct: answer((p: { column: string }) => (p.column === 'label' ? [{ value: 3, count: 7 }, { value: 0, count: 5 }] : [])) } });
+    const m = await mount('schema', d, {
+      height: 3000,
+      handlers: {
+        distinct: answer((p: { column: string }) =>
+          p.column === 'label'
+            ? [
+                { value: 3, count: 7 },
+                { value: 0, count: 5 },
+              ]
+            : [],
+        ),
+      },
+    });
     try {
       const req = await m.request('distinct');
       assert.deepEqual(req.params, { column: 'label', limit: 5000 });
@@ -449,7 +516,10 @@ describe('Versions tab', () => {
   const compare = new Held();
   let firstPageMs = 0;
   before(async () => {
-    m = await mount('versions', imagenetDescription({ version: N_VERSIONS, latestVersion: N_VERSIONS }), { handlers: { ...versionsHost(tags), compareVersions: compare.handler }, height: 900 });
+    m = await mount('versions', imagenetDescription({ version: N_VERSIONS, latestVersion: N_VERSIONS }), {
+      handlers: { ...versionsHost(tags), compareVersions: compare.handler },
+      height: 900,
+    });
     await m.page.waitForSelector('[data-testid=version-row]');
     // From the view's creation to its first row on screen, in the page: includes the trip to the host and back.
     firstPageMs = await m.page.evaluate(() => (window as unknown as { __firstRowAt: number; __t0: number }).__firstRowAt - (window as unknown as { __t0: number }).__t0);
@@ -460,7 +530,10 @@ describe('Versions tab', () => {
   });
 
   test('2,500 versions: the first page of 100 shows quickly, newest first, the current version marked', async () => {
-    assert.deepEqual(m.requests('versions').map((r) => r.params), [{ offset: 0, limit: 100 }]);
+    assert.deepEqual(
+      m.requests('versions').map((r) => r.params),
+      [{ offset: 0, limit: 100 }],
+    );
     assert.equal(await m.page.locator('[data-testid=version-row]').count(), 100);
     assert.ok(firstPageMs < 1500, `first page after ${Math.round(firstPageMs)} ms`);
     const first = await m.page.$$eval('[data-testid=version-row]', (els) => els.slice(0, 3).map((e) => Number(e.getAttribute('data-version'))));
@@ -508,7 +581,10 @@ describe('Versions tab', () => {
     assert.ok(ms < 1000, `a page after ${Math.round(ms)} ms`);
     const offsets = m.requests('versions').map((r) => r.params.offset);
     assert.deepEqual(offsets.slice(0, 3), [0, 100, 200]);
-    assert.ok(offsets.every((o, i) => o === i * 100), 'each page asked for once');
+    assert.ok(
+      offsets.every((o, i) => o === i * 100),
+      'each page asked for once',
+    );
     // Load the rest with the button, pressed from the page (scrolling it into view would also load by itself).
     await m.page.evaluate(async () => {
       const more = document.querySelector('[data-testid=versions-more]')!;
@@ -581,7 +657,13 @@ describe('Versions tab', () => {
   });
 
   test('compare on one version compares it with the latest; compare(from, to) from the API; errors show in place', async () => {
-    m.host.handlers.compareVersions = answer((p: { from: number; to: number }) => ({ ...DIFF, ...p, schema: { added: [], removed: [], changed: [] }, indices: { added: [], removed: [] }, metadata: { added: [], removed: [], changed: [] } }));
+    m.host.handlers.compareVersions = answer((p: { from: number; to: number }) => ({
+      ...DIFF,
+      ...p,
+      schema: { added: [], removed: [], changed: [] },
+      indices: { added: [], removed: [] },
+      metadata: { added: [], removed: [], changed: [] },
+    }));
     await m.page.click('[data-testid=version-row][data-version="2400"] [data-testid=version-compare]');
     await m.request('compareVersions', (r) => r.params.from === 2400);
     assert.deepEqual(m.requests('compareVersions').at(-1)!.params, { from: 2400, to: 2500 });
@@ -768,7 +850,22 @@ describe('Indices & stats tab', () => {
     await m.page.press('[data-testid=stats-filter]', 'Enter');
     const req = await m.request('columnStats', (r) => r.params.filter !== undefined);
     assert.deepEqual(req.params, { column: 'label', filter: "split = 'val'", topK: 20 });
-    stats.respond(req.id, { column: 'label', type: 'Int32', rows: 5000, nulls: 0, min: 0, max: 999, mean: 499.51234567, distinct: 1000, distinctCapped: false, top: [{ value: 3, count: 9 }, { value: 1.5, count: 3 }], partial: false } satisfies ColumnStats);
+    stats.respond(req.id, {
+      column: 'label',
+      type: 'Int32',
+      rows: 5000,
+      nulls: 0,
+      min: 0,
+      max: 999,
+      mean: 499.51234567,
+      distinct: 1000,
+      distinctCapped: false,
+      top: [
+        { value: 3, count: 9 },
+        { value: 1.5, count: 3 },
+      ],
+      partial: false,
+    } satisfies ColumnStats);
     await m.page.waitForSelector('[data-testid=stats-mean]');
     assert.equal(await m.page.innerText('[data-testid=stats-mean] .fig-v'), '499.512');
     assert.equal(await m.page.innerText('[data-testid=stats-distinct] .fig-v'), '1,000');

@@ -71,7 +71,14 @@ describe('the grid', () => {
   }
 
   before(async () => {
-    wv = await openWebview({ entry: { path: 'test/webview/rowsEntry.ts' }, css: ['panel.css', 'grid.css'], name: 'values-grid', viewport: { width: 1200, height: 800 }, browser, handlers: jsonHandlers(nonFinite) });
+    wv = await openWebview({
+      entry: { path: 'test/webview/rowsEntry.ts' },
+      css: ['panel.css', 'grid.css'],
+      name: 'values-grid',
+      viewport: { width: 1200, height: 800 },
+      browser,
+      handlers: jsonHandlers(nonFinite),
+    });
     page = wv.page;
     await page.waitForFunction(() => (window as any).__mounted === true);
     await page.waitForSelector(loadedRow(8));
@@ -185,7 +192,10 @@ describe('the preview', () => {
       await wv.page.waitForFunction(() => (window as any).__clip.length === 1);
       const clip = await wv.page.evaluate(() => (window as any).__clip[0] as string);
       assert.equal(clip, LONG);
-      assert.deepEqual(wv.host.requests('cell').map((r) => r.params), [{ rowId: ids[0], column: 'text' }]);
+      assert.deepEqual(
+        wv.host.requests('cell').map((r) => r.params),
+        [{ rowId: ids[0], column: 'text' }],
+      );
 
       await text.locator('[data-testid=preview-show-whole]').click();
       await text.locator('[data-testid=preview-capped]').waitFor({ state: 'detached' });
@@ -258,7 +268,11 @@ document.getElementById('app')!.append(indicesView(ctx as any).element);
       const calls = await p.evaluate(() => (window as any).__calls as string[]);
       assert.deepEqual(calls, ['(id < 10) AND isnan(f64)', "(id < 10) AND f64 = '-0'::double", "(id < 10) AND f64 = '-Infinity'::double"]);
       // Each selects exactly its row through the real engine.
-      for (const [f, label] of [[calls[0], 'nan'], [calls[1], 'negZero'], [calls[2], 'negInf']]) {
+      for (const [f, label] of [
+        [calls[0], 'nan'],
+        [calls[1], 'negZero'],
+        [calls[2], 'negInf'],
+      ]) {
         const page = await nonFinite.handlers.rows({ filter: f, offset: 0, limit: 10, columns: ['label'] }, new AbortController().signal, () => undefined);
         assert.deepEqual(page.rows, [[label]], f);
       }

@@ -78,7 +78,8 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
                 last = pct;
               },
             });
-            if (ac.signal.aborted) return void vscode.window.showWarningMessage(`Export cancelled after ${res.rows.toLocaleString('en-US')} rows; ${target.fsPath} holds those rows only.`);
+            if (ac.signal.aborted)
+              return void vscode.window.showWarningMessage(`Export cancelled after ${res.rows.toLocaleString('en-US')} rows; ${target.fsPath} holds those rows only.`);
             // Not awaited: the progress notification (and its Cancel button) ends with the export.
             void vscode.window
               .showInformationMessage(
@@ -107,7 +108,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
       });
       if (!parent?.[0]) return;
       const name = await vscode.window.showInputBox({
-      ignoreFocusOut: true,
+        ignoreFocusOut: true,
         title: 'Name of the new dataset',
         value: `${p.state.location.name}_subset`,
         validateInput: (v) => {
@@ -126,36 +127,33 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
       );
       if (ok !== 'Create Dataset') return;
       const session = await p.session();
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Writing ${path.basename(dest)}`, cancellable: true },
-        async (progress, token) => {
-          const ac = new AbortController();
-          token.onCancellationRequested(() => ac.abort());
-          let last = 0;
-          try {
-            const res = await materializeSubset(session.dataset, {
-              filter: p.view.filter,
-              sort: p.view.sort,
-              search: p.view.search && { column: p.view.search.column, text: p.view.search.text },
-              columns: p.view.columns,
-              dest,
-              signal: ac.signal,
-              progress: (done, total) => {
-                const pct = total ? (done / total) * 100 : 0;
-                progress.report({ increment: pct - last, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows` });
-                last = pct;
-              },
-            });
-            if (ac.signal.aborted) return void vscode.window.showWarningMessage('Cancelled; the partial dataset was removed.');
-            void vscode.window
-              .showInformationMessage(`Wrote ${res.rows.toLocaleString('en-US')} rows to ${dest}.`, 'Open It')
-              .then((open) => (open ? vscode.commands.executeCommand('lanceInspector.openDataset', dest) : undefined));
-          } catch (err) {
-            const info = toErrorInfo(err);
-            void vscode.window.showErrorMessage(`Could not write the subset: ${info.message}${info.detail ? ` (${info.detail})` : ''}`);
-          }
-        },
-      );
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Writing ${path.basename(dest)}`, cancellable: true }, async (progress, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        let last = 0;
+        try {
+          const res = await materializeSubset(session.dataset, {
+            filter: p.view.filter,
+            sort: p.view.sort,
+            search: p.view.search && { column: p.view.search.column, text: p.view.search.text },
+            columns: p.view.columns,
+            dest,
+            signal: ac.signal,
+            progress: (done, total) => {
+              const pct = total ? (done / total) * 100 : 0;
+              progress.report({ increment: pct - last, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows` });
+              last = pct;
+            },
+          });
+          if (ac.signal.aborted) return void vscode.window.showWarningMessage('Cancelled; the partial dataset was removed.');
+          void vscode.window
+            .showInformationMessage(`Wrote ${res.rows.toLocaleString('en-US')} rows to ${dest}.`, 'Open It')
+            .then((open) => (open ? vscode.commands.executeCommand('lanceInspector.openDataset', dest) : undefined));
+        } catch (err) {
+          const info = toErrorInfo(err);
+          void vscode.window.showErrorMessage(`Could not write the subset: ${info.message}${info.detail ? ` (${info.detail})` : ''}`);
+        }
+      });
     }),
   );
 }

@@ -58,7 +58,8 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       const d = await session.describe();
       // The same label column as the Schema tab's class list and the Similar tab's "same label".
       const label = labelColumnOf(d.schema);
-      if (!label) return void vscode.window.showInformationMessage('This dataset has no label column to filter by (a text column such as label_name or class, or an int column label).');
+      if (!label)
+        return void vscode.window.showInformationMessage('This dataset has no label column to filter by (a text column such as label_name or class, or an int column label).');
       const col = label.field;
       const condition = (v: Cell) => conditionFor(col.name, v, col.type) ?? `${quoteIdent(col.name)} IS NULL`;
       let items: (vscode.QuickPickItem & { filter: string })[];
@@ -66,7 +67,9 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
         // Rows name their class by position in lance:class_names.
         items = d.classNames.map((n, i) => ({ label: n, description: `${col.name} = ${i}`, filter: condition(i) }));
       } else {
-        const values = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Counting ${col.name} values` }, () => session.dataset.distinct(col.name, 5000));
+        const values = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Counting ${col.name} values` }, () =>
+          session.dataset.distinct(col.name, 5000),
+        );
         items = values.map((v) => ({ label: String(v.value), description: `${v.count.toLocaleString('en-US')} rows`, filter: condition(v.exact ?? v.value) }));
       }
       const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Filter by class', placeHolder: `${items.length} classes`, matchOnDescription: true });
@@ -97,7 +100,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       if (!d.schema.some((f) => f.kind === 'vector')) return void vscode.window.showInformationMessage('This dataset has no vector column to search.');
       const key = d.schema.find((f) => KEY_COLUMN.test(f.name) && (f.kind === 'int' || f.kind === 'string'));
       const input = await vscode.window.showInputBox({
-      ignoreFocusOut: true,
+        ignoreFocusOut: true,
         title: 'Find similar to row',
         prompt: key ? `The row's ${key.name}, or #N for the row at position N` : 'The row at position N (0-based)',
         value: p.view.selectedRowId && p.selectedIndex !== undefined ? `#${p.selectedIndex}` : '',
@@ -211,7 +214,13 @@ async function pickVersion(p: DatasetPanel, title: string, withTags: boolean): P
   for (const v of page.versions) {
     items.push({
       label: `Version ${v.version}`,
-      description: [v.timestamp ? new Date(v.timestamp).toLocaleString() : undefined, v.rows !== undefined ? `${v.rows.toLocaleString('en-US')} rows` : undefined, ...v.tags.map((t) => `tag ${t}`)].filter(Boolean).join(' · '),
+      description: [
+        v.timestamp ? new Date(v.timestamp).toLocaleString() : undefined,
+        v.rows !== undefined ? `${v.rows.toLocaleString('en-US')} rows` : undefined,
+        ...v.tags.map((t) => `tag ${t}`),
+      ]
+        .filter(Boolean)
+        .join(' · '),
       version: v.version,
     });
   }

@@ -23,7 +23,11 @@ export function registerSortSearchCommands(context: vscode.ExtensionContext): vo
           why,
           name: f.name,
         })),
-        { ignoreFocusOut: true, title: `Sort ${p.state.location.name} by…`, placeHolder: current.length ? `Now sorted by ${describeSort(current)}` : 'A column to sort the whole table by' },
+        {
+          ignoreFocusOut: true,
+          title: `Sort ${p.state.location.name} by…`,
+          placeHolder: current.length ? `Now sorted by ${describeSort(current)}` : 'A column to sort the whole table by',
+        },
       );
       if (!picked) return;
       if (picked.why) return void vscode.window.showInformationMessage(`${picked.name} cannot be sorted: ${picked.why}`);

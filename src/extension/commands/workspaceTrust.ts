@@ -9,10 +9,7 @@ export function requireWorkspaceTrust(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
   const manage = 'Manage Workspace Trust';
   void vscode.window
-    .showWarningMessage(
-      `${what}, which Lance Inspector does not do in Restricted Mode. Reading works as usual; trust this workspace to write.`,
-      manage,
-    )
+    .showWarningMessage(`${what}, which Lance Inspector does not do in Restricted Mode. Reading works as usual; trust this workspace to write.`, manage)
     .then((choice) => {
       if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
     });

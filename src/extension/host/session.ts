@@ -28,7 +28,10 @@ export interface SessionSettings {
 }
 
 export class DatasetSession {
-  private constructor(readonly dataset: LanceDataset, private readonly settings: SessionSettings) {}
+  private constructor(
+    readonly dataset: LanceDataset,
+    private readonly settings: SessionSettings,
+  ) {}
 
   static async open(location: DatasetLocation, opts: OpenOptions, settings: SessionSettings): Promise<DatasetSession> {
     return new DatasetSession(await LanceDataset.open(location, opts), settings);

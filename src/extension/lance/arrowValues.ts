@@ -30,4 +30,3 @@ export function timestampText(value: bigint, unit: number, utc: boolean): string
   const fraction = digits ? '.' + frac.toString().padStart(digits, '0') : '';
   return iso.replace(/\.\d{3}Z$/, fraction + (utc ? 'Z' : ''));
 }
-

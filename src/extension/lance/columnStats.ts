@@ -75,8 +75,7 @@ export async function computeColumnStats(table: Table, column: string, opts: Col
 
   if (kind === 'nulls-only') return nullsOnly(table, col, field, stats, opts);
 
-  const select: Record<string, string> =
-    kind === 'decimal' ? { [V]: `arrow_cast(${col}, 'Utf8')`, [F]: `arrow_cast(${col}, 'Float64')` } : { [V]: col };
+  const select: Record<string, string> = kind === 'decimal' ? { [V]: `arrow_cast(${col}, 'Utf8')`, [F]: `arrow_cast(${col}, 'Float64')` } : { [V]: col };
   const acc = new Accumulator(kind, field!.type);
   const batchRows = kind === 'binary' ? BINARY_BATCH_ROWS : kind === 'int' || kind === 'float' ? NUMBER_BATCH_ROWS : BATCH_ROWS;
   stats.partial = await scan(table, select, opts, batchRows, (batch) => {
@@ -197,7 +196,6 @@ async function scan(
   }
   return false;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 

@@ -46,10 +46,22 @@ export function planFromArrow(schema: Schema): ColumnPlan {
 
 /** Lance logical item types → the DataFusion type names arrow_cast understands. */
 const CAST_ITEM: Record<string, string> = {
-  int8: 'Int8', int16: 'Int16', int32: 'Int32', int64: 'Int64',
-  uint8: 'UInt8', uint16: 'UInt16', uint32: 'UInt32', uint64: 'UInt64',
-  halffloat: 'Float16', float: 'Float32', double: 'Float64',
-  bool: 'Boolean', string: 'Utf8', large_string: 'LargeUtf8', binary: 'Binary', large_binary: 'LargeBinary',
+  int8: 'Int8',
+  int16: 'Int16',
+  int32: 'Int32',
+  int64: 'Int64',
+  uint8: 'UInt8',
+  uint16: 'UInt16',
+  uint32: 'UInt32',
+  uint64: 'UInt64',
+  halffloat: 'Float16',
+  float: 'Float32',
+  double: 'Float64',
+  bool: 'Boolean',
+  string: 'Utf8',
+  large_string: 'LargeUtf8',
+  binary: 'Binary',
+  large_binary: 'LargeBinary',
 };
 
 export function planFromManifest(m: ManifestInfo): ColumnPlan {

@@ -138,7 +138,7 @@ export class LanceDataset {
   private static async openPastDamage(location: DatasetLocation, opts: OpenOptions): Promise<LanceDataset | undefined> {
     const damage = await findDamage(location.uri);
     if (!damage) return undefined;
-    const target = opts.tag !== undefined ? await tagVersionOnDisk(location.uri, opts.tag) : opts.version ?? damage.newestReadable;
+    const target = opts.tag !== undefined ? await tagVersionOnDisk(location.uri, opts.tag) : (opts.version ?? damage.newestReadable);
     if (target === undefined) throw new LanceError('unreadable-data', `${damageMessage(damage)} No older version is readable either.`, damage.reason);
     if (damage.damagedVersions.includes(target)) {
       const newest = damage.newestReadable !== undefined ? ` Version ${damage.newestReadable} is the newest readable one.` : '';
@@ -198,7 +198,14 @@ export class LanceDataset {
     } catch (err) {
       if (!(err instanceof LanceError && err.kind === 'cancelled')) throw err;
     }
-    return computeColumnStats(this.requireTable(), p.column, { filter: p.filter?.trim() || undefined, topK: p.topK ?? 20, total, signal, progress, timeoutMs: this.opts.timeoutMs });
+    return computeColumnStats(this.requireTable(), p.column, {
+      filter: p.filter?.trim() || undefined,
+      topK: p.topK ?? 20,
+      total,
+      signal,
+      progress,
+      timeoutMs: this.opts.timeoutMs,
+    });
   }
 
   /** A column's values with their counts, most frequent first (the class picker). */
@@ -571,7 +578,12 @@ export class LanceDataset {
       this.searches.set(key, p);
       return p;
     }
-    p = (async () => searchText(this.requireTable(), { column: search.column, text: search.text, filter }, { signal, timeoutMs: this.opts.timeoutMs, indices: await this.indices(), mapPaths: pathMapper(this.location, this.linkDir) }))();
+    p = (async () =>
+      searchText(
+        this.requireTable(),
+        { column: search.column, text: search.text, filter },
+        { signal, timeoutMs: this.opts.timeoutMs, indices: await this.indices(), mapPaths: pathMapper(this.location, this.linkDir) },
+      ))();
     this.searches.set(key, p);
     p.catch(() => this.searches.get(key) === p && this.searches.delete(key));
     while (this.searches.size > SEARCHES_KEPT) this.searches.delete(this.searches.keys().next().value as string);
@@ -591,11 +603,25 @@ export class LanceDataset {
   }
 
   /** A page of a text search's rows (best first), with the score as the SCORE_COLUMN pseudo-column when asked. */
-  private async searchPage(req: RowsRequest, filter: string | undefined, search: TextQuery, columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<RowsPage> {
+  private async searchPage(
+    req: RowsRequest,
+    filter: string | undefined,
+    search: TextQuery,
+    columns: string[],
+    plan: ColumnPlan,
+    enc: EncodeOptions,
+    signal?: AbortSignal,
+  ): Promise<RowsPage> {
     const r = await this.searchResult(search, filter, signal);
     const ids = r.rowIds.slice(req.offset, req.offset + req.limit);
     const real = columns.filter((c) => c !== SCORE_COLUMN);
-    const taken = await this.takeRows(ids.map((id) => BigInt(id)), real, plan, enc, signal);
+    const taken = await this.takeRows(
+      ids.map((id) => BigInt(id)),
+      real,
+      plan,
+      enc,
+      signal,
+    );
     const scoreAt = columns.indexOf(SCORE_COLUMN);
     const rows =
       scoreAt < 0
@@ -626,7 +652,9 @@ export class LanceDataset {
       const req = target.request;
       const plan = await this.planAndWidths();
       const { build } = await this.vectorQuery(req, signal);
-      q = build().select(projection(plan, req.columns ?? plan.names)).withRowId();
+      q = build()
+        .select(projection(plan, req.columns ?? plan.names))
+        .withRowId();
       what = `the vector search for the ${req.k} rows nearest to row ${req.rowId ?? ''}`.replace(/ $/, '');
     } else {
       const filter = target.filter?.trim() || undefined;
@@ -636,8 +664,13 @@ export class LanceDataset {
         const sq = fts ? t.query().fullTextSearch(s.text, { columns: [s.column] }) : t.query().where(substringCondition(s.column, s.text));
         if (fts && filter) sq.where(filter);
         if (!fts && filter) sq.where(`(${substringCondition(s.column, s.text)}) AND (${filter})`);
-        q = sq.select([]).withRowId().limit(TEXT_SEARCH_MAX_IDS + 1);
-        what = fts ? `the full-text search of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}` : `the substring scan of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}`;
+        q = sq
+          .select([])
+          .withRowId()
+          .limit(TEXT_SEARCH_MAX_IDS + 1);
+        what = fts
+          ? `the full-text search of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}`
+          : `the substring scan of ${s.column} for "${s.text}"${filter ? ' with the filter' : ''}`;
       } else if (target.sort?.length) {
         const keys = Object.create(null) as Record<string, string>;
         for (const k of target.sort) keys[k.column] = k.column;
@@ -647,7 +680,12 @@ export class LanceDataset {
         what = `the sort of the${filter ? ' filtered' : ''} table by its key columns (computed once per view; pages are then read by row id)`;
       } else {
         const plan = await this.planAndWidths();
-        const sq = t.query().select(projection(plan, target.columns ?? plan.names)).withRowId().offset(target.offset).limit(target.limit);
+        const sq = t
+          .query()
+          .select(projection(plan, target.columns ?? plan.names))
+          .withRowId()
+          .offset(target.offset)
+          .limit(target.limit);
         if (filter) sq.where(filter);
         q = sq;
         what = `the page of ${target.limit} rows at ${target.offset}${filter ? ' with the filter' : ''}`;
@@ -668,7 +706,15 @@ export class LanceDataset {
   }
 
   /** A page of a sorted view: its row ids from the view's order, then those rows taken by id. */
-  private async sortedPage(req: RowsRequest, filter: string | undefined, sort: SortKey[], columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal): Promise<RowsPage> {
+  private async sortedPage(
+    req: RowsRequest,
+    filter: string | undefined,
+    sort: SortKey[],
+    columns: string[],
+    plan: ColumnPlan,
+    enc: EncodeOptions,
+    signal?: AbortSignal,
+  ): Promise<RowsPage> {
     let ids: bigint[];
     try {
       ids = await this.sortOrders.pageIds(filter, sort, req.offset, req.limit, signal);
@@ -694,7 +740,15 @@ export class LanceDataset {
    * the batch size only shapes what crosses from Rust: on the million rows a page of 50 took 2.1–2.7 ms in
    * 16-row batches and 1.2 ms in one; filtered, it is also the engine's scan batch (see SCAN_BATCH_ROWS).
    */
-  private async streamPage(req: RowsRequest, filter: string | undefined, columns: string[], plan: ColumnPlan, enc: EncodeOptions, signal?: AbortSignal, batchRows?: number): Promise<RowsPage> {
+  private async streamPage(
+    req: RowsRequest,
+    filter: string | undefined,
+    columns: string[],
+    plan: ColumnPlan,
+    enc: EncodeOptions,
+    signal?: AbortSignal,
+    batchRows?: number,
+  ): Promise<RowsPage> {
     const rowIds: string[] = [];
     const rows: Cell[][] = [];
     try {
@@ -801,11 +855,19 @@ export class LanceDataset {
     if (!vector) throw new LanceError('unsupported-type', `Row ${queryId} has no vector in column "${req.vectorColumn}".`);
     // NaN or ±∞ make every distance NaN: the engine would answer nothing at all, without a reason.
     if (hasNonFinite(vector))
-      throw new LanceError('unsupported-type', `This row's ${req.vectorColumn} holds NaN or infinite values, so it has no distance to any row: find similar needs a finite vector.`);
+      throw new LanceError(
+        'unsupported-type',
+        `This row's ${req.vectorColumn} holds NaN or infinite values, so it has no distance to any row: find similar needs a finite vector.`,
+      );
     const index = (await indicesP).find((i) => i.columns.includes(req.vectorColumn) && /ivf|hnsw|flat|pq|sq/i.test(i.type));
     const metric = (index?.metric ?? 'l2').toLowerCase();
     const build = () => {
-      const q = t.query().nearestTo(vector).column(req.vectorColumn).distanceType(metric as 'l2' | 'cosine' | 'dot').limit(req.k + 1);
+      const q = t
+        .query()
+        .nearestTo(vector)
+        .column(req.vectorColumn)
+        .distanceType(metric as 'l2' | 'cosine' | 'dot')
+        .limit(req.k + 1);
       if (req.nprobes) q.nprobes(req.nprobes);
       if (req.refineFactor) q.refineFactor(req.refineFactor);
       if (req.filter?.trim()) q.where(req.filter.trim());
@@ -894,7 +956,7 @@ function projection(plan: ColumnPlan, columns: string[]): string[] | Record<stri
 }
 
 function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number }): EncodeOptions {
-  return { maxImageBytes: req.withImages ? req.maxImageBytes ?? 16 * 1024 * 1024 : 0, fullVectors: false, maxListItems: 32 };
+  return { maxImageBytes: req.withImages ? (req.maxImageBytes ?? 16 * 1024 * 1024) : 0, fullVectors: false, maxListItems: 32 };
 }
 
 /** How find similar reads the query row's vector: every value, nothing else. */
@@ -925,7 +987,6 @@ function safeEncode(v: Parameters<typeof encodeCell>[0], i: number, enc: EncodeO
     return { t: 'unsupported', type: String(v.type), reason: (err as Error).message };
   }
 }
-
 
 function manifestSchema(m: ManifestInfo | undefined, indices: IndexInfo[]): { schema: SchemaField[]; schemaMetadata: Record<string, string> } {
   if (!m) return { schema: [], schemaMetadata: {} };
@@ -964,8 +1025,7 @@ async function connectionTarget(loc: DatasetLocation): Promise<{ parent: string;
   if (isObjectStoreUri(uri)) {
     const cut = uri.lastIndexOf('/');
     const base = uri.slice(cut + 1);
-    if (!/\.lance$/i.test(base))
-      throw new LanceError('not-a-dataset', `Object-store datasets must end in .lance to be opened (${uri}).`);
+    if (!/\.lance$/i.test(base)) throw new LanceError('not-a-dataset', `Object-store datasets must end in .lance to be opened (${uri}).`);
     return { parent: uri.slice(0, cut), name: tableNameOf(uri) };
   }
   const abs = path.resolve(uri);

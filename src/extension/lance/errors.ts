@@ -5,7 +5,11 @@ import { doubleQuoted } from '../../shared/filterHints';
 import { quoteIdent } from '../../shared/sql';
 
 export class LanceError extends Error {
-  constructor(readonly kind: ErrorKind, message: string, readonly detail?: string) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'LanceError';
   }
@@ -34,7 +38,10 @@ export function classify(err: unknown, mapPaths: PathMapper = (s) => s, context?
     return m('not-found', 'That version of the dataset does not exist.');
   if (/Not found:.*\/data\/|Not found:.*\.lance\b|Object at location .* not found|No such file/i.test(raw))
     return m('unreadable-data', 'A data file of this dataset is missing, so its rows cannot be read.');
-  if (context === 'filter' || /Invalid user input|Schema error|No field named|SQL error|ParserError|sql parser|Error tokenizing statement|Error during planning|Invalid filter|Unsupported SQL/i.test(raw))
+  if (
+    context === 'filter' ||
+    /Invalid user input|Schema error|No field named|SQL error|ParserError|sql parser|Error tokenizing statement|Error during planning|Invalid filter|Unsupported SQL/i.test(raw)
+  )
     return new LanceError('bad-filter', filterMessage(raw), mapPaths(shortenQuoted(unwrap(engineText(raw)))));
   if (/Panic in async function/i.test(raw)) return m('internal', 'The Lance engine hit an internal error on this request.');
   if (/was not found|does not exist|Table .* not found/i.test(raw)) return m('not-found', 'The dataset or table was not found.');
@@ -70,7 +77,8 @@ const WRAPPERS = [
   /^Cast error:\s*/i,
 ];
 /** DataFusion/Lance plan nodes (and their "expr=[…]" text) that some errors print: internal, not for the user. */
-const PLAN_NODE = /\b(?:Lance\w*|Projection|Filter|FilteredRead|CoalesceBatches|CoalescePartitions|Repartition|Sort|SortPreservingMerge|GlobalLimit|LocalLimit|Aggregate|Take|KNNVectorDistance|ANNIvfPartition|ANNIvfSubIndex|ScalarIndex|MaterializeIndex|Empty|OneShot|Union)Exec\b(?::[^\n]*)?/g;
+const PLAN_NODE =
+  /\b(?:Lance\w*|Projection|Filter|FilteredRead|CoalesceBatches|CoalescePartitions|Repartition|Sort|SortPreservingMerge|GlobalLimit|LocalLimit|Aggregate|Take|KNNVectorDistance|ANNIvfPartition|ANNIvfSubIndex|ScalarIndex|MaterializeIndex|Empty|OneShot|Union)Exec\b(?::[^\n]*)?/g;
 /** Longest quoted value kept whole inside a message; longer ones lose their middle (never the reason). */
 const MAX_QUOTED = 120;
 /**
@@ -108,7 +116,9 @@ function withoutInternalColumns(s: string): string {
   const valid = /Valid fields are /.exec(s);
   if (valid) {
     const list = s.slice(valid.index + valid[0].length).replace(/\.\s*$/, '');
-    s = `${s.slice(0, valid.index + valid[0].length)}${splitNames(list).filter((n) => !INTERNAL_COLUMN.test(n)).join(', ')}.`;
+    s = `${s.slice(0, valid.index + valid[0].length)}${splitNames(list)
+      .filter((n) => !INTERNAL_COLUMN.test(n))
+      .join(', ')}.`;
   }
   return s.replace(/(No field named ("(?:[^"]|"")*"|\S+?)\.)\s*Did you mean '(_[^']*)'\?\.?/g, (all, head: string, name: string, mean: string) =>
     INTERNAL_COLUMN.test(mean) && !unquoteName(name).startsWith('_') ? head : all,
@@ -116,7 +126,7 @@ function withoutInternalColumns(s: string): string {
 }
 
 function unwrap(s: string): string {
-  for (let again = true; again; ) {
+  for (let again = true; again;) {
     again = false;
     for (const w of WRAPPERS) {
       const next = s.replace(w, '');
@@ -163,7 +173,8 @@ function splitEcho(s: string): { reason: string; echo?: string } {
   m = /^Error optimizing sql filter:\s*/i.exec(s);
   if (m && s.endsWith(')')) {
     let open = -1;
-    for (const g of s.matchAll(/\s\((?=LanceError\(|Invalid user input:|Error during planning:|Cast error:|Schema error:|Arrow error:|Execution error:|Internal error:)/g)) open = g.index + 1;
+    for (const g of s.matchAll(/\s\((?=LanceError\(|Invalid user input:|Error during planning:|Cast error:|Schema error:|Arrow error:|Execution error:|Internal error:)/g))
+      open = g.index + 1;
     if (open < 0) open = s.lastIndexOf(' (') + 1;
     if (open > m[0].length) return { echo: s.slice(m[0].length, open).trim(), reason: s.slice(open + 1, -1) };
   }
@@ -193,7 +204,8 @@ function typeMismatch(reason: string): string | undefined {
   let msg = `type mismatch: ${value} is ${typeWord(litType)} (${litType}) but is compared with ${typeWord(colType)} (${colType}).`;
   const colWord = typeWord(colType);
   if (colWord === 'text' && !isText) msg += ` Text values go in single quotes: '${litRaw}'.`;
-  else if (colWord === 'a number' && isText) msg += /^"?-?\d+(\.\d+)?"?$/.test(litRaw) ? ` Numbers are written without quotes: ${litRaw.replace(/"/g, '')}.` : ' Compare it with a number.';
+  else if (colWord === 'a number' && isText)
+    msg += /^"?-?\d+(\.\d+)?"?$/.test(litRaw) ? ` Numbers are written without quotes: ${litRaw.replace(/"/g, '')}.` : ' Compare it with a number.';
   return msg;
 }
 
@@ -278,7 +290,9 @@ function splitNames(list: string): string[] {
  */
 export function filterMessage(raw: string): string {
   const { reason: r, echo } = splitEcho(unwrap(engineText(raw)));
-  const reason = unwrap(r).replace(/\s*\n\s*/g, ' ').trim();
+  const reason = unwrap(r)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   let msg = noField(reason) ?? `Filter error: ${typeMismatch(reason) ?? (/[.?!]$/.test(reason) ? reason : `${reason}.`)}`;
   msg = shortenQuoted(msg);
   const quoted = echo ? doubleQuoted(echo) : [];

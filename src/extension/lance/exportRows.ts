@@ -179,7 +179,9 @@ async function encodeBatch(batch: RecordBatch, columns: string[], keyCol: string
       columns.forEach((c, j) => (obj[c] = values[j]));
       text += JSON.stringify(obj) + '\n';
     } else {
-      text += values.map((x, j) => csvField(x === null ? null : typeof x === 'object' ? JSON.stringify(x) : typeof x === 'string' && textCols[j] ? neutralizeFormula(x) : x)).join(',') + '\r\n';
+      text +=
+        values.map((x, j) => csvField(x === null ? null : typeof x === 'object' ? JSON.stringify(x) : typeof x === 'string' && textCols[j] ? neutralizeFormula(x) : x)).join(',') +
+        '\r\n';
     }
   }
   await Promise.all(pending);
@@ -415,4 +417,3 @@ function decimalText(v: Vector, i: number, t: Decimal): string {
   }
   throw new RangeError(`row ${i} out of range`);
 }
-

@@ -6,9 +6,7 @@ import * as path from 'path';
 import type { DatasetLocation, TableEntry } from '../../shared/types';
 import { LanceError } from './errors';
 
-export type Located =
-  | { kind: 'dataset'; location: DatasetLocation }
-  | { kind: 'database'; uri: string; tables: TableEntry[] };
+export type Located = { kind: 'dataset'; location: DatasetLocation } | { kind: 'database'; uri: string; tables: TableEntry[] };
 
 const OBJECT_STORE = /^(s3|s3\+ddb|gs|az|abfss?|memory):\/\//i;
 
@@ -17,7 +15,11 @@ export function isObjectStoreUri(uri: string): boolean {
 }
 
 export function tableNameOf(uri: string): string {
-  const base = uri.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? uri;
+  const base =
+    uri
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? uri;
   return base.replace(/\.lance$/i, '');
 }
 

@@ -20,7 +20,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ProtoMessage } from './protobuf';
 
-
 export interface ManifestField {
   id: number;
   /** -1 for top-level columns (Lance's convention; 0 is a valid parent id). */
@@ -124,7 +123,13 @@ export async function listManifestVersions(datasetDir: string): Promise<number[]
 export async function manifestFilePath(datasetDir: string, version: number): Promise<string | undefined> {
   for (const name of manifestFileNames(version)) {
     const file = path.join(datasetDir, VERSIONS_DIR, name);
-    if (await fs.promises.stat(file).then(() => true, () => false)) return file;
+    if (
+      await fs.promises.stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
   }
   return undefined;
 }
@@ -316,10 +321,7 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
     physicalRows,
     deletedRows,
     deletedRowsKnown,
-    rowCount:
-      physicalRowsKnown && deletedRowsKnown && (writerVersion !== undefined || !hasDeletions)
-        ? physicalRows - deletedRows
-        : undefined,
+    rowCount: physicalRowsKnown && deletedRowsKnown && (writerVersion !== undefined || !hasDeletions) ? physicalRows - deletedRows : undefined,
     dataFormat: df ? { fileFormat: df.string(1), version: df.string(2) } : undefined,
     dataFileVersions: [...fileVersions].sort(),
     writerFeatureFlags: m.uint(10),
@@ -329,7 +331,6 @@ export function decodeManifest(bytes: Uint8Array): ManifestInfo {
     ...(m.string(12) ? { transactionFile: m.string(12) } : {}),
   };
 }
-
 
 /** Lance's spelling of a data file version (major, minor) → "legacy" | "2.0" | "2.1" | … */
 function fileVersionName(major: number, minor: number): string {

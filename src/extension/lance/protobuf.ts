@@ -14,10 +14,7 @@ const WIRE_LEN = 2;
 const WIRE_FIXED32 = 5;
 
 /** One occurrence of a field in an encoded message. Varints and fixed64 are exact (bigint). */
-type ProtoField =
-  | { no: number; wire: 0 | 1; value: bigint }
-  | { no: number; wire: 5; value: number }
-  | { no: number; wire: 2; value: Uint8Array };
+type ProtoField = { no: number; wire: 0 | 1; value: bigint } | { no: number; wire: 5; value: number } | { no: number; wire: 2; value: Uint8Array };
 
 const utf8 = new TextDecoder('utf-8');
 

@@ -68,10 +68,12 @@ function bounded<T>(p: Promise<T>, signal: AbortSignal | undefined, timeoutMs: n
       done();
       reject(new LanceError('cancelled', 'Cancelled.'));
     };
-    const timer = timeoutMs ? setTimeout(() => {
-      done();
-      reject(new LanceError('timeout', 'The query took too long and was stopped.'));
-    }, timeoutMs) : undefined;
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          done();
+          reject(new LanceError('timeout', 'The query took too long and was stopped.'));
+        }, timeoutMs)
+      : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
     p.then(
       (v) => {
@@ -239,7 +241,9 @@ export function summarizePlan(text: string, indices: IndexHint[] = []): string[]
     const scan = knn.children.find((c) => c.name === 'LanceRead');
     const scanned = analyzed ? scan?.metrics.get('rows_scanned') : undefined;
     const metric = knn.attrs.get('metric');
-    lines.push(`Exact vector search (no vector index used): ${metric ? `${metric} ` : ''}distance of ${scanned !== undefined ? `${count(scanned)} rows` : 'every row'}${arrow(rows(knn.parent?.name === 'SortExec' ? knn.parent : undefined))}`);
+    lines.push(
+      `Exact vector search (no vector index used): ${metric ? `${metric} ` : ''}distance of ${scanned !== undefined ? `${count(scanned)} rows` : 'every row'}${arrow(rows(knn.parent?.name === 'SortExec' ? knn.parent : undefined))}`,
+    );
     if (scan) {
       const f = scanFilter(scan);
       if (f) lines.push(`Filter: ${filterWords(scan, indices, analyzed)}`);
@@ -282,7 +286,13 @@ export function summarizePlan(text: string, indices: IndexHint[] = []): string[]
   for (const sort of all.filter((n) => n.name === 'SortExec')) {
     const expr = sort.attrs.get('expr') ?? '';
     if (/_distance|_score/.test(expr)) continue;
-    const keys = splitTop(expr.replace(/^\[|\]$/g, '')).map((k) => k.replace(/@\d+/g, '').replace(/\s+NULLS (FIRST|LAST)/, '').replace(/ ASC$/, ' ascending').replace(/ DESC$/, ' descending'));
+    const keys = splitTop(expr.replace(/^\[|\]$/g, '')).map((k) =>
+      k
+        .replace(/@\d+/g, '')
+        .replace(/\s+NULLS (FIRST|LAST)/, '')
+        .replace(/ ASC$/, ' ascending')
+        .replace(/ DESC$/, ' descending'),
+    );
     const k = topK(sort);
     const input = analyzed ? sort.children[0]?.metrics.get('output_rows') : undefined;
     lines.push(`Sorted by ${keys.join(', ')}${k !== undefined ? `, keeping the top ${count(k)}` : ''}${input !== undefined ? ` of ${count(input)} rows` : ''}`);
@@ -381,8 +391,20 @@ function queryText(fts: PlanNode): string {
 /** Index type words as users know them: BITMAP, BTREE, IVF_PQ, … */
 function indexType(t: string): string {
   const known: Record<string, string> = {
-    bitmap: 'BITMAP', btree: 'BTREE', labellist: 'LABEL_LIST', inverted: 'Full-text (INVERTED)', fts: 'Full-text (INVERTED)', ngram: 'NGRAM', zonemap: 'ZONEMAP',
-    ivfpq: 'IVF_PQ', ivfflat: 'IVF_FLAT', ivfsq: 'IVF_SQ', ivfhnswpq: 'IVF_HNSW_PQ', ivfhnswsq: 'IVF_HNSW_SQ', ivfhnswflat: 'IVF_HNSW_FLAT', ivfrq: 'IVF_RQ',
+    bitmap: 'BITMAP',
+    btree: 'BTREE',
+    labellist: 'LABEL_LIST',
+    inverted: 'Full-text (INVERTED)',
+    fts: 'Full-text (INVERTED)',
+    ngram: 'NGRAM',
+    zonemap: 'ZONEMAP',
+    ivfpq: 'IVF_PQ',
+    ivfflat: 'IVF_FLAT',
+    ivfsq: 'IVF_SQ',
+    ivfhnswpq: 'IVF_HNSW_PQ',
+    ivfhnswsq: 'IVF_HNSW_SQ',
+    ivfhnswflat: 'IVF_HNSW_FLAT',
+    ivfrq: 'IVF_RQ',
   };
   return known[t.toLowerCase().replace(/[_\s]/g, '')] ?? t;
 }

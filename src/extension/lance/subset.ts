@@ -153,7 +153,8 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
 function checkDest(ds: LanceDataset, dest: string): string {
   if (!path.isAbsolute(dest)) throw new LanceError('io', `The new dataset needs an absolute path (got ${dest}).`);
   const abs = path.resolve(dest);
-  if (!/\.lance$/i.test(abs) || path.basename(abs).length <= '.lance'.length) throw new LanceError('io', `The new dataset's folder name must end in .lance (got ${path.basename(abs)}).`);
+  if (!/\.lance$/i.test(abs) || path.basename(abs).length <= '.lance'.length)
+    throw new LanceError('io', `The new dataset's folder name must end in .lance (got ${path.basename(abs)}).`);
   if (fs.existsSync(abs)) throw new LanceError('io', `${abs} already exists; choose a new name.`);
   if (!isObjectStoreUri(ds.location.uri)) {
     const src = path.resolve(ds.location.uri);
@@ -227,7 +228,7 @@ function writeSchema(batch: RecordBatch, columns: ColumnWrite[], metadata: Map<s
 
 /** The empty dataset's schema, when no row matched (no batch to take the read types from). */
 function emptySchema(schema: Schema | undefined, columns: ColumnWrite[], metadata: Map<string, string>): Schema {
-  if (!schema) throw new LanceError('unsupported-type', 'No row matched, and this dataset\'s schema cannot be decoded to create an empty copy.');
+  if (!schema) throw new LanceError('unsupported-type', "No row matched, and this dataset's schema cannot be decoded to create an empty copy.");
   const fields = columns.map((c) => {
     const f = schema.fields.find((x) => x.name === c.name)!;
     return c.alterTo ? new Field(f.name, c.alterTo === 'large_binary' ? new Binary() : new Utf8(), f.nullable, f.metadata) : f;
@@ -245,4 +246,3 @@ async function restoreLargeTypes(table: Table, columns: ColumnWrite[]): Promise<
   const alters = columns.filter((c) => c.alterTo).map((c) => ({ path: c.name, dataType: c.alterTo! }));
   if (alters.length) await table.alterColumns(alters);
 }
-

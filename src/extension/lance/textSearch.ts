@@ -58,9 +58,7 @@ export interface TextSearchOptions {
   progress?: (found: number) => void;
 }
 
-export type TextSearchAnswer =
-  | { kind: 'fts-index'; name: string }
-  | { kind: 'scan' };
+export type TextSearchAnswer = { kind: 'fts-index'; name: string } | { kind: 'scan' };
 
 export interface TextSearchResult {
   /** Engine row ids (decimal strings, as RowsPage.rowIds), best first; in table order for a scan. */
@@ -101,7 +99,6 @@ export async function searchText(table: Table, req: TextSearchRequest, opts: Tex
   }
 }
 
-
 async function ftsSearch(
   table: Table,
   column: string,
@@ -112,7 +109,12 @@ async function ftsSearch(
   opts: TextSearchOptions,
 ): Promise<TextSearchResult> {
   // One more than asked tells whether more matched.
-  const q = table.query().fullTextSearch(text, { columns: column }).select([]).withRowId().limit(maxIds + 1);
+  const q = table
+    .query()
+    .fullTextSearch(text, { columns: column })
+    .select([])
+    .withRowId()
+    .limit(maxIds + 1);
   if (filter) q.where(filter);
   const rowIds: string[] = [];
   const scores: number[] = [];
@@ -140,7 +142,12 @@ async function ftsSearch(
 
 async function scanSearch(table: Table, column: string, text: string, filter: string | undefined, maxIds: number, opts: TextSearchOptions): Promise<TextSearchResult> {
   const condition = substringCondition(column, text);
-  const q = table.query().select([]).withRowId().where(filter ? `(${filter}) AND ${condition}` : condition).limit(maxIds + 1);
+  const q = table
+    .query()
+    .select([])
+    .withRowId()
+    .where(filter ? `(${filter}) AND ${condition}` : condition)
+    .limit(maxIds + 1);
   const rowIds: string[] = [];
   for await (const batch of streamBatches(q, { maxBatchLength: opts.scanBatchRows ?? SCAN_BATCH_ROWS, timeoutMs: opts.timeoutMs, signal: opts.signal })) {
     const ids = batch.getChild(ROW_ID);

@@ -41,7 +41,9 @@ export async function readCommit(datasetDir: string, transactionFile: string): P
     const st = await fs.promises.stat(file);
     if (st.size > MAX_TXN_BYTES) return undefined;
     const m = new ProtoMessage(new Uint8Array(await fs.promises.readFile(file)));
-    const no = Object.keys(OPERATIONS).map(Number).find((n) => m.has(n));
+    const no = Object.keys(OPERATIONS)
+      .map(Number)
+      .find((n) => m.has(n));
     if (no === undefined) return undefined;
     const message = m.stringMap(4)['__lance_commit_message'];
     let detail: string | undefined;

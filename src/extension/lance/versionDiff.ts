@@ -59,9 +59,7 @@ export async function compareVersions(ds: DiffableDataset, from: number, to: num
     schema: {
       added: b.fields.filter((f) => !typeA.has(f.name)),
       removed: a.fields.filter((f) => !typeB.has(f.name)),
-      changed: b.fields
-        .filter((f) => typeA.has(f.name) && typeA.get(f.name) !== f.type)
-        .map((f) => ({ name: f.name, from: typeA.get(f.name)!, to: f.type })),
+      changed: b.fields.filter((f) => typeA.has(f.name) && typeA.get(f.name) !== f.type).map((f) => ({ name: f.name, from: typeA.get(f.name)!, to: f.type })),
     },
     fragments: {
       added: gone(fb, fa),
@@ -74,9 +72,15 @@ export async function compareVersions(ds: DiffableDataset, from: number, to: num
       removed: a.indices.filter((n) => !b.indices.includes(n)),
     },
     metadata: {
-      added: Object.keys(b.metadata).filter((k) => !(k in a.metadata)).sort(),
-      removed: Object.keys(a.metadata).filter((k) => !(k in b.metadata)).sort(),
-      changed: Object.keys(b.metadata).filter((k) => k in a.metadata && a.metadata[k] !== b.metadata[k]).sort(),
+      added: Object.keys(b.metadata)
+        .filter((k) => !(k in a.metadata))
+        .sort(),
+      removed: Object.keys(a.metadata)
+        .filter((k) => !(k in b.metadata))
+        .sort(),
+      changed: Object.keys(b.metadata)
+        .filter((k) => k in a.metadata && a.metadata[k] !== b.metadata[k])
+        .sort(),
     },
   };
 }

@@ -42,7 +42,10 @@ export async function* viewBatches(src: ViewSource, r: ViewRead): AsyncGenerator
   }
   const order = r.search ? await src.searchIds(r.filter, r.search, r.signal) : await src.sortedIds(r.filter, r.sort!, r.signal);
   if (!order)
-    throw new LanceError('too-large', `This view has more than ${MAX_CACHED_IDS.toLocaleString('en-US')} rows, too many to write in sorted order. Clear the sort, or narrow the filter.`);
+    throw new LanceError(
+      'too-large',
+      `This view has more than ${MAX_CACHED_IDS.toLocaleString('en-US')} rows, too many to write in sorted order. Clear the sort, or narrow the filter.`,
+    );
   for (let at = 0; at < order.length; at += r.batchRows) {
     throwIfAborted(r.signal);
     const chunk = Array.from(order.subarray(at, at + r.batchRows));

@@ -204,7 +204,10 @@ export class DatasetPanel {
     const old = this.sessionPromise;
     this.sessionPromise = this.openSession();
     this.sessionPromise.catch(() => undefined);
-    old.then((s) => s.close(), () => undefined);
+    old.then(
+      (s) => s.close(),
+      () => undefined,
+    );
   }
 
   /** A new manifest on disk means a new version: say so, but keep showing the one the user is looking at. */
@@ -231,7 +234,10 @@ export class DatasetPanel {
   private dispose(): void {
     DatasetPanel.open.delete(this);
     if (DatasetPanel.active === this) DatasetPanel.setActive([...DatasetPanel.open].at(-1));
-    this.sessionPromise.then((s) => s.close(), () => undefined);
+    this.sessionPromise.then(
+      (s) => s.close(),
+      () => undefined,
+    );
     for (const d of this.disposables.splice(0)) d.dispose();
     for (const fn of DatasetPanel.selectionListeners) fn(DatasetPanel.active);
   }

@@ -23,24 +23,34 @@ type Check = (args: unknown) => unknown;
 /** The allowlist: command id (without the `lanceInspector.` prefix) → argument check returning what is passed on. */
 const POLICY: ReadonlyMap<string, Check> = new Map<string, Check>([
   // Dataset panel: Enter on a row (panel/main.ts openPreview). No arguments.
-  ['showPreview', (args) => {
-    if (args !== undefined && args !== null && !(isPlainObject(args) && Object.keys(args).length === 0)) throw refuse('showPreview', 'takes no arguments');
-    return undefined;
-  }],
+  [
+    'showPreview',
+    (args) => {
+      if (args !== undefined && args !== null && !(isPlainObject(args) && Object.keys(args).length === 0)) throw refuse('showPreview', 'takes no arguments');
+      return undefined;
+    },
+  ],
   // Preview: "Find similar" ({ rowId }).
-  ['findSimilar', (args) => {
-    if (!isPlainObject(args)) throw refuse('findSimilar', 'needs { rowId }');
-    const rowId = args.rowId;
-    if (typeof rowId !== 'string' || !ROW_ID.test(rowId) || BigInt(rowId) > U64_MAX) throw refuse('findSimilar', 'needs a row id as a decimal string');
-    return { rowId };
-  }],
+  [
+    'findSimilar',
+    (args) => {
+      if (!isPlainObject(args)) throw refuse('findSimilar', 'needs { rowId }');
+      const rowId = args.rowId;
+      if (typeof rowId !== 'string' || !ROW_ID.test(rowId) || BigInt(rowId) > U64_MAX) throw refuse('findSimilar', 'needs a row id as a decimal string');
+      return { rowId };
+    },
+  ],
   // Preview: Previous / Next and ←/→ ({ delta }).
-  ['selectRelative', (args) => {
-    if (!isPlainObject(args)) throw refuse('selectRelative', 'needs { delta }');
-    const delta = args.delta;
-    if (typeof delta !== 'number' || !Number.isInteger(delta) || Math.abs(delta) > MAX_DELTA) throw refuse('selectRelative', `needs a whole-number delta between -${MAX_DELTA} and ${MAX_DELTA}`);
-    return { delta };
-  }],
+  [
+    'selectRelative',
+    (args) => {
+      if (!isPlainObject(args)) throw refuse('selectRelative', 'needs { delta }');
+      const delta = args.delta;
+      if (typeof delta !== 'number' || !Number.isInteger(delta) || Math.abs(delta) > MAX_DELTA)
+        throw refuse('selectRelative', `needs a whole-number delta between -${MAX_DELTA} and ${MAX_DELTA}`);
+      return { delta };
+    },
+  ],
 ]);
 
 /** The command ids (without prefix) a webview may run. */

@@ -26,7 +26,10 @@ export class WebviewEndpoint implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   /** `settings` and `command` are the same for every webview, so they are answered here. */
-  constructor(private readonly webview: vscode.Webview, handlers: Omit<Handlers, 'settings' | 'command'>) {
+  constructor(
+    private readonly webview: vscode.Webview,
+    handlers: Omit<Handlers, 'settings' | 'command'>,
+  ) {
     const all: Handlers = {
       ...handlers,
       settings: async () => readSettings().ui,
@@ -36,11 +39,16 @@ export class WebviewEndpoint implements vscode.Disposable {
         return null;
       },
     };
-    this.server = new RpcServer((m) => this.post(m), all, (err) => toErrorInfo(err), {
-      queued: QUEUED,
-      maxRunning: MAX_RUNNING,
-      timeoutMs: () => readSettings().queryTimeoutSeconds * 1000,
-    });
+    this.server = new RpcServer(
+      (m) => this.post(m),
+      all,
+      (err) => toErrorInfo(err),
+      {
+        queued: QUEUED,
+        maxRunning: MAX_RUNNING,
+        timeoutMs: () => readSettings().queryTimeoutSeconds * 1000,
+      },
+    );
     webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
   }
 

@@ -36,14 +36,22 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     const endpoint = (this.endpoint = new WebviewEndpoint(view.webview, this.handlers()));
     // The webview asks for its first selection by saying it is ready; the selection event waits for that.
     this.sendSelection();
-    view.onDidChangeVisibility(() => {
-      if (!view.visible) endpoint.gone();
-      else this.sendSelection();
-    }, undefined, this.disposables);
-    view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
-      endpoint.dispose();
-    }, undefined, this.disposables);
+    view.onDidChangeVisibility(
+      () => {
+        if (!view.visible) endpoint.gone();
+        else this.sendSelection();
+      },
+      undefined,
+      this.disposables,
+    );
+    view.onDidDispose(
+      () => {
+        if (this.view === view) this.view = undefined;
+        endpoint.dispose();
+      },
+      undefined,
+      this.disposables,
+    );
   }
 
   /** Show the preview (the "Enter opens the preview" path). */
@@ -74,17 +82,20 @@ export class PreviewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   private sendSelection(): void {
     if (!this.view || !this.endpoint) return;
     const p = DatasetPanel.current;
-    this.endpoint.event('select', p?.view.selectedRowId
-      ? {
-          rowId: p.view.selectedRowId,
-          index: p.selectedIndex,
-          dataset: p.title.replace(/^Lance: /, ''),
-          version: p.state.version,
-          ...(p.view.search?.terms?.length
-            ? { search: { column: p.view.search.column, terms: p.view.search.terms, stemmed: !!p.view.search.stemmed, substring: !!p.view.search.substring } }
-            : {}),
-        }
-      : {});
+    this.endpoint.event(
+      'select',
+      p?.view.selectedRowId
+        ? {
+            rowId: p.view.selectedRowId,
+            index: p.selectedIndex,
+            dataset: p.title.replace(/^Lance: /, ''),
+            version: p.state.version,
+            ...(p.view.search?.terms?.length
+              ? { search: { column: p.view.search.column, terms: p.view.search.terms, stemmed: !!p.view.search.stemmed, substring: !!p.view.search.substring } }
+              : {}),
+          }
+        : {},
+    );
   }
 
   private handlers(): Omit<Handlers, 'settings' | 'command'> {

@@ -173,9 +173,12 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
           dir: node.dir,
           version: v.version,
           label: `v${v.version}${v.version === versions.latest ? ' (latest)' : ''}`,
-          detail: [v.timestamp ? new Date(v.timestamp).toLocaleString() : '', v.rows !== undefined ? `${v.rows.toLocaleString('en-US')} rows` : '', ...v.tags].filter(Boolean).join(' · '),
+          detail: [v.timestamp ? new Date(v.timestamp).toLocaleString() : '', v.rows !== undefined ? `${v.rows.toLocaleString('en-US')} rows` : '', ...v.tags]
+            .filter(Boolean)
+            .join(' · '),
         }));
-        if (versions.total > versions.versions.length) list.push({ kind: 'message', text: `${versions.total - versions.versions.length} older versions: see the panel's Versions tab` });
+        if (versions.total > versions.versions.length)
+          list.push({ kind: 'message', text: `${versions.total - versions.versions.length} older versions: see the panel's Versions tab` });
         return list;
       }
       case 'tags': {

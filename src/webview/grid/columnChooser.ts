@@ -54,9 +54,27 @@ export function columnChooser(opts: ColumnChooserOptions): ColumnChooser {
         return h(
           'li',
           { 'data-column': name },
-          h('label', { title: f?.type }, box, h('span', { class: 'col-name' }, name), f ? h('span', { class: 'col-type' }, f.kind === 'vector' && f.dimension ? `vector ${f.dimension}` : f.type) : null),
+          h(
+            'label',
+            { title: f?.type },
+            box,
+            h('span', { class: 'col-name' }, name),
+            f ? h('span', { class: 'col-type' }, f.kind === 'vector' && f.dimension ? `vector ${f.dimension}` : f.type) : null,
+          ),
           h('button', { type: 'button', class: 'icon-button', 'data-move': 'up', 'data-column': name, 'aria-label': `Move ${name} up`, title: 'Move up', disabled: k === 0 }, '↑'),
-          h('button', { type: 'button', class: 'icon-button', 'data-move': 'down', 'data-column': name, 'aria-label': `Move ${name} down`, title: 'Move down', disabled: k === order.length - 1 }, '↓'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'icon-button',
+              'data-move': 'down',
+              'data-column': name,
+              'aria-label': `Move ${name} down`,
+              title: 'Move down',
+              disabled: k === order.length - 1,
+            },
+            '↓',
+          ),
         );
       }),
     );

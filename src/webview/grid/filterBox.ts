@@ -118,7 +118,10 @@ export function filterBox(opts: FilterBoxOptions): FilterBox {
 
   const hint = h('div', { class: 'filter-hint', role: 'status', 'data-testid': 'filter-hint', hidden: true });
   function updateHint(): void {
-    const hints = filterHints(input.value, opts.columns().map((c) => c.name));
+    const hints = filterHints(
+      input.value,
+      opts.columns().map((c) => c.name),
+    );
     hint.replaceChildren(...hints.map((t) => h('div', {}, t)));
     hint.hidden = hints.length === 0;
   }

@@ -182,7 +182,7 @@ export class RowsQuery {
     return {
       offset: res.offset,
       rowIds: res.rowIds,
-      rows: res.rows.map((r) => order.map((j) => (j === undefined ? missing : r[j] ?? null))),
+      rows: res.rows.map((r) => order.map((j) => (j === undefined ? missing : (r[j] ?? null)))),
     };
   }
 }

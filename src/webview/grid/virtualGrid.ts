@@ -71,7 +71,10 @@ export class VirtualGrid {
   private loadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly resizeObserver?: ResizeObserver;
 
-  constructor(private readonly cb: GridCallbacks, label: string) {
+  constructor(
+    private readonly cb: GridCallbacks,
+    label: string,
+  ) {
     this.header = h('div', { class: 'grid-header', role: 'row', 'aria-rowindex': 1 });
     this.spacer = h('div', { class: 'grid-spacer', role: 'presentation' });
     this.empty = h('div', { class: 'grid-empty', hidden: true, 'data-testid': 'grid-empty' }, 'No rows match.');
@@ -439,7 +442,14 @@ export class VirtualGrid {
           cellEl.append(
             h(
               'button',
-              { class: 'cell-filter', type: 'button', tabindex: -1, title: `Filter: ${truncate(cond, 200)} (or Alt+click the value)`, 'aria-label': `Filter by ${truncate(cond, 200)}`, 'data-testid': 'cell-filter' },
+              {
+                class: 'cell-filter',
+                type: 'button',
+                tabindex: -1,
+                title: `Filter: ${truncate(cond, 200)} (or Alt+click the value)`,
+                'aria-label': `Filter by ${truncate(cond, 200)}`,
+                'data-testid': 'cell-filter',
+              },
               funnelIcon(),
             ),
           );

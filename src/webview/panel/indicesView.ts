@@ -78,7 +78,11 @@ function indicesTable(d: DatasetDescription): HTMLElement {
           { 'data-testid': 'index-row', 'data-index': i.name },
           h('td', {}, h('code', {}, i.name)),
           h('td', {}, i.type),
-          h('td', {}, i.columns.flatMap((c, n) => [n ? ', ' : '', h('code', {}, c)])),
+          h(
+            'td',
+            {},
+            i.columns.flatMap((c, n) => [n ? ', ' : '', h('code', {}, c)]),
+          ),
           h('td', {}, i.metric ? i.metric.toLowerCase() : h('span', { class: 'muted' }, '—')),
           h('td', { class: 'index-params' }, indexParams(i)),
           h('td', {}, coverage(i)),
@@ -139,7 +143,10 @@ function coverage(i: IndexInfo): HTMLElement {
   fill.style.width = `${all ? (idx / all) * 100 : 0}%`;
   return h(
     'div',
-    { class: `coverage${un > 0 ? ' partial' : ''}`, title: un > 0 ? `${formatCount(un)} rows were added after the index was built: searches read them without the index until it is optimized.` : 'Every row is indexed.' },
+    {
+      class: `coverage${un > 0 ? ' partial' : ''}`,
+      title: un > 0 ? `${formatCount(un)} rows were added after the index was built: searches read them without the index until it is optimized.` : 'Every row is indexed.',
+    },
     h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),
     h('span', {}, `${formatCount(idx)} indexed`),
     h('span', { class: un > 0 ? 'warn' : 'muted' }, ` · ${formatCount(un)} unindexed`),
@@ -215,7 +222,12 @@ function columnStats(ctx: PanelContext): { element: HTMLElement; dispose: () => 
       result.replaceChildren(
         info?.kind === 'cancelled'
           ? h('p', { class: 'muted', 'data-testid': 'stats-cancelled' }, `Cancelled: statistics of “${column}” were not computed.`)
-          : h('div', { class: 'error-inline', role: 'alert', 'data-testid': 'stats-error' }, `Could not compute statistics of “${column}”: ${info?.message ?? String(err)}`, info?.detail ? h('pre', { class: 'detail' }, info.detail) : null),
+          : h(
+              'div',
+              { class: 'error-inline', role: 'alert', 'data-testid': 'stats-error' },
+              `Could not compute statistics of “${column}”: ${info?.message ?? String(err)}`,
+              info?.detail ? h('pre', { class: 'detail' }, info.detail) : null,
+            ),
       );
     } finally {
       off();
@@ -270,7 +282,12 @@ function renderStats(ctx: PanelContext, s: ColumnStats, filter: string | undefin
     figures,
     top.length
       ? [
-          h('h4', {}, `Most frequent values`, h('span', { class: 'muted' }, ` (top ${top.length}, ${nonNull ? Math.round((covered / nonNull) * 100) : 0}% of non-null rows) — click a bar to show its rows`)),
+          h(
+            'h4',
+            {},
+            `Most frequent values`,
+            h('span', { class: 'muted' }, ` (top ${top.length}, ${nonNull ? Math.round((covered / nonNull) * 100) : 0}% of non-null rows) — click a bar to show its rows`),
+          ),
           barChart(top, {
             column: s.column,
             rows: nonNull,

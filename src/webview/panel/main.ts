@@ -189,13 +189,13 @@ function header(d: DatasetDescription): HTMLElement {
     d.damage
       ? h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'damage-banner' }, d.damage.message)
       : d.pinned
-      ? h(
-          'div',
-          { class: 'info-banner', 'data-testid': 'pinned-header' },
-          `Viewing ${d.tag ? `tag ${d.tag} (version ${d.version})` : `version ${d.version}`}, read-only. `,
-          button('Back to latest', () => void rpc.request('browse', {}).catch((err) => showError((err as Error).message))),
-        )
-      : null,
+        ? h(
+            'div',
+            { class: 'info-banner', 'data-testid': 'pinned-header' },
+            `Viewing ${d.tag ? `tag ${d.tag} (version ${d.version})` : `version ${d.version}`}, read-only. `,
+            button('Back to latest', () => void rpc.request('browse', {}).catch((err) => showError((err as Error).message))),
+          )
+        : null,
     d.rowsError ? h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'header-rows-error' }, `Rows cannot be read: ${d.rowsError.message}`) : null,
   );
 }

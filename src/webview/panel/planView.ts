@@ -58,7 +58,11 @@ export function planView(rpc: RpcClient, target: () => PlanTarget | undefined, t
       'div',
       { class: 'plan-actions' },
       button('Explain', () => run(false), { secondary: true, title: "The engine's plan for this query, without running it", testId: `${testId}-explain` }),
-      button('Analyze', () => run(true), { secondary: true, title: 'Run the query and report rows and bytes read per step, time, and which index answered', testId: `${testId}-analyze` }),
+      button('Analyze', () => run(true), {
+        secondary: true,
+        title: 'Run the query and report rows and bytes read per step, time, and which index answered',
+        testId: `${testId}-analyze`,
+      }),
     ),
     out,
   );

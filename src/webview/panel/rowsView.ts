@@ -45,7 +45,12 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const element = h(
       'section',
       { class: 'rows-view' },
-      h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' }, `Rows cannot be read: ${d.rowsError.message}`, d.rowsError.detail ? h('pre', { class: 'detail' }, d.rowsError.detail) : null),
+      h(
+        'div',
+        { class: 'error-banner', role: 'alert', 'data-testid': 'rows-error' },
+        `Rows cannot be read: ${d.rowsError.message}`,
+        d.rowsError.detail ? h('pre', { class: 'detail' }, d.rowsError.detail) : null,
+      ),
     );
     return { element, setFilter() {}, setSort() {}, setSearch() {}, goToRow() {}, selectRelative() {} };
   }
@@ -112,7 +117,11 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     'data-testid': 'goto',
   });
   const sortText = h('span', { class: 'sort-text', 'data-testid': 'sort-text' });
-  const clearSortBtn = h('button', { type: 'button', class: 'clear-sort', title: 'Clear the sort (table order)', 'aria-label': 'Clear the sort', 'data-testid': 'clear-sort' }, '✕');
+  const clearSortBtn = h(
+    'button',
+    { type: 'button', class: 'clear-sort', title: 'Clear the sort (table order)', 'aria-label': 'Clear the sort', 'data-testid': 'clear-sort' },
+    '✕',
+  );
   clearSortBtn.addEventListener('click', () => setSort([]));
   const sortChip = h('span', { class: 'sort-chip muted', 'data-testid': 'sort-chip', hidden: true }, sortText, clearSortBtn);
   const searchInput = h('input', {
@@ -135,7 +144,15 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       const q = current;
       if (!q) return undefined;
       const offset = Math.floor(grid.firstVisible() / q.pageRows) * q.pageRows;
-      return { view: 'rows', filter: q.spec.filter || undefined, sort: q.spec.sort.length ? q.spec.sort : undefined, search: q.spec.search, columns: shown, offset, limit: q.pageRows };
+      return {
+        view: 'rows',
+        filter: q.spec.filter || undefined,
+        sort: q.spec.sort.length ? q.spec.sort : undefined,
+        search: q.spec.search,
+        columns: shown,
+        offset,
+        limit: q.pageRows,
+      };
     },
     'rows-plan',
   );
@@ -182,7 +199,13 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const s = search;
     // A search by a full-text index ranks its rows: their score is a column, first.
     const withScore = !!s && searchable.some((c) => c.name === s.column && c.index);
-    const q = new RowsQuery(ctx.rpc, { filter, columns: withScore ? [SCORE_COLUMN, ...columns] : columns, sort: s ? [] : sort, search: s }, pageRowsFor(columns), onPage, onPageError);
+    const q = new RowsQuery(
+      ctx.rpc,
+      { filter, columns: withScore ? [SCORE_COLUMN, ...columns] : columns, sort: s ? [] : sort, search: s },
+      pageRowsFor(columns),
+      onPage,
+      onPageError,
+    );
     pending = q;
     if (how === 'columns' && current && current.spec.filter === filter && sameSort(current.spec.sort, q.spec.sort) && sameSearch(current.spec.search, s)) {
       // Same rows, other columns: the count holds, the position and selection stay.
@@ -419,7 +442,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     search = s;
     searchInput.value = s?.text ?? '';
     if (s) searchColumn.value = s.column;
-    const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
+    const filter = pending ? pending.spec.filter : (current?.spec.filter ?? '');
     errorAfterCommit = undefined;
     run(filter, shown, 'search');
   }
@@ -448,14 +471,16 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     sort = next;
     showSort();
     if ((pending ?? current) && sameSort(next, (pending ?? current)!.spec.sort)) return;
-    const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
+    const filter = pending ? pending.spec.filter : (current?.spec.filter ?? '');
     run(filter, shown, pending ? 'filter' : 'sort');
   }
 
   function showSort(): void {
     grid.setSort(sort);
     sortText.textContent = sort.length ? `Sorted by ${describeSort(sort)}${search ? ' (after the search: matches are in relevance order)' : ''}` : '';
-    sortChip.title = sort.length ? `The whole${current?.spec.filter ? ' filtered' : ''} table is sorted by ${describeSort(sort)} (nulls last, ties in table order). Click a header to change it; Shift+click adds a key.` : '';
+    sortChip.title = sort.length
+      ? `The whole${current?.spec.filter ? ' filtered' : ''} table is sorted by ${describeSort(sort)} (nulls last, ties in table order). Click a header to change it; Shift+click adds a key.`
+      : '';
     sortChip.hidden = !sort.length;
   }
 
@@ -472,7 +497,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     if (columnsTimer) clearTimeout(columnsTimer);
     columnsTimer = setTimeout(() => {
       columnsTimer = undefined;
-      const filter = pending ? pending.spec.filter : current?.spec.filter ?? '';
+      const filter = pending ? pending.spec.filter : (current?.spec.filter ?? '');
       run(filter, shown, 'columns');
     }, 200);
   }
@@ -495,7 +520,9 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       columns: current?.spec.columns,
       selectedRowId: i === undefined ? undefined : loadedRow(i)?.rowId,
       selectedIndex: i,
-      ...(current?.spec.search ? { search: { ...current.spec.search, ...(searchInfo ? { terms: searchInfo.terms, stemmed: searchInfo.stemmed, substring: searchInfo.answeredBy.kind === 'scan' } : {}) } } : {}),
+      ...(current?.spec.search
+        ? { search: { ...current.spec.search, ...(searchInfo ? { terms: searchInfo.terms, stemmed: searchInfo.stemmed, substring: searchInfo.answeredBy.kind === 'scan' } : {}) } }
+        : {}),
       ...(byClick ? { selectedByClick: true } : {}),
     };
     const key = JSON.stringify(v);

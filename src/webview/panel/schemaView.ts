@@ -25,11 +25,11 @@ export function schemaView(ctx: PanelContext): View {
     copyStatus.textContent = ok ? 'Schema copied to the clipboard.' : 'Could not reach the clipboard.';
     copyBtn.focus();
   };
-  const copyBtn = button(
-    'Copy schema as JSON',
-    () => void copy(),
-    { secondary: true, testId: 'copy-schema', title: 'Copy the fields (name, type, nullability, metadata, children) and the schema metadata as JSON' },
-  );
+  const copyBtn = button('Copy schema as JSON', () => void copy(), {
+    secondary: true,
+    testId: 'copy-schema',
+    title: 'Copy the fields (name, type, nullability, metadata, children) and the schema metadata as JSON',
+  });
   const classes = d.classNames?.length ? classList(ctx, d.classNames) : undefined;
   const element = h(
     'section',
@@ -91,12 +91,7 @@ function fieldTree(ctx: PanelContext): { element: HTMLElement; setAll(open: bool
     const line = h(
       'div',
       { class: 'field-line' },
-      h(
-        'span',
-        { class: 'field-name', id },
-        h('span', { class: 'twisty', 'aria-hidden': 'true' }),
-        h('span', { class: 'name-text' }, f.name),
-      ),
+      h('span', { class: 'field-name', id }, h('span', { class: 'twisty', 'aria-hidden': 'true' }), h('span', { class: 'name-text' }, f.name)),
       h('code', { class: 'field-type', title: f.type }, f.type),
       h('span', { class: f.nullable ? 'field-null muted' : 'field-null not-null' }, f.nullable ? 'nullable' : 'not null'),
       h(
@@ -146,14 +141,19 @@ function fieldTree(ctx: PanelContext): { element: HTMLElement; setAll(open: bool
     return li;
   };
 
-  const treeEl = h('ul', { role: 'tree', class: 'schema-tree', 'aria-label': 'Columns of the dataset' }, ctx.description.schema.map((f) => build(f, 0, '')));
+  const treeEl = h(
+    'ul',
+    { role: 'tree', class: 'schema-tree', 'aria-label': 'Columns of the dataset' },
+    ctx.description.schema.map((f) => build(f, 0, '')),
+  );
   if (items.length) items[0].li.tabIndex = 0;
 
   /** Items whose ancestors are all open, in document order. */
-  const visible = () => items.filter((it) => {
-    for (let p = it.parent; p; p = p.parent) if (!isOpen(p)) return false;
-    return true;
-  });
+  const visible = () =>
+    items.filter((it) => {
+      for (let p = it.parent; p; p = p.parent) if (!isOpen(p)) return false;
+      return true;
+    });
   const focus = (it: Item | undefined) => {
     if (!it) return;
     for (const o of items) o.li.tabIndex = -1;
@@ -168,10 +168,18 @@ function fieldTree(ctx: PanelContext): { element: HTMLElement; setAll(open: bool
     const i = vis.indexOf(it);
     let handled = true;
     switch (e.key) {
-      case 'ArrowDown': focus(vis[i + 1]); break;
-      case 'ArrowUp': focus(vis[i - 1]); break;
-      case 'Home': focus(vis[0]); break;
-      case 'End': focus(vis[vis.length - 1]); break;
+      case 'ArrowDown':
+        focus(vis[i + 1]);
+        break;
+      case 'ArrowUp':
+        focus(vis[i - 1]);
+        break;
+      case 'Home':
+        focus(vis[0]);
+        break;
+      case 'End':
+        focus(vis[vis.length - 1]);
+        break;
       case 'ArrowRight':
         if (it.group && !isOpen(it)) setOpen(it, true);
         else if (it.group) focus(items.find((c) => c.parent === it));
@@ -297,8 +305,19 @@ function classList(ctx: PanelContext, names: string[]): { element: HTMLElement; 
   let started = false;
   let order: 'index' | 'count' = 'index';
 
-  const search = h('input', { type: 'search', class: 'class-search', placeholder: `Search ${formatCount(names.length)} classes`, 'aria-label': 'Search class names', 'data-testid': 'class-search' });
-  const sortSel = h('select', { class: 'class-sort', 'aria-label': 'Order classes by', disabled: true, 'data-testid': 'class-sort' }, h('option', { value: 'index' }, 'By index'), h('option', { value: 'count' }, 'By row count'));
+  const search = h('input', {
+    type: 'search',
+    class: 'class-search',
+    placeholder: `Search ${formatCount(names.length)} classes`,
+    'aria-label': 'Search class names',
+    'data-testid': 'class-search',
+  });
+  const sortSel = h(
+    'select',
+    { class: 'class-sort', 'aria-label': 'Order classes by', disabled: true, 'data-testid': 'class-sort' },
+    h('option', { value: 'index' }, 'By index'),
+    h('option', { value: 'count' }, 'By row count'),
+  );
   const status = h('div', { class: 'muted class-status', role: 'status', 'aria-live': 'polite', 'data-testid': 'class-status' });
   const shownCount = h('span', { class: 'muted' });
   const list = h('ol', { class: 'class-list', 'aria-label': 'Class names' });
@@ -441,4 +460,3 @@ export function schemaJson(d: DatasetDescription): string {
   });
   return JSON.stringify({ fields: d.schema.map(conv), metadata: d.schemaMetadata }, null, 2);
 }
-

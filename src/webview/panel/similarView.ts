@@ -156,12 +156,17 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   });
   filterField.classList.add('similar-filter');
   const sameLabel: CheckboxControl | undefined = labelField
-    ? checkbox(`Same ${labelField.name}`, state.sameLabel, (on) => {
-        state.sameLabel = on;
-        persist();
-        updateSameLabelTitle();
-        rerun();
-      }, { testId: 'similar-same-label' })
+    ? checkbox(
+        `Same ${labelField.name}`,
+        state.sameLabel,
+        (on) => {
+          state.sameLabel = on;
+          persist();
+          updateSameLabelTitle();
+          rerun();
+        },
+        { testId: 'similar-same-label' },
+      )
     : undefined;
   const runButton = button('Find similar', () => rerun(), { testId: 'similar-run', title: 'Search again with these settings' });
   const vectorPicker: ValueControl | undefined =
@@ -181,7 +186,14 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   const controls = h(
     'div',
     { class: 'toolbar similar-controls', role: 'group', 'aria-label': 'Search settings' },
-    vectorPicker ? h('label', { class: 'similar-control' }, h('span', { class: 'muted' }, 'vector'), vectorPicker) : h('span', { class: 'similar-control', title: 'The vector column searched (the only one)' }, h('span', { class: 'muted' }, 'vector'), h('code', {}, state.vectorColumn ?? '')),
+    vectorPicker
+      ? h('label', { class: 'similar-control' }, h('span', { class: 'muted' }, 'vector'), vectorPicker)
+      : h(
+          'span',
+          { class: 'similar-control', title: 'The vector column searched (the only one)' },
+          h('span', { class: 'muted' }, 'vector'),
+          h('code', {}, state.vectorColumn ?? ''),
+        ),
     h('label', { class: 'similar-control' }, h('span', { class: 'muted' }, 'k'), kField),
     h('label', { class: 'similar-control' }, h('span', { class: 'muted' }, 'nprobes'), nprobesField),
     h('label', { class: 'similar-control' }, h('span', { class: 'muted' }, 'refine'), refineField),
@@ -405,10 +417,14 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
       if (!o.query) attrs['data-distance'] = String(o.distance);
       const el = h('div', attrs, head, media, labels);
       if (!o.query) {
-        const again = button('Find similar', () => {
-          select(rowId, el);
-          run(rowId);
-        }, { secondary: true, title: 'Find rows similar to this one', testId: 'similar-again' });
+        const again = button(
+          'Find similar',
+          () => {
+            select(rowId, el);
+            run(rowId);
+          },
+          { secondary: true, title: 'Find rows similar to this one', testId: 'similar-again' },
+        );
         again.classList.add('similar-again');
         again.addEventListener('click', (e) => e.stopPropagation());
         el.append(again);

@@ -70,9 +70,7 @@ export function barChart(data: BarDatum[], opts: BarChartOptions): HTMLElement {
         'data-value': String(d.value),
         'aria-label': `${label}: ${formatCount(d.count)} rows, ${pct(share)}${pickable ? '. Show these rows.' : ''}`,
         'aria-disabled': pickable ? undefined : 'true',
-        title: pickable
-          ? opts.pickTitle?.(cell) ?? `Show rows where ${opts.column} is ${label}`
-          : `${label}: cannot be written as a filter`,
+        title: pickable ? (opts.pickTitle?.(cell) ?? `Show rows where ${opts.column} is ${label}`) : `${label}: cannot be written as a filter`,
         'data-exact': d.exact ? (d.exact.t === 'str' ? `md5:${d.exact.md5}` : d.exact.v) : undefined,
         tabindex: -1,
       },

@@ -104,7 +104,10 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
     } catch (err) {
       if (gen !== generation) return;
       failed = true;
-      more.replaceChildren(h('div', { class: 'error-inline', role: 'alert' }, `Could not list versions: ${message(err)}`), button('Try again', () => void loadMore(), { secondary: true }));
+      more.replaceChildren(
+        h('div', { class: 'error-inline', role: 'alert' }, `Could not list versions: ${message(err)}`),
+        button('Try again', () => void loadMore(), { secondary: true }),
+      );
       return;
     } finally {
       if (gen === generation) loading = false;
@@ -171,7 +174,12 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
     browseBtn.addEventListener('click', () => void browse(isLatest ? undefined : v.version));
     const compareBtn = h(
       'button',
-      { type: 'button', class: 'row-action', 'data-testid': 'version-compare', title: isLatest ? `Compare version ${v.version} with the version before it` : `Compare version ${v.version} with the latest (${latest})` },
+      {
+        type: 'button',
+        class: 'row-action',
+        'data-testid': 'version-compare',
+        title: isLatest ? `Compare version ${v.version} with the version before it` : `Compare version ${v.version} with the latest (${latest})`,
+      },
       'Compare',
     );
     compareBtn.addEventListener('click', () => compareWithLatest(v.version));
@@ -224,14 +232,26 @@ export function versionsView(ctx: PanelContext): VersionsViewApi {
     const chips = v.damaged ? [{ text: 'manifest damaged: this version cannot be opened', cls: 'damaged' }] : describeChange(v, older, oldest);
     const keys = Object.keys(v.metadata);
     const details = keys.length ? h('details', { class: 'v-meta' }, h('summary', {}, `metadata (${keys.length})`)) : null;
-    details?.addEventListener(
-      'toggle',
-      () => {
-        if (details.childElementCount > 1) return;
-        details.append(h('dl', {}, keys.sort().flatMap((k) => [h('dt', {}, k), h('dd', {}, v.metadata[k])])));
-      },
+    details?.addEventListener('toggle', () => {
+      if (details.childElementCount > 1) return;
+      details.append(
+        h(
+          'dl',
+          {},
+          keys.sort().flatMap((k) => [h('dt', {}, k), h('dd', {}, v.metadata[k])]),
+        ),
+      );
+    });
+    row.what.replaceChildren(
+      ...chips.map((c) =>
+        h(
+          'span',
+          { class: `v-chip ${c.cls ?? ''}`, title: c.cls === 'damaged' ? v.damaged : undefined, 'data-testid': c.cls === 'damaged' ? 'version-damaged' : undefined },
+          c.text,
+        ),
+      ),
+      ...(details ? [details] : []),
     );
-    row.what.replaceChildren(...chips.map((c) => h('span', { class: `v-chip ${c.cls ?? ''}`, title: c.cls === 'damaged' ? v.damaged : undefined, 'data-testid': c.cls === 'damaged' ? 'version-damaged' : undefined }, c.text)), ...(details ? [details] : []));
   }
 
   function renderTags(row: Row): void {
@@ -505,7 +525,8 @@ export function describeChange(v: VersionInfo, older: VersionInfo | undefined, o
     any = true;
   }
   if (v.rows !== undefined && older.rows !== undefined && v.rows !== older.rows) any = true;
-  if (!any && !op && (frag[1] !== undefined || size[1] !== undefined || v.rows !== undefined)) out.push({ text: 'rows and files unchanged (a schema, index, tag or metadata change)', cls: 'muted' });
+  if (!any && !op && (frag[1] !== undefined || size[1] !== undefined || v.rows !== undefined))
+    out.push({ text: 'rows and files unchanged (a schema, index, tag or metadata change)', cls: 'muted' });
   return out;
 }
 
@@ -513,7 +534,13 @@ function renderDiff(diff: VersionDiff): HTMLElement {
   const rowsDelta = diff.rows.to - diff.rows.from;
   const list = (items: HTMLElement[], none: string) => (items.length ? h('ul', { class: 'diff-list' }, items) : h('span', { class: 'muted' }, none));
   const item = (cls: 'added' | 'removed' | 'changed', ...text: (string | HTMLElement)[]) =>
-    h('li', { class: `diff-${cls}` }, h('span', { class: 'diff-sign', 'aria-hidden': 'true' }, cls === 'added' ? '+' : cls === 'removed' ? '−' : '~'), h('span', { class: 'sr-only' }, `${cls}: `), ...text);
+    h(
+      'li',
+      { class: `diff-${cls}` },
+      h('span', { class: 'diff-sign', 'aria-hidden': 'true' }, cls === 'added' ? '+' : cls === 'removed' ? '−' : '~'),
+      h('span', { class: 'sr-only' }, `${cls}: `),
+      ...text,
+    );
   const ids = (xs: number[]) => (xs.length > 20 ? `${xs.slice(0, 20).join(', ')}, … (${formatCount(xs.length)})` : xs.join(', '));
   const s = diff.schema;
   return h(
@@ -526,7 +553,12 @@ function renderDiff(diff: VersionDiff): HTMLElement {
         'tr',
         { 'data-testid': 'diff-rows' },
         h('th', {}, 'Rows'),
-        h('td', {}, `${formatCount(diff.rows.from)} → ${formatCount(diff.rows.to)} `, h('span', { class: `v-delta ${rowsDelta > 0 ? 'plus' : rowsDelta < 0 ? 'minus' : 'muted'}` }, rowsDelta ? `(${signed(rowsDelta)})` : '(no change)')),
+        h(
+          'td',
+          {},
+          `${formatCount(diff.rows.from)} → ${formatCount(diff.rows.to)} `,
+          h('span', { class: `v-delta ${rowsDelta > 0 ? 'plus' : rowsDelta < 0 ? 'minus' : 'muted'}` }, rowsDelta ? `(${signed(rowsDelta)})` : '(no change)'),
+        ),
       ),
       h(
         'tr',
@@ -562,7 +594,14 @@ function renderDiff(diff: VersionDiff): HTMLElement {
         'tr',
         { 'data-testid': 'diff-indices' },
         h('th', {}, 'Indices'),
-        h('td', {}, list([...diff.indices.added.map((n) => item('added', n)), ...diff.indices.removed.map((n) => item('removed', n, h('span', { class: 'muted' }, ' (dropped)')))], 'No index changes.')),
+        h(
+          'td',
+          {},
+          list(
+            [...diff.indices.added.map((n) => item('added', n)), ...diff.indices.removed.map((n) => item('removed', n, h('span', { class: 'muted' }, ' (dropped)')))],
+            'No index changes.',
+          ),
+        ),
       ),
       h(
         'tr',

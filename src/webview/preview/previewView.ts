@@ -39,9 +39,13 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   const subtitle = h('div', { class: 'muted pv-subtitle', 'data-testid': 'preview-subtitle' });
   const prev = button('Previous', () => void command('selectRelative', { delta: -1 }), { secondary: true, title: 'Previous row (←)', testId: 'preview-prev' });
   const next = button('Next', () => void command('selectRelative', { delta: 1 }), { secondary: true, title: 'Next row (→)', testId: 'preview-next' });
-  const similar = button('Find similar', () => {
-    if (selection.rowId) void command('findSimilar', { rowId: selection.rowId });
-  }, { secondary: true, title: 'Show rows similar to this one in the dataset panel', testId: 'preview-similar' });
+  const similar = button(
+    'Find similar',
+    () => {
+      if (selection.rowId) void command('findSimilar', { rowId: selection.rowId });
+    },
+    { secondary: true, title: 'Show rows similar to this one in the dataset panel', testId: 'preview-similar' },
+  );
   const copy = button('Copy JSON', () => void copyRow(), { secondary: true, title: 'Copy this row as JSON', testId: 'preview-copy' });
   const copied = h('span', { class: 'muted pv-copied', role: 'status', 'data-testid': 'preview-copied' });
   const toolbar = h('div', { class: 'pv-toolbar', role: 'toolbar', 'aria-label': 'Row actions' }, prev, next, similar, copy, copied);
@@ -90,7 +94,10 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
     title.title = s.dataset ?? '';
     // The row's position in the Rows tab when it was selected there; else (a Similar card) its key, once loaded.
     const key = s.index === undefined && r ? rowKey(r.columns, r.row) : undefined;
-    const parts = [s.index !== undefined ? `row ${formatCount(s.index)}` : key ? `${key.column} ${key.text}` : undefined, s.version !== undefined ? `version ${s.version}` : undefined];
+    const parts = [
+      s.index !== undefined ? `row ${formatCount(s.index)}` : key ? `${key.column} ${key.text}` : undefined,
+      s.version !== undefined ? `version ${s.version}` : undefined,
+    ];
     subtitle.textContent = parts.filter(Boolean).join(' · ');
     // Lance's internal row id is for the curious, not the headline.
     subtitle.title = `Lance row id ${r?.rowId ?? s.rowId}`;
@@ -154,7 +161,12 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
       const typeText = field ? elideTypeParams(field.type) : typeHintOf(cell);
       const value = h('div', { class: 'pv-value' }, renderValue(cell, { images, name, field }));
       if (selection.search?.column === name) highlightElement(value, selection.search);
-      const head = h('div', { class: 'pv-field-head' }, h('span', { class: 'pv-name' }, name), h('span', { class: 'pv-type', title: field?.type ?? 'type as the value shows it' }, typeText));
+      const head = h(
+        'div',
+        { class: 'pv-field-head' },
+        h('span', { class: 'pv-name' }, name),
+        h('span', { class: 'pv-type', title: field?.type ?? 'type as the value shows it' }, typeText),
+      );
       // A value that came capped (a long string or list): the whole of it on request.
       if (isCapped(cell)) head.append(wholeValueControls(r, name, value, field));
       fields.append(h('div', { class: 'pv-field', 'data-testid': 'preview-field', 'data-name': name, role: 'group', 'aria-label': name }, head, value));
@@ -170,7 +182,11 @@ export function mountPreview(app: HTMLElement, deps: PreviewDeps): { element: HT
   function wholeValueControls(r: FullRow, name: string, value: HTMLElement, field: SchemaField | undefined): HTMLElement {
     const status = h('span', { class: 'muted pv-whole-status', role: 'status' });
     const show = button('Show all', () => void showWhole(), { secondary: true, title: 'Load and show the whole value', testId: 'preview-show-whole' });
-    const copyWhole = button('Copy whole value', () => void copyWholeValue(), { secondary: true, title: 'Copy the whole value (text as is, anything else as JSON)', testId: 'preview-copy-whole' });
+    const copyWhole = button('Copy whole value', () => void copyWholeValue(), {
+      secondary: true,
+      title: 'Copy the whole value (text as is, anything else as JSON)',
+      testId: 'preview-copy-whole',
+    });
     // "Show all" for text (the preview lists 200 items of a list at most, so a whole list is for copying).
     const box = h('span', { class: 'pv-whole' }, hasCappedText(r.row[r.columns.indexOf(name)] ?? null) ? show : null, copyWhole, status);
     const fail = (err: unknown) => {

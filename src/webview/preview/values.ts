@@ -19,7 +19,7 @@ const MEDIA_LABEL: Record<string, string> = {
 };
 
 export function mediaLabel(media: string | undefined): string {
-  return media ? MEDIA_LABEL[media] ?? media : 'binary';
+  return media ? (MEDIA_LABEL[media] ?? media) : 'binary';
 }
 
 /**
@@ -178,23 +178,31 @@ function vector(c: Extract<Cell, { t: 'vec' }>): HTMLElement {
   const norm = fromWire(c.norm);
   const normalized = Math.abs(norm - 1) < 1e-3;
   const bad = [nans ? `${nans} NaN` : '', posInf ? `${posInf} × +∞` : '', negInf ? `${negInf} × −∞` : ''].filter(Boolean);
-  const facts = [
-    `${c.dim}-d`,
-    `‖v‖ ${floatDisplay(c.norm, (n) => n.toFixed(4))}`,
-    ...(finite ? [`min ${fmt(min)}`, `max ${fmt(max)}`, `mean ${fmt(sum / finite)}`] : []),
-  ];
+  const facts = [`${c.dim}-d`, `‖v‖ ${floatDisplay(c.norm, (n) => n.toFixed(4))}`, ...(finite ? [`min ${fmt(min)}`, `max ${fmt(max)}`, `mean ${fmt(sum / finite)}`] : [])];
   // Only the first values may be on hand: the count of every non-finite value comes from the host.
   const badText = complete || !c.nonFinite ? bad.join(', ') : `${c.nonFinite} non-finite (NaN or ±∞)`;
-  const all = h('details', { class: 'pv-more', 'data-testid': 'preview-vector-values' }, h('summary', {}, complete ? `Show all ${c.dim} values` : `Show the first ${values.length} of ${c.dim} values`));
+  const all = h(
+    'details',
+    { class: 'pv-more', 'data-testid': 'preview-vector-values' },
+    h('summary', {}, complete ? `Show all ${c.dim} values` : `Show the first ${values.length} of ${c.dim} values`),
+  );
   all.addEventListener('toggle', () => {
     if (!all.open || all.querySelector('.pv-values')) return;
-    all.append(h('div', { class: 'pv-values' }, values.map((v, i) => h('span', { title: `[${i}]` }, fmt(v))).flatMap((s, i) => (i ? [', ', s] : [s]))));
+    all.append(
+      h(
+        'div',
+        { class: 'pv-values' },
+        values.map((v, i) => h('span', { title: `[${i}]` }, fmt(v))).flatMap((s, i) => (i ? [', ', s] : [s])),
+      ),
+    );
   });
   return h(
     'div',
     { class: 'pv-vector' },
     h('div', { class: 'pv-vector-facts' }, facts.join(' · '), normalized ? h('span', { class: 'pv-badge', title: 'Unit length (‖v‖ = 1)' }, 'normalized') : null),
-    badText ? h('div', { class: 'warn pv-vector-nonfinite', 'data-testid': 'preview-vector-nonfinite' }, `Non-finite values: ${badText}. Distances to this vector are not defined.`) : null,
+    badText
+      ? h('div', { class: 'warn pv-vector-nonfinite', 'data-testid': 'preview-vector-nonfinite' }, `Non-finite values: ${badText}. Distances to this vector are not defined.`)
+      : null,
     sparkline(values),
     complete ? null : h('div', { class: 'muted' }, `Only the first ${values.length} values were sent.`),
     all,
@@ -266,7 +274,11 @@ function list(c: Extract<Cell, { t: 'list' }>, opts: ValueOptions): HTMLElement 
   return h(
     'div',
     {},
-    h('ol', { class: 'pv-list', start: 0 }, shown.map((it, i) => h('li', {}, renderValue(it, { ...opts, name: `${opts.name}[${i}]`, field: opts.field?.children[0] })))),
+    h(
+      'ol',
+      { class: 'pv-list', start: 0 },
+      shown.map((it, i) => h('li', {}, renderValue(it, { ...opts, name: `${opts.name}[${i}]`, field: opts.field?.children[0] }))),
+    ),
     tail,
   );
 }
