@@ -369,12 +369,18 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     assert.match((await err.textContent())!, /sql parser error: Expected an expression, found: EOF/);
     assert.equal(await page.getAttribute('[data-testid=filter]', 'aria-invalid'), 'true');
     assert.equal(await rowCount(page), want);
-    assert.deepEqual(await visibleRows(page), beforeRows);
+    // The same rows stay; the message above the grid may push the last one out of view.
+    const sameRows = async () => {
+      const now = await visibleRows(page);
+      assert.ok(now.length >= beforeRows.length - 2 && now.length > 0, `${now.length} rows in view, ${beforeRows.length} before`);
+      assert.deepEqual(now, beforeRows.slice(0, now.length));
+    };
+    await sameRows();
     await wv.screenshot('03-filter-error');
 
     await applyFilter(page, 'nope = 1');
     await err.getByText(/No field named nope/).waitFor();
-    assert.deepEqual(await visibleRows(page), beforeRows);
+    await sameRows();
 
     await applyFilter(page, 'label < 3 AND id < 100');
     await page.waitForFunction(() => /^\d+ of 50,000 rows$/.test(document.querySelector('[data-testid=row-count]')!.textContent.trim()));
