@@ -31,7 +31,7 @@ export const repoRoot: string = (() => {
 export const RESULTS_DIR = path.join(repoRoot, 'test-results/webview');
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'];
-const ORIGIN = 'http://webview.test';
+const ORIGIN = 'http://webview.localhost';
 
 export interface RequestEnvelope {
   type: 'request';
