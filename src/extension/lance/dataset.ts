@@ -35,6 +35,7 @@ import { conditionFor } from '../../shared/sql';
 import { lance, Table } from './engine';
 import { classify, LanceError, toErrorInfo } from './errors';
 import { isObjectStoreUri, tableNameOf } from './locate';
+import { classifyObjectStore } from './objectStoreErrors';
 import { describeDataFormat, listManifestVersions, ManifestField, ManifestInfo, readManifest } from './manifest';
 import { logicalTypeToDisplay } from './logicalTypes';
 import { decodeClassNames, schemaToFields } from './schema';
@@ -111,7 +112,7 @@ export class LanceDataset {
       table = await db.openTable(name, undefined, { storageOptions: opts.storageOptions, ...(version !== undefined ? { version } : {}) });
       version = await table.version();
     } catch (err) {
-      const e = classify(err, mapPaths);
+      const e = objectStoreError(err, location, opts) ?? classify(err, mapPaths);
       if (!isObjectStoreUri(location.uri)) {
         const past = await LanceDataset.openPastDamage(location, opts);
         if (past) {
@@ -171,7 +172,7 @@ export class LanceDataset {
 
   /** The user's own path in engine messages, never our temporary symlink folder. */
   toErrorInfo(err: unknown): ErrorInfo {
-    return toErrorInfo(err, pathMapper(this.location, this.linkDir));
+    return objectStoreError(err, this.location, this.opts)?.toInfo() ?? toErrorInfo(err, pathMapper(this.location, this.linkDir));
   }
 
   /** The engine's table, for the data-layer modules beside this one (stats, diff, export, subset). */
@@ -1006,6 +1007,12 @@ function manifestSchema(m: ManifestInfo | undefined, indices: IndexInfo[]): { sc
     };
   };
   return { schema: m.fields.filter((f) => f.parentId === -1).map((f) => build(f, '')), schemaMetadata: m.schemaMetadata };
+}
+
+/** A refused credential, missing bucket or unreachable endpoint of an object-store dataset, said plainly. */
+function objectStoreError(err: unknown, loc: DatasetLocation, opts: OpenOptions): LanceError | undefined {
+  if (err instanceof LanceError || !isObjectStoreUri(loc.uri)) return undefined;
+  return classifyObjectStore(err instanceof Error ? err.message : String(err), loc.uri, opts.storageOptions);
 }
 
 function hasIndexFiles(dir: string): boolean {
