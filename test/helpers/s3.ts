@@ -45,7 +45,7 @@ export async function startS3(bucket = 'bucket'): Promise<S3Server | string> {
     return `s3rver is not installed (${(err as Error).message})`;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: process.env.S3RVER_DEBUG ? false : true, configureBuckets: [{ name: bucket }] });
   try {
     const addr = await server.run();
     const endpoint = `http://127.0.0.1:${addr.port}`;

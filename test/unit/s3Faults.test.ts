@@ -1,0 +1,131 @@
+// The data layer on s3:// through a fault-injecting proxy: how many object-store requests each action
+// makes (printed, with 50 ms added to each), and that 500s and dropped connections end in either the
+// right answer (the engine retries) or a clear error, never a hang past the time limit.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LanceDataset } from '../../src/extension/lance/dataset';
+import { LanceError } from '../../src/extension/lance/errors';
+import { generateImagenetLike } from '../fixtures/imagenetLike';
+import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy';
+import { s3StorageOptions, startS3, uploadDir, type S3Server } from '../helpers/s3';
+
+const ROWS = 400;
+let dir: string;
+let s3: S3Server | undefined;
+let proxy: FaultProxy | undefined;
+let skip: string | false = false;
+let uri: string;
+let so: Record<string, string>;
+
+before(async () => {
+  const started = await startS3();
+  if (typeof started === 'string') {
+    skip = started;
+    console.log(`# SKIP s3 fault tests: ${started}`);
+    return;
+  }
+  s3 = started;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-s3f-'));
+  await uploadDir(s3, await generateImagenetLike({ dir, rows: ROWS, seed: 7 }), 'db/imagenet_val.lance');
+  proxy = await startFaultProxy(s3.endpoint);
+  so = s3StorageOptions(proxy.endpoint);
+  uri = `s3://${s3.bucket}/db/imagenet_val.lance`;
+});
+
+after(async () => {
+  await proxy?.close();
+  await s3?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs one action and returns its request counts and time. */
+async function measured<T>(p: FaultProxy, fn: () => Promise<T>): Promise<{ value: T; counts: Record<string, number>; total: number; ms: number }> {
+  p.reset();
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, counts: p.counts(), total: p.total(), ms: Math.round(performance.now() - t0) };
+}
+
+describe('s3:// through a fault-injecting proxy', () => {
+  test('requests per action with 50 ms added latency', { skip }, async () => {
+    const p = proxy!;
+    p.set({ latencyMs: 50 });
+    const table: string[] = [];
+    const row = (name: string, m: { counts: Record<string, number>; total: number; ms: number }) => table.push(`| ${name} | ${m.total} | ${m.ms} | ${JSON.stringify(m.counts)} |`);
+    const open = await measured(p, () => LanceDataset.open({ uri, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: 30_000 }));
+    const ds = open.value;
+    try {
+      row('open', open);
+      const d = await measured(p, () => ds.describe());
+      assert.equal(d.value.stats.rows, ROWS);
+      row('describe', d);
+      const page = await measured(p, () => ds.rows({ offset: 0, limit: 50, withImages: true, maxImageBytes: 1 << 20 }));
+      assert.equal(page.value.rows.length, 50);
+      row('first page, 50 rows with images', page);
+      const again = await measured(p, () => ds.rows({ offset: 0, limit: 50, withImages: true, maxImageBytes: 1 << 20 }));
+      row('same page again', again);
+      const filtered = await measured(p, () => ds.rows({ filter: "label_name = 'golden_retriever'", offset: 0, limit: 20, withImages: true, maxImageBytes: 1 << 20 }));
+      assert.ok(filtered.value.rows.length > 0);
+      row('filtered page', filtered);
+      const sim = await measured(p, () =>
+        ds.similar({ rowId: page.value.rowIds[0], vectorColumn: 'image_emb', k: 10, columns: ['id', 'image'], withImages: true, maxImageBytes: 1 << 20 }),
+      );
+      assert.equal(sim.value.rows.length, 10);
+      row('find similar (10, images)', sim);
+      const vs = await measured(p, () => ds.versions(0, 50));
+      assert.ok(vs.value.total >= 3);
+      row(`versions (${vs.value.total})`, vs);
+    } finally {
+      ds.close();
+      p.set({});
+    }
+    console.log(['requests per action through the proxy (+50 ms each)', '| action | requests | ms | by kind |', '|---|---|---|---|', ...table].join('\n'));
+    // Paging must not read every object: a page of 50 rows is far fewer requests than the dataset's objects.
+    assert.ok(page_(table) < 60, table.join('\n'));
+  });
+
+  test('500s and dropped connections: the right answer or a clear error, within the time limit', { skip }, async () => {
+    const p = proxy!;
+    const limitMs = 20_000;
+    for (const faults of [{ fail500: 0.2, seed: 3 }, { drop: 0.1, seed: 5 }, { fail500: 1 }]) {
+      p.set(faults);
+      const t0 = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), limitMs + 15_000)));
+      const work = (async () => {
+        const ds = await LanceDataset.open({ uri, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: limitMs });
+        try {
+          return (await ds.rows({ filter: 'label = 3', columns: ['id', 'label'], offset: 0, limit: 50 })).rows;
+        } finally {
+          ds.close();
+        }
+      })().then(
+        (rows) => ({ rows }),
+        (err: unknown) => ({ err }),
+      );
+      const out = await Promise.race([work, hang]);
+      clearTimeout(timer);
+      const ms = Math.round(performance.now() - t0);
+      console.log(
+        `faults ${JSON.stringify(faults)}: ${out === 'hang' ? 'HANG' : 'rows' in out ? `${out.rows.length} rows` : `error ${String((out.err as Error).message)}`} in ${ms} ms, ${p.total()} requests`,
+      );
+      assert.notEqual(out, 'hang', `no answer ${limitMs + 15_000} ms after a ${limitMs} ms limit`);
+      if (out !== 'hang' && 'rows' in out) {
+        assert.ok(out.rows.length > 0 && out.rows.every((r) => r[1] === 3), 'a correct answer');
+      } else if (out !== 'hang') {
+        assert.ok(out.err instanceof LanceError, `a LanceError, got ${String(out.err)}`);
+        assert.ok(out.err.message.length > 0 && !/^The Lance engine reported an error\.$/.test(out.err.message), `a clear message: ${out.err.message}`);
+      }
+      p.reset();
+    }
+    p.set({});
+  });
+});
+
+function page_(table: string[]): number {
+  const line = table.find((l) => l.startsWith('| first page'));
+  return Number(line?.split('|')[2]);
+}
