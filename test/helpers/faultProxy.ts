@@ -72,8 +72,9 @@ export async function startFaultProxy(target: string, opts: FaultOptions = {}): 
 }
 
 function requestKind(req: http.IncomingMessage): string {
-  const q = req.url?.split('?')[1] ?? '';
-  if (req.method === 'GET' && /(^|&)list-type=2/.test(q)) return 'GET list';
+  // Path-style URLs: a GET of the bucket itself (/bucket?…) is a listing, V1 or V2.
+  const pathPart = (req.url ?? '').split('?')[0];
+  if (req.method === 'GET' && /^\/[^/]+\/?$/.test(pathPart)) return 'GET list';
   if (req.method === 'GET' && req.headers.range) return 'GET range';
   return req.method ?? '?';
 }

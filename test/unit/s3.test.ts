@@ -74,6 +74,9 @@ describe('ImageNet-like fixture on s3:// (s3rver)', () => {
     assert.equal(d.stats.rows, ROWS);
     assert.ok(d.stats.fragments >= 1);
     assert.ok((d.stats.bytes ?? 0) > ROWS * 1000, 'size known and plausible');
+    // From the manifest, read by range requests (the engine does not report the format).
+    assert.match(d.stats.dataFormat ?? '', /^2\.\d/);
+    assert.equal(d.stats.deletedRows, 0);
     assert.equal(d.rowsError, undefined);
     assert.equal(d.pinned, false);
     assert.equal(d.version, d.latestVersion);
@@ -91,6 +94,10 @@ describe('ImageNet-like fixture on s3:// (s3rver)', () => {
     assert.ok(all.versions.every((v) => v.timestamp && !Number.isNaN(Date.parse(v.timestamp))));
     assert.equal(all.versions[0].rows, ROWS);
     assert.ok(all.versions.some((v) => v.rows !== undefined && v.rows < ROWS));
+    // What each commit did, from its transaction file, as for local datasets.
+    const ops = all.versions.map((v) => v.metadata.operation);
+    assert.equal(ops.at(-1), 'overwrite');
+    assert.ok(ops.includes('append') && ops.includes('create index'), ops.join(', '));
     const page2 = await ds.versions(1, 1);
     assert.equal(page2.versions.length, 1);
     assert.equal(page2.versions[0].version, all.versions[1].version);

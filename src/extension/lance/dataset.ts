@@ -36,12 +36,12 @@ import { lance, Table } from './engine';
 import { classify, LanceError, toErrorInfo } from './errors';
 import { isObjectStoreUri, tableNameOf } from './locate';
 import { classifyObjectStore } from './objectStoreErrors';
-import { describeDataFormat, listManifestVersions, ManifestField, ManifestInfo, readManifest } from './manifest';
+import { describeDataFormat, listManifestVersions, ManifestField, ManifestInfo } from './manifest';
+import { manifestSource, type ManifestSource } from './manifestSource';
 import { logicalTypeToDisplay } from './logicalTypes';
 import { decodeClassNames, schemaToFields } from './schema';
 import { computeColumnStats, distinctValues } from './columnStats';
 import { compareVersions } from './versionDiff';
-import { readCommit } from './transaction';
 import { streamBatches, throwIfAborted } from './stream';
 import { engineOrdering, SortOrders } from './sortOrder';
 import type { SortKey } from '../../shared/sort';
@@ -76,6 +76,8 @@ const SCAN_BATCH_ROWS = 65_536;
 const ROW_ID = '_rowid';
 /** Text searches kept per open dataset (each at most TEXT_SEARCH_MAX_IDS row ids and scores). */
 const SEARCHES_KEPT = 4;
+/** Manifest and transaction reads in flight at once for a page of an object-store dataset's versions. */
+const REMOTE_PARALLEL = 16;
 
 export class LanceDataset {
   private constructor(
@@ -228,18 +230,29 @@ export class LanceDataset {
     return !isObjectStoreUri(this.location.uri);
   }
 
+  private sourceMemo?: { source: ManifestSource | undefined };
+
+  /** The dataset's manifests, read directly (local files, or s3:// range reads); undefined for other stores. */
+  private manifests(): ManifestSource | undefined {
+    this.sourceMemo ??= { source: manifestSource(this.location.uri, this.opts.storageOptions) };
+    return this.sourceMemo.source;
+  }
+
   private async manifest(version = this.version): Promise<ManifestInfo | undefined> {
-    if (!this.isLocal()) return undefined;
     try {
-      return await readManifest(this.location.uri, version);
+      return await this.manifests()?.readManifest(version);
     } catch {
       return undefined;
     }
   }
 
   async describe(): Promise<DatasetDescription> {
-    const manifest = await this.manifest();
-    const versions = this.isLocal() ? await listManifestVersions(this.location.uri).catch(() => [] as number[]) : [];
+    const [manifest, versions] = await Promise.all([
+      this.manifest(),
+      this.manifests()
+        ?.listVersions()
+        .catch(() => [] as number[]) ?? [],
+    ]);
     let latestVersion = versions.at(-1) ?? this.version;
     const indices = await this.indices();
     let schema: SchemaField[];
@@ -431,36 +444,36 @@ export class LanceDataset {
    */
   async versions(offset: number, limit: number): Promise<VersionsPage> {
     const tagsP = this.tagsByVersion(); // never rejects
-    if (this.isLocal()) {
-      const [all, tags] = await Promise.all([listManifestVersions(this.location.uri), tagsP]);
+    const source = this.manifests();
+    if (source) {
+      const [all, tags] = await Promise.all([source.listVersions(), tagsP]);
       const newestFirst = all.slice().reverse();
       const page = newestFirst.slice(offset, offset + limit);
-      const versions: VersionInfo[] = await Promise.all(
-        page.map(async (v): Promise<VersionInfo> => {
-          let damaged: string | undefined;
-          const m = await readManifest(this.location.uri, v).catch((err: Error) => {
-            damaged = `This version's manifest cannot be read: ${err.message}`;
-            return undefined;
-          });
-          const commit = m?.transactionFile ? await readCommit(this.location.uri, m.transactionFile) : undefined;
-          return {
-            version: v,
-            timestamp: m?.timestamp,
-            rows: m?.rowCount,
-            metadata: m
-              ? {
-                  ...(commit ? { operation: commit.operation, ...(commit.detail ? { detail: commit.detail } : {}) } : {}),
-                  fragments: String(m.fragmentCount),
-                  ...(m.fileSizeBytes !== undefined ? { total_files_size: String(m.fileSizeBytes) } : {}),
-                  ...(m.writerVersion ? { writer: m.writerVersion } : {}),
-                  ...(m.tag ? { tag: m.tag } : {}),
-                }
-              : {},
-            tags: tags.get(v) ?? [],
-            ...(damaged ? { damaged } : {}),
-          };
-        }),
-      );
+      // Local reads all at once (cheap); object-store reads a bounded number of requests at a time.
+      const versions: VersionInfo[] = await inParallel(page, this.isLocal() ? page.length : REMOTE_PARALLEL, async (v): Promise<VersionInfo> => {
+        let damaged: string | undefined;
+        const m = await source.readManifest(v).catch((err: Error) => {
+          damaged = `This version's manifest cannot be read: ${err.message}`;
+          return undefined;
+        });
+        const commit = m?.transactionFile ? await source.readCommit(m.transactionFile) : undefined;
+        return {
+          version: v,
+          timestamp: m?.timestamp,
+          rows: m?.rowCount,
+          metadata: m
+            ? {
+                ...(commit ? { operation: commit.operation, ...(commit.detail ? { detail: commit.detail } : {}) } : {}),
+                fragments: String(m.fragmentCount),
+                ...(m.fileSizeBytes !== undefined ? { total_files_size: String(m.fileSizeBytes) } : {}),
+                ...(m.writerVersion ? { writer: m.writerVersion } : {}),
+                ...(m.tag ? { tag: m.tag } : {}),
+              }
+            : {},
+          tags: tags.get(v) ?? [],
+          ...(damaged ? { damaged } : {}),
+        };
+      });
       return { total: all.length, latest: all.at(-1) ?? this.version, versions };
     }
     const tags = await tagsP;
@@ -1007,6 +1020,17 @@ function manifestSchema(m: ManifestInfo | undefined, indices: IndexInfo[]): { sc
     };
   };
   return { schema: m.fields.filter((f) => f.parentId === -1).map((f) => build(f, '')), schemaMetadata: m.schemaMetadata };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping the order. */
+async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return out;
 }
 
 /** A refused credential, missing bucket or unreachable endpoint of an object-store dataset, said plainly. */
