@@ -59,7 +59,7 @@ export async function s3Get(t: S3Target, key: string | undefined, query = '', ra
   if (t.keyId && t.secret) headers.authorization = authorization(t, 'GET', path, query, headers);
   const url = `${t.endpoint.protocol}//${host}${path}${query ? `?${query}` : ''}`;
   const uri = `s3://${t.bucket}/${t.prefix}`;
-  const res = await get(url, headers).catch((err: Error) => {
+  const res = await withRetries(() => get(url, headers)).catch((err: Error) => {
     throw classifyObjectStore(`store: "S3" tcp connect error ${err.message}`, uri, keyOptions(t)) ?? new LanceError('unreachable', err.message);
   });
   if (res.status === 404 && key !== undefined) return res;
@@ -68,6 +68,22 @@ export async function s3Get(t: S3Target, key: string | undefined, query = '', ra
     throw classifyObjectStore(`store: "S3" status: ${res.status} ${text}`, uri, keyOptions(t)) ?? new LanceError('io', `Reading ${uri} failed: HTTP ${res.status}.`, text);
   }
   return res;
+}
+
+/** Retries after these pauses (ms) on a dropped connection, a 5xx or a 429, as the engine's own client does (3 retries). */
+const RETRY_PAUSES = [100, 300, 900];
+
+async function withRetries(send: () => Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }>) {
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt >= RETRY_PAUSES.length;
+    try {
+      const res = await send();
+      if (last || (res.status < 500 && res.status !== 429)) return res;
+    } catch (err) {
+      if (last) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSES[attempt]));
+  }
 }
 
 /** The body of a bucket listing, as text. */
