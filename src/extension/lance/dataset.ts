@@ -233,7 +233,7 @@ export class LanceDataset {
   private sourceMemo?: { source: ManifestSource | undefined };
 
   /** The dataset's manifests, read directly (local files, or s3:// range reads); undefined for other stores. */
-  private manifests(): ManifestSource | undefined {
+  manifests(): ManifestSource | undefined {
     this.sourceMemo ??= { source: manifestSource(this.location.uri, this.opts.storageOptions) };
     return this.sourceMemo.source;
   }

@@ -177,12 +177,15 @@ export async function readManifest(datasetDir: string, version: number): Promise
  * kept in ManifestInfo, whose cache holds up to DECODED_MAX versions (a path per fragment each).
  */
 export async function readFragmentFiles(datasetDir: string, version: number): Promise<Map<number, string>> {
-  return withManifestFile(datasetDir, version, async (handle, file) => {
-    const out = new Map<number, string>();
-    // Manifest.fragments = 2; DataFragment: 1 id, 2 files; DataFile: 1 path.
-    for (const frag of new ProtoMessage(await readManifestBlock(handle, file)).messages(2)) out.set(frag.uint(1), frag.messages(2)[0]?.string(1) ?? '');
-    return out;
-  });
+  return withManifestFile(datasetDir, version, async (handle, file) => fragmentFiles(await readManifestBlock(handle, file)));
+}
+
+/** Fragment id → first data file, from a manifest's protobuf block. */
+export function fragmentFiles(block: Uint8Array): Map<number, string> {
+  const out = new Map<number, string>();
+  // Manifest.fragments = 2; DataFragment: 1 id, 2 files; DataFile: 1 path.
+  for (const frag of new ProtoMessage(block).messages(2)) out.set(frag.uint(1), frag.messages(2)[0]?.string(1) ?? '');
+  return out;
 }
 
 /** Open a version's manifest file (whichever naming scheme the folder uses) for `fn`, and close it. */

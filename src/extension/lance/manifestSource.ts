@@ -2,7 +2,7 @@
 // through range requests (remoteManifests.ts). gs:// and az:// have no reader yet: undefined, and the
 // callers fall back to the engine (its listVersions reads every manifest).
 import { isObjectStoreUri } from './locate';
-import { listManifestVersions, readManifest, type ManifestInfo } from './manifest';
+import { listManifestVersions, readFragmentFiles, readManifest, type ManifestInfo } from './manifest';
 import { canReadRemoteManifests, RemoteManifests } from './remoteManifests';
 import { readCommit, type CommitInfo } from './transaction';
 
@@ -11,6 +11,7 @@ export interface ManifestSource {
   listVersions(): Promise<number[]>;
   readManifest(version: number): Promise<ManifestInfo>;
   readCommit(transactionFile: string): Promise<CommitInfo | undefined>;
+  readFragmentFiles(version: number): Promise<Map<number, string>>;
 }
 
 export function manifestSource(uri: string, storageOptions?: Record<string, string>): ManifestSource | undefined {
@@ -19,6 +20,7 @@ export function manifestSource(uri: string, storageOptions?: Record<string, stri
       listVersions: () => listManifestVersions(uri),
       readManifest: (v) => readManifest(uri, v),
       readCommit: (f) => readCommit(uri, f),
+      readFragmentFiles: (v) => readFragmentFiles(uri, v),
     };
   }
   return canReadRemoteManifests(uri) ? new RemoteManifests(uri, storageOptions) : undefined;

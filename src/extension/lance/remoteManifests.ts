@@ -4,7 +4,7 @@
 // latency (1.2 s with none) for every page of the list. Here a page costs the `_versions/` listing (one
 // request per 1,000 versions) and, per version shown, one suffix read of the manifest (footer and
 // block together, usually) and one of its transaction file, in parallel.
-import { manifestBlock, decodeManifest, manifestFileVersion, type ManifestInfo } from './manifest';
+import { manifestBlock, decodeManifest, fragmentFiles, manifestFileVersion, type ManifestInfo } from './manifest';
 import { decodeCommit, type CommitInfo } from './transaction';
 import { s3Get, s3Target, type S3Target } from './s3Request';
 import { listS3Keys } from './s3List';
@@ -46,30 +46,45 @@ export class RemoteManifests {
   }
 
   async readManifest(version: number): Promise<ManifestInfo> {
+    const { key, file } = await this.file(version);
+    const hit = decoded.get(key);
+    if (hit) return hit;
+    let info: ManifestInfo;
+    try {
+      info = decodeManifest(await this.block(key, file));
+    } catch (err) {
+      throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    if (info.version === 0) info.version = version;
+    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+    decoded.set(key, info);
+    return info;
+  }
+
+  /** Each fragment's first data file (fragment id → path), for the version diff (not cached: see manifest.ts). */
+  async readFragmentFiles(version: number): Promise<Map<number, string>> {
+    const { key, file } = await this.file(version);
+    return fragmentFiles(await this.block(key, file));
+  }
+
+  private async file(version: number): Promise<{ key: string; file: string }> {
     if (!this.names.has(version)) await this.listVersions();
     const name = this.names.get(version);
     if (name === undefined) throw new Error(`Version ${version} has no manifest in ${this.uri}/_versions`);
-    const key = `${this.t.prefix}_versions/${name}`;
-    const hit = decoded.get(key);
-    if (hit) return hit;
+    return { key: `${this.t.prefix}_versions/${name}`, file: `${this.uri}/_versions/${name}` };
+  }
+
+  /** The manifest's protobuf block: one suffix read, and a second only when the block starts before it. */
+  private async block(key: string, file: string): Promise<Uint8Array> {
     const tail = await s3Get(this.t, key, '', `bytes=-${TAIL_BYTES}`);
-    if (tail.status === 404) throw new Error(`Version ${version}'s manifest is gone: ${this.uri}/_versions/${name}`);
+    if (tail.status === 404) throw new Error(`The manifest is gone: ${file}`);
     const size = totalSize(tail.headers['content-range']) ?? tail.body.length;
     const tailStart = size - tail.body.length;
     const read = async (length: number, position: number): Promise<Uint8Array> => {
       if (position >= tailStart) return tail.body.subarray(position - tailStart, position - tailStart + length);
       return (await s3Get(this.t, key, '', `bytes=${position}-${position + length - 1}`)).body;
     };
-    let info: ManifestInfo;
-    try {
-      info = decodeManifest(await manifestBlock(read, size, `${this.uri}/_versions/${name}`));
-    } catch (err) {
-      throw new Error(`Cannot decode Lance manifest ${this.uri}/_versions/${name}: ${(err as Error).message}`, { cause: err });
-    }
-    if (info.version === 0) info.version = version;
-    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
-    decoded.set(key, info);
-    return info;
+    return manifestBlock(read, size, file);
   }
 
   async readCommit(transactionFile: string): Promise<CommitInfo | undefined> {
