@@ -85,14 +85,15 @@ export async function uploadDir(s3: S3Server, localDir: string, prefix: string):
   const worker = async () => {
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
       const key = `${prefix.replace(/\/+$/, '')}/${path.relative(localDir, f).split(path.sep).join('/')}`;
-      await put(s3, key, fs.readFileSync(f));
+      await putObject(s3, key, fs.readFileSync(f));
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   return files.length;
 }
 
-function put(s3: S3Server, key: string, body: Buffer): Promise<void> {
+/** One object, by an unsigned PUT (also how a test damages a file). */
+export function putObject(s3: S3Server, key: string, body: Buffer): Promise<void> {
   const url = `${s3.endpoint}/${s3.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'PUT', headers: { 'content-length': body.length } }, (res) => {

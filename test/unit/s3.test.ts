@@ -12,7 +12,7 @@ import { locate } from '../../src/extension/lance/locate';
 import { createTag, deleteTag } from '../../src/extension/lance/tags';
 import type { Cell } from '../../src/shared/types';
 import { generateImagenetLike, IMAGENET_INITIAL_TAG } from '../fixtures/imagenetLike';
-import { s3StorageOptions, startS3, uploadDir, type S3Server } from '../helpers/s3';
+import { putObject, s3StorageOptions, startS3, uploadDir, type S3Server } from '../helpers/s3';
 
 const ROWS = 400;
 let dir: string;
@@ -36,6 +36,14 @@ before(async () => {
   await uploadDir(s3, local, 'db/imagenet_val.lance');
   // A second table under the same prefix (listing) and a copy for the tag test (writes).
   await uploadDir(s3, local, 'db/copy.lance');
+  // A copy whose newest manifest was cut short (a half-finished upload): in another prefix, so the listing test does not see it.
+  await uploadDir(s3, local, 'damaged/broken.lance');
+  const newest = fs
+    .readdirSync(path.join(local, '_versions'))
+    .filter((f) => f.endsWith('.manifest'))
+    .sort((a, b) => parseInt(b) - parseInt(a))[0];
+  const bytes = fs.readFileSync(path.join(local, '_versions', newest));
+  await putObject(s3, `damaged/broken.lance/_versions/${newest}`, bytes.subarray(0, bytes.length >> 1));
   uri = `s3://${s3.bucket}/db/imagenet_val.lance`;
   ds = await LanceDataset.open({ uri, name: 'imagenet_val' }, { storageOptions: so });
 });
@@ -213,6 +221,15 @@ describe('ImageNet-like fixture on s3:// (s3rver)', () => {
     await deleteTag(loc, 'remote-tag', so);
     const after = await LanceDataset.open(loc, { tag: 'remote-tag', storageOptions: so }).catch((e: unknown) => e);
     assert.ok(after instanceof LanceError && after.kind === 'not-found');
+  });
+
+  test('a damaged newest manifest is named, not reported as a generic engine error', { skip }, async () => {
+    const e = await LanceDataset.open({ uri: `s3://${s3!.bucket}/damaged/broken.lance`, name: 'broken' }, { storageOptions: so }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(e instanceof LanceError && e.kind === 'unreadable-data', String(e));
+    assert.match(e.message, /^Version \d+'s manifest is damaged/);
   });
 
   test('a prefix of tables lists them', { skip }, async () => {

@@ -38,6 +38,7 @@ import { isObjectStoreUri, tableNameOf } from './locate';
 import { classifyObjectStore } from './objectStoreErrors';
 import { describeDataFormat, listManifestVersions, ManifestField, ManifestInfo } from './manifest';
 import { manifestSource, type ManifestSource } from './manifestSource';
+import { hasS3Keys } from './s3List';
 import { logicalTypeToDisplay } from './logicalTypes';
 import { decodeClassNames, schemaToFields } from './schema';
 import { computeColumnStats, distinctValues } from './columnStats';
@@ -47,7 +48,7 @@ import { engineOrdering, SortOrders } from './sortOrder';
 import type { SortKey } from '../../shared/sort';
 import { searchText, substringCondition, TEXT_SEARCH_MAX_IDS, type TextSearchResult } from './textSearch';
 import { queryPlan } from './queryPlan';
-import { damageMessage, findDamage, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
+import { damageMessage, findDamage, findDamageIn, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
 
 export interface OpenOptions {
   version?: number;
@@ -124,6 +125,7 @@ export class LanceDataset {
         const problem = version !== undefined ? await manifestProblem(location.uri, version) : undefined;
         if (problem) throw new LanceError('unreadable-data', `Version ${version}'s manifest is damaged, so that version cannot be opened.`, problem);
       }
+      if (isObjectStoreUri(location.uri) && !['access-denied', 'unreachable'].includes(e.kind)) await LanceDataset.throwIfRemoteDamage(location, opts, e);
       if (e.kind === 'not-found' && opts.tag !== undefined) throw e;
       // Old or damaged local datasets: keep going with what the manifests say, so schema and versions still show.
       const hasVersions = !isObjectStoreUri(location.uri) && (await listManifestVersions(location.uri).catch(() => [])).length > 0;
@@ -157,6 +159,21 @@ export class LanceDataset {
       fs.rm(viewDir, { recursive: true, force: true }, () => undefined);
       throw classify(err, pathMapper(location, viewDir));
     }
+  }
+
+  /**
+   * An object-store dataset whose newest manifests do not decode: say so. The temporary view that opens
+   * a local one past them (symlinks) has no object-store equivalent yet, so no older version opens.
+   */
+  private static async throwIfRemoteDamage(location: DatasetLocation, opts: OpenOptions, e: LanceError): Promise<void> {
+    const source = manifestSource(location.uri, opts.storageOptions);
+    const damage = source ? await findDamageIn(source).catch(() => undefined) : undefined;
+    if (!damage) return;
+    throw new LanceError(
+      'unreadable-data',
+      `${damageMessage(damage)} On an object store no older version can be opened past it yet.`,
+      `${damage.reason}\n${e.detail ?? e.message}`,
+    );
   }
 
   get pinned(): boolean {
@@ -306,7 +323,7 @@ export class LanceDataset {
       schemaMetadata,
       classNames: decodeClassNames(schemaMetadata),
       indices,
-      indexMetadataMissing: indices.length === 0 && this.isLocal() && hasIndexFiles(this.location.uri),
+      indexMetadataMissing: indices.length === 0 && (await this.hasIndexFiles()),
       stats: {
         rows: rows ?? 0,
         deletedRows,
@@ -317,6 +334,13 @@ export class LanceDataset {
       rowsError,
       ...(this.damage ? { damage: { damagedVersions: this.damage.damagedVersions, message: damageMessage(this.damage, this.version) } } : {}),
     };
+  }
+
+  /** Whether `_indices/` holds anything (asked only when the engine lists no index: old datasets). */
+  private async hasIndexFiles(): Promise<boolean> {
+    if (this.isLocal()) return hasIndexFiles(this.location.uri);
+    if (!/^s3:\/\//i.test(this.location.uri)) return false;
+    return hasS3Keys(`${this.location.uri}/_indices`, this.opts.storageOptions).catch(() => false);
   }
 
   /** The Arrow schema, or undefined when arrow-js cannot decode one of its types (LargeList). */

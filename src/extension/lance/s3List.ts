@@ -54,3 +54,9 @@ export async function listS3Keys(uri: string, options?: Record<string, string>):
     marker = keys[keys.length - 1];
   }
 }
+
+/** Whether anything is stored under an s3:// prefix (one request for one key). */
+export async function hasS3Keys(uri: string, options?: Record<string, string>): Promise<boolean> {
+  const t = s3Target(uri, options);
+  return /<Key>/.test(await s3ListXml(t, `max-keys=1&prefix=${rfc3986(t.prefix)}`));
+}
