@@ -120,6 +120,25 @@ describe('s3:// through a fault-injecting proxy', () => {
     }
   });
 
+  test('a slow store: our own reads stop at the query time limit', { skip }, async () => {
+    const p = proxy!;
+    const ds = await LanceDataset.open({ uri, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: 1500 });
+    try {
+      p.set({ latencyMs: 4000 });
+      const t0 = performance.now();
+      const e = await ds.versions(0, 5).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      const ms = performance.now() - t0;
+      assert.ok(e instanceof LanceError && e.kind === 'timeout' && /did not answer within 2 s/.test(e.message), String(e));
+      assert.ok(ms < 3000, `stopped after ${Math.round(ms)} ms`);
+    } finally {
+      p.set({});
+      ds.close();
+    }
+  });
+
   test('500s and dropped connections: the right answer or a clear error, within the time limit', { skip }, async () => {
     const p = proxy!;
     const limitMs = 20_000;

@@ -125,7 +125,7 @@ export class LanceDataset {
         const problem = version !== undefined ? await manifestProblem(location.uri, version) : undefined;
         if (problem) throw new LanceError('unreadable-data', `Version ${version}'s manifest is damaged, so that version cannot be opened.`, problem);
       }
-      if (isObjectStoreUri(location.uri) && !['access-denied', 'unreachable'].includes(e.kind)) await LanceDataset.throwIfRemoteDamage(location, opts, e);
+      if (isObjectStoreUri(location.uri) && !['access-denied', 'unreachable', 'io', 'timeout'].includes(e.kind)) await LanceDataset.throwIfRemoteDamage(location, opts, e);
       if (e.kind === 'not-found' && opts.tag !== undefined) throw e;
       // Old or damaged local datasets: keep going with what the manifests say, so schema and versions still show.
       const hasVersions = !isObjectStoreUri(location.uri) && (await listManifestVersions(location.uri).catch(() => [])).length > 0;
@@ -166,7 +166,7 @@ export class LanceDataset {
    * a local one past them (symlinks) has no object-store equivalent yet, so no older version opens.
    */
   private static async throwIfRemoteDamage(location: DatasetLocation, opts: OpenOptions, e: LanceError): Promise<void> {
-    const source = manifestSource(location.uri, opts.storageOptions);
+    const source = manifestSource(location.uri, opts.storageOptions, opts.timeoutMs);
     const damage = source ? await findDamageIn(source).catch(() => undefined) : undefined;
     if (!damage) return;
     throw new LanceError(
@@ -251,7 +251,7 @@ export class LanceDataset {
 
   /** The dataset's manifests, read directly (local files, or s3:// range reads); undefined for other stores. */
   manifests(): ManifestSource | undefined {
-    this.sourceMemo ??= { source: manifestSource(this.location.uri, this.opts.storageOptions) };
+    this.sourceMemo ??= { source: manifestSource(this.location.uri, this.opts.storageOptions, this.opts.timeoutMs) };
     return this.sourceMemo.source;
   }
 
@@ -340,7 +340,7 @@ export class LanceDataset {
   private async hasIndexFiles(): Promise<boolean> {
     if (this.isLocal()) return hasIndexFiles(this.location.uri);
     if (!/^s3:\/\//i.test(this.location.uri)) return false;
-    return hasS3Keys(`${this.location.uri}/_indices`, this.opts.storageOptions).catch(() => false);
+    return hasS3Keys(`${this.location.uri}/_indices`, this.opts.storageOptions, this.opts.timeoutMs).catch(() => false);
   }
 
   /** The Arrow schema, or undefined when arrow-js cannot decode one of its types (LargeList). */

@@ -14,7 +14,7 @@ export interface ManifestSource {
   readFragmentFiles(version: number): Promise<Map<number, string>>;
 }
 
-export function manifestSource(uri: string, storageOptions?: Record<string, string>): ManifestSource | undefined {
+export function manifestSource(uri: string, storageOptions?: Record<string, string>, timeoutMs?: number): ManifestSource | undefined {
   if (!isObjectStoreUri(uri)) {
     return {
       listVersions: () => listManifestVersions(uri),
@@ -23,5 +23,5 @@ export function manifestSource(uri: string, storageOptions?: Record<string, stri
       readFragmentFiles: (v) => readFragmentFiles(uri, v),
     };
   }
-  return canReadRemoteManifests(uri) ? new RemoteManifests(uri, storageOptions) : undefined;
+  return canReadRemoteManifests(uri) ? new RemoteManifests(uri, storageOptions, timeoutMs) : undefined;
 }

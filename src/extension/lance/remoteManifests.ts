@@ -30,14 +30,15 @@ export class RemoteManifests {
   constructor(
     readonly uri: string,
     private readonly storageOptions?: Record<string, string>,
+    timeoutMs?: number,
   ) {
-    this.t = s3Target(uri, storageOptions);
+    this.t = { ...s3Target(uri, storageOptions), timeoutMs };
   }
 
   /** Ascending version numbers, from the names in `_versions/` (no manifest is read). */
   async listVersions(): Promise<number[]> {
     const names = new Map<number, string>();
-    for (const key of await listS3Keys(`${this.uri}/_versions`, this.storageOptions)) {
+    for (const key of await listS3Keys(`${this.uri}/_versions`, this.storageOptions, this.t.timeoutMs)) {
       const v = manifestFileVersion(key);
       if (v !== undefined) names.set(v, key);
     }

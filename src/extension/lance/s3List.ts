@@ -41,8 +41,8 @@ export async function listS3Folders(uri: string, options?: Record<string, string
  * Every key under an s3:// prefix (names relative to it), 1,000 a request. For `_versions/`, which
  * holds one small file per version: listing names is what paging the version list needs, not reads.
  */
-export async function listS3Keys(uri: string, options?: Record<string, string>): Promise<string[]> {
-  const t = s3Target(uri, options);
+export async function listS3Keys(uri: string, options?: Record<string, string>, timeoutMs?: number): Promise<string[]> {
+  const t = { ...s3Target(uri, options), timeoutMs };
   const out: string[] = [];
   let marker = '';
   for (;;) {
@@ -56,7 +56,7 @@ export async function listS3Keys(uri: string, options?: Record<string, string>):
 }
 
 /** Whether anything is stored under an s3:// prefix (one request for one key). */
-export async function hasS3Keys(uri: string, options?: Record<string, string>): Promise<boolean> {
-  const t = s3Target(uri, options);
+export async function hasS3Keys(uri: string, options?: Record<string, string>, timeoutMs?: number): Promise<boolean> {
+  const t = { ...s3Target(uri, options), timeoutMs };
   return /<Key>/.test(await s3ListXml(t, `max-keys=1&prefix=${rfc3986(t.prefix)}`));
 }

@@ -20,6 +20,8 @@ export interface S3Target {
   secret?: string;
   token?: string;
   allowHttp: boolean;
+  /** Time limit for one read, retries included (the inspector's query timeout); REQUEST_TIMEOUT_MS when unset. */
+  timeoutMs?: number;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -59,7 +61,10 @@ export async function s3Get(t: S3Target, key: string | undefined, query = '', ra
   if (t.keyId && t.secret) headers.authorization = authorization(t, 'GET', path, query, headers);
   const url = `${t.endpoint.protocol}//${host}${path}${query ? `?${query}` : ''}`;
   const uri = `s3://${t.bucket}/${t.prefix}`;
-  const res = await withRetries(() => get(url, headers)).catch((err: Error) => {
+  const limitMs = t.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const deadline = Date.now() + limitMs;
+  const res = await withRetries(deadline, () => get(url, headers, deadline)).catch((err: Error) => {
+    if (Date.now() >= deadline) throw new LanceError('timeout', `The object store did not answer within ${Math.round(limitMs / 1000)} s (${uri}).`, err.message);
     throw classifyObjectStore(`store: "S3" tcp connect error ${err.message}`, uri, keyOptions(t)) ?? new LanceError('unreachable', err.message);
   });
   if (res.status === 404 && key !== undefined) return res;
@@ -73,9 +78,9 @@ export async function s3Get(t: S3Target, key: string | undefined, query = '', ra
 /** Retries after these pauses (ms) on a dropped connection, a 5xx or a 429, as the engine's own client does (3 retries). */
 const RETRY_PAUSES = [100, 300, 900];
 
-async function withRetries(send: () => Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }>) {
+async function withRetries(deadline: number, send: () => Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }>) {
   for (let attempt = 0; ; attempt++) {
-    const last = attempt >= RETRY_PAUSES.length;
+    const last = attempt >= RETRY_PAUSES.length || Date.now() + RETRY_PAUSES[attempt] >= deadline;
     try {
       const res = await send();
       if (last || (res.status < 500 && res.status !== 429)) return res;
@@ -95,17 +100,25 @@ function keyOptions(t: S3Target): Record<string, string> {
   return { aws_endpoint: t.endpoint.origin, ...(t.keyId ? { aws_access_key_id: t.keyId } : {}) };
 }
 
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
+function get(url: string, headers: Record<string, string>, deadline: number): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
   const lib = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(url, { headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    const req = lib.get(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
-      res.on('error', reject);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers });
+      });
+      res.on('error', fail);
     });
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
+    // The whole exchange, body included, ends by the deadline (a socket timeout restarts with every byte).
+    const timer = setTimeout(() => req.destroy(new Error('timed out')), Math.max(0, deadline - Date.now()));
+    req.on('error', fail);
   });
 }
 
