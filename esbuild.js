@@ -11,7 +11,7 @@ const path = require('path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
-const nodeExternal = ['vscode', '@lancedb/lancedb', 'apache-arrow', 'playwright-core', 'jpeg-js'];
+const nodeExternal = ['vscode', '@lancedb/lancedb', 'apache-arrow', 'playwright-core', 'jpeg-js', 's3rver'];
 
 function listFiles(dir, pattern) {
   if (!fs.existsSync(dir)) return [];

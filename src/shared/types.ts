@@ -10,6 +10,10 @@ export type ErrorKind =
   | 'unsupported-version'
   | 'not-found'
   | 'io'
+  /** An object store refused the credentials (or had none) for a bucket. */
+  | 'access-denied'
+  /** An object store's endpoint could not be reached (refused, DNS, TLS, http without allow_http). */
+  | 'unreachable'
   | 'timeout'
   | 'superseded'
   | 'cancelled'

@@ -7,6 +7,7 @@ import type { DatasetLocation } from '../../shared/types';
 import { LanceError } from '../lance/errors';
 import { locate } from '../lance/locate';
 import { describeStop, searchWorkspaceDatasets } from '../discovery';
+import { readSettings } from '../settings';
 
 interface Pick extends vscode.QuickPickItem {
   action: 'browse' | 'path';
@@ -77,7 +78,8 @@ export async function pickLocation(): Promise<string | undefined> {
  * Throws a LanceError('not-a-dataset') for anything else.
  */
 export async function resolveToDataset(input: string): Promise<DatasetLocation | undefined> {
-  const found = await locate(input);
+  // The storage options reach the listing of an s3:// prefix (its tables), as they reach the engine.
+  const found = await locate(input, readSettings().storageOptions);
   if (found.kind === 'dataset') return found.location;
   const pick = await vscode.window.showQuickPick(
     found.tables.map((t) => ({ label: t.name, description: t.uri, t })),

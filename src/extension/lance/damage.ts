@@ -21,13 +21,18 @@ export interface Damage {
 }
 
 /** The damaged newest manifests of a local dataset, or undefined when its latest manifest decodes. */
-export async function findDamage(datasetDir: string): Promise<Damage | undefined> {
-  const versions = await listManifestVersions(datasetDir).catch(() => [] as number[]);
+export function findDamage(datasetDir: string): Promise<Damage | undefined> {
+  return findDamageIn({ listVersions: () => listManifestVersions(datasetDir), readManifest: (v) => readManifest(datasetDir, v) });
+}
+
+/** The same, through any reader of manifests (an s3:// dataset's: remoteManifests.ts). */
+export async function findDamageIn(source: { listVersions(): Promise<number[]>; readManifest(version: number): Promise<unknown> }): Promise<Damage | undefined> {
+  const versions = await source.listVersions().catch(() => [] as number[]);
   const damaged: number[] = [];
   let reason = '';
   for (let i = versions.length - 1; i >= 0; i--) {
     try {
-      await readManifest(datasetDir, versions[i]);
+      await source.readManifest(versions[i]);
       return damaged.length ? { damagedVersions: damaged.reverse(), newestReadable: versions[i], reason } : undefined;
     } catch (err) {
       if (!damaged.length) reason = (err as Error).message;

@@ -35,18 +35,20 @@ import { conditionFor } from '../../shared/sql';
 import { lance, Table } from './engine';
 import { classify, LanceError, toErrorInfo } from './errors';
 import { isObjectStoreUri, tableNameOf } from './locate';
-import { describeDataFormat, listManifestVersions, ManifestField, ManifestInfo, readManifest } from './manifest';
+import { classifyObjectStore } from './objectStoreErrors';
+import { describeDataFormat, listManifestVersions, ManifestField, ManifestInfo } from './manifest';
+import { manifestSource, type ManifestSource } from './manifestSource';
+import { hasS3Keys } from './s3List';
 import { logicalTypeToDisplay } from './logicalTypes';
 import { decodeClassNames, schemaToFields } from './schema';
 import { computeColumnStats, distinctValues } from './columnStats';
 import { compareVersions } from './versionDiff';
-import { readCommit } from './transaction';
 import { streamBatches, throwIfAborted } from './stream';
 import { engineOrdering, SortOrders } from './sortOrder';
 import type { SortKey } from '../../shared/sort';
 import { searchText, substringCondition, TEXT_SEARCH_MAX_IDS, type TextSearchResult } from './textSearch';
 import { queryPlan } from './queryPlan';
-import { damageMessage, findDamage, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
+import { damageMessage, findDamage, findDamageIn, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
 
 export interface OpenOptions {
   version?: number;
@@ -75,6 +77,8 @@ const SCAN_BATCH_ROWS = 65_536;
 const ROW_ID = '_rowid';
 /** Text searches kept per open dataset (each at most TEXT_SEARCH_MAX_IDS row ids and scores). */
 const SEARCHES_KEPT = 4;
+/** Manifest and transaction reads in flight at once for a page of an object-store dataset's versions. */
+const REMOTE_PARALLEL = 16;
 
 export class LanceDataset {
   private constructor(
@@ -111,7 +115,7 @@ export class LanceDataset {
       table = await db.openTable(name, undefined, { storageOptions: opts.storageOptions, ...(version !== undefined ? { version } : {}) });
       version = await table.version();
     } catch (err) {
-      const e = classify(err, mapPaths);
+      const e = objectStoreError(err, location, opts) ?? classify(err, mapPaths);
       if (!isObjectStoreUri(location.uri)) {
         const past = await LanceDataset.openPastDamage(location, opts);
         if (past) {
@@ -121,6 +125,7 @@ export class LanceDataset {
         const problem = version !== undefined ? await manifestProblem(location.uri, version) : undefined;
         if (problem) throw new LanceError('unreadable-data', `Version ${version}'s manifest is damaged, so that version cannot be opened.`, problem);
       }
+      if (isObjectStoreUri(location.uri) && !['access-denied', 'unreachable', 'io', 'timeout'].includes(e.kind)) await LanceDataset.throwIfRemoteDamage(location, opts, e);
       if (e.kind === 'not-found' && opts.tag !== undefined) throw e;
       // Old or damaged local datasets: keep going with what the manifests say, so schema and versions still show.
       const hasVersions = !isObjectStoreUri(location.uri) && (await listManifestVersions(location.uri).catch(() => [])).length > 0;
@@ -156,6 +161,21 @@ export class LanceDataset {
     }
   }
 
+  /**
+   * An object-store dataset whose newest manifests do not decode: say so. The temporary view that opens
+   * a local one past them (symlinks) has no object-store equivalent yet, so no older version opens.
+   */
+  private static async throwIfRemoteDamage(location: DatasetLocation, opts: OpenOptions, e: LanceError): Promise<void> {
+    const source = manifestSource(location.uri, opts.storageOptions, opts.timeoutMs);
+    const damage = source ? await findDamageIn(source).catch(() => undefined) : undefined;
+    if (!damage) return;
+    throw new LanceError(
+      'unreadable-data',
+      `${damageMessage(damage)} On an object store no older version can be opened past it yet.`,
+      `${damage.reason}\n${e.detail ?? e.message}`,
+    );
+  }
+
   get pinned(): boolean {
     return this.opts.version !== undefined || this.opts.tag !== undefined;
   }
@@ -171,7 +191,7 @@ export class LanceDataset {
 
   /** The user's own path in engine messages, never our temporary symlink folder. */
   toErrorInfo(err: unknown): ErrorInfo {
-    return toErrorInfo(err, pathMapper(this.location, this.linkDir));
+    return objectStoreError(err, this.location, this.opts)?.toInfo() ?? toErrorInfo(err, pathMapper(this.location, this.linkDir));
   }
 
   /** The engine's table, for the data-layer modules beside this one (stats, diff, export, subset). */
@@ -227,18 +247,29 @@ export class LanceDataset {
     return !isObjectStoreUri(this.location.uri);
   }
 
+  private sourceMemo?: { source: ManifestSource | undefined };
+
+  /** The dataset's manifests, read directly (local files, or s3:// range reads); undefined for other stores. */
+  manifests(): ManifestSource | undefined {
+    this.sourceMemo ??= { source: manifestSource(this.location.uri, this.opts.storageOptions, this.opts.timeoutMs) };
+    return this.sourceMemo.source;
+  }
+
   private async manifest(version = this.version): Promise<ManifestInfo | undefined> {
-    if (!this.isLocal()) return undefined;
     try {
-      return await readManifest(this.location.uri, version);
+      return await this.manifests()?.readManifest(version);
     } catch {
       return undefined;
     }
   }
 
   async describe(): Promise<DatasetDescription> {
-    const manifest = await this.manifest();
-    const versions = this.isLocal() ? await listManifestVersions(this.location.uri).catch(() => [] as number[]) : [];
+    const [manifest, versions] = await Promise.all([
+      this.manifest(),
+      this.manifests()
+        ?.listVersions()
+        .catch(() => [] as number[]) ?? [],
+    ]);
     let latestVersion = versions.at(-1) ?? this.version;
     const indices = await this.indices();
     let schema: SchemaField[];
@@ -292,7 +323,7 @@ export class LanceDataset {
       schemaMetadata,
       classNames: decodeClassNames(schemaMetadata),
       indices,
-      indexMetadataMissing: indices.length === 0 && this.isLocal() && hasIndexFiles(this.location.uri),
+      indexMetadataMissing: indices.length === 0 && (await this.hasIndexFiles()),
       stats: {
         rows: rows ?? 0,
         deletedRows,
@@ -303,6 +334,13 @@ export class LanceDataset {
       rowsError,
       ...(this.damage ? { damage: { damagedVersions: this.damage.damagedVersions, message: damageMessage(this.damage, this.version) } } : {}),
     };
+  }
+
+  /** Whether `_indices/` holds anything (asked only when the engine lists no index: old datasets). */
+  private async hasIndexFiles(): Promise<boolean> {
+    if (this.isLocal()) return hasIndexFiles(this.location.uri);
+    if (!/^s3:\/\//i.test(this.location.uri)) return false;
+    return hasS3Keys(`${this.location.uri}/_indices`, this.opts.storageOptions, this.opts.timeoutMs).catch(() => false);
   }
 
   /** The Arrow schema, or undefined when arrow-js cannot decode one of its types (LargeList). */
@@ -430,36 +468,36 @@ export class LanceDataset {
    */
   async versions(offset: number, limit: number): Promise<VersionsPage> {
     const tagsP = this.tagsByVersion(); // never rejects
-    if (this.isLocal()) {
-      const [all, tags] = await Promise.all([listManifestVersions(this.location.uri), tagsP]);
+    const source = this.manifests();
+    if (source) {
+      const [all, tags] = await Promise.all([source.listVersions(), tagsP]);
       const newestFirst = all.slice().reverse();
       const page = newestFirst.slice(offset, offset + limit);
-      const versions: VersionInfo[] = await Promise.all(
-        page.map(async (v): Promise<VersionInfo> => {
-          let damaged: string | undefined;
-          const m = await readManifest(this.location.uri, v).catch((err: Error) => {
-            damaged = `This version's manifest cannot be read: ${err.message}`;
-            return undefined;
-          });
-          const commit = m?.transactionFile ? await readCommit(this.location.uri, m.transactionFile) : undefined;
-          return {
-            version: v,
-            timestamp: m?.timestamp,
-            rows: m?.rowCount,
-            metadata: m
-              ? {
-                  ...(commit ? { operation: commit.operation, ...(commit.detail ? { detail: commit.detail } : {}) } : {}),
-                  fragments: String(m.fragmentCount),
-                  ...(m.fileSizeBytes !== undefined ? { total_files_size: String(m.fileSizeBytes) } : {}),
-                  ...(m.writerVersion ? { writer: m.writerVersion } : {}),
-                  ...(m.tag ? { tag: m.tag } : {}),
-                }
-              : {},
-            tags: tags.get(v) ?? [],
-            ...(damaged ? { damaged } : {}),
-          };
-        }),
-      );
+      // Local reads all at once (cheap); object-store reads a bounded number of requests at a time.
+      const versions: VersionInfo[] = await inParallel(page, this.isLocal() ? page.length : REMOTE_PARALLEL, async (v): Promise<VersionInfo> => {
+        let damaged: string | undefined;
+        const m = await source.readManifest(v).catch((err: Error) => {
+          damaged = `This version's manifest cannot be read: ${err.message}`;
+          return undefined;
+        });
+        const commit = m?.transactionFile ? await source.readCommit(m.transactionFile) : undefined;
+        return {
+          version: v,
+          timestamp: m?.timestamp,
+          rows: m?.rowCount,
+          metadata: m
+            ? {
+                ...(commit ? { operation: commit.operation, ...(commit.detail ? { detail: commit.detail } : {}) } : {}),
+                fragments: String(m.fragmentCount),
+                ...(m.fileSizeBytes !== undefined ? { total_files_size: String(m.fileSizeBytes) } : {}),
+                ...(m.writerVersion ? { writer: m.writerVersion } : {}),
+                ...(m.tag ? { tag: m.tag } : {}),
+              }
+            : {},
+          tags: tags.get(v) ?? [],
+          ...(damaged ? { damaged } : {}),
+        };
+      });
       return { total: all.length, latest: all.at(-1) ?? this.version, versions };
     }
     const tags = await tagsP;
@@ -1006,6 +1044,23 @@ function manifestSchema(m: ManifestInfo | undefined, indices: IndexInfo[]): { sc
     };
   };
   return { schema: m.fields.filter((f) => f.parentId === -1).map((f) => build(f, '')), schemaMetadata: m.schemaMetadata };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping the order. */
+async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return out;
+}
+
+/** A refused credential, missing bucket or unreachable endpoint of an object-store dataset, said plainly. */
+function objectStoreError(err: unknown, loc: DatasetLocation, opts: OpenOptions): LanceError | undefined {
+  if (err instanceof LanceError || !isObjectStoreUri(loc.uri)) return undefined;
+  return classifyObjectStore(err instanceof Error ? err.message : String(err), loc.uri, opts.storageOptions);
 }
 
 function hasIndexFiles(dir: string): boolean {

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DatasetLocation, TableEntry } from '../../shared/types';
 import { LanceError } from './errors';
+import { listS3Folders } from './s3List';
 
 export type Located = { kind: 'dataset'; location: DatasetLocation } | { kind: 'database'; uri: string; tables: TableEntry[] };
 
@@ -31,12 +32,9 @@ export async function isDatasetDir(dir: string): Promise<boolean> {
   }
 }
 
-export async function locate(input: string): Promise<Located> {
+export async function locate(input: string, storageOptions?: Record<string, string>): Promise<Located> {
   const trimmed = input.trim().replace(/^file:\/\//, '');
-  if (isObjectStoreUri(trimmed)) {
-    // Remote listings are not attempted here: a URI is taken to name one dataset.
-    return { kind: 'dataset', location: { uri: trimmed.replace(/\/+$/, ''), name: tableNameOf(trimmed) } };
-  }
+  if (isObjectStoreUri(trimmed)) return locateRemote(trimmed.replace(/\/+$/, ''), storageOptions);
   const abs = path.resolve(trimmed);
   let st: fs.Stats;
   try {
@@ -49,6 +47,22 @@ export async function locate(input: string): Promise<Located> {
   const tables = await listTables(abs);
   if (tables.length) return { kind: 'database', uri: abs, tables };
   throw notADataset(abs, 'it holds no _versions/ folder and no tables');
+}
+
+/**
+ * An s3:// URI ending in .lance names a dataset (no request). Another s3:// prefix is listed one level
+ * deep (one request; see s3List.ts for why not the engine): its `*.lance` folders are its tables, and a
+ * prefix holding `_versions/` is itself a dataset. Other stores (gs://, az://) are taken to name one
+ * dataset, as before: listing them needs their own signing, not written yet.
+ */
+async function locateRemote(uri: string, storageOptions?: Record<string, string>): Promise<Located> {
+  const dataset: Located = { kind: 'dataset', location: { uri, name: tableNameOf(uri) } };
+  if (/\.lance$/i.test(uri) || !/^s3:\/\//i.test(uri)) return dataset;
+  const folders = await listS3Folders(uri, storageOptions);
+  if (folders.includes('_versions')) return dataset;
+  const tables = folders.filter((f) => /\.lance$/i.test(f)).map((f) => ({ name: tableNameOf(f), uri: `${uri}/${f}` }));
+  if (tables.length) return { kind: 'database', uri, tables: tables.sort((a, b) => a.name.localeCompare(b.name)) };
+  throw notADataset(uri, 'it holds no _versions/ folder and no <name>.lance tables');
 }
 
 /** Datasets directly inside a folder (a LanceDB database), sorted by name. */

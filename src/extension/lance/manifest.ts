@@ -177,12 +177,15 @@ export async function readManifest(datasetDir: string, version: number): Promise
  * kept in ManifestInfo, whose cache holds up to DECODED_MAX versions (a path per fragment each).
  */
 export async function readFragmentFiles(datasetDir: string, version: number): Promise<Map<number, string>> {
-  return withManifestFile(datasetDir, version, async (handle, file) => {
-    const out = new Map<number, string>();
-    // Manifest.fragments = 2; DataFragment: 1 id, 2 files; DataFile: 1 path.
-    for (const frag of new ProtoMessage(await readManifestBlock(handle, file)).messages(2)) out.set(frag.uint(1), frag.messages(2)[0]?.string(1) ?? '');
-    return out;
-  });
+  return withManifestFile(datasetDir, version, async (handle, file) => fragmentFiles(await readManifestBlock(handle, file)));
+}
+
+/** Fragment id → first data file, from a manifest's protobuf block. */
+export function fragmentFiles(block: Uint8Array): Map<number, string> {
+  const out = new Map<number, string>();
+  // Manifest.fragments = 2; DataFragment: 1 id, 2 files; DataFile: 1 path.
+  for (const frag of new ProtoMessage(block).messages(2)) out.set(frag.uint(1), frag.messages(2)[0]?.string(1) ?? '');
+  return out;
 }
 
 /** Open a version's manifest file (whichever naming scheme the folder uses) for `fn`, and close it. */
@@ -225,20 +228,27 @@ async function readAt(handle: fs.promises.FileHandle, length: number, position: 
 }
 
 async function readManifestBlock(handle: fs.promises.FileHandle, file: string): Promise<Uint8Array> {
-  const size = (await handle.stat()).size;
+  return manifestBlock((length, position) => readAt(handle, length, position), (await handle.stat()).size, file);
+}
+
+/**
+ * The protobuf block of a manifest file of `size` bytes, given a reader of byte ranges: the footer
+ * (the block's position and the magic) and then the block. Shared by local files and object stores.
+ */
+export async function manifestBlock(read: (length: number, position: number) => Promise<Uint8Array>, size: number, file: string): Promise<Uint8Array> {
   const bad = (why: string) => new Error(`Not a valid Lance manifest (${why}): ${file}`);
   if (size < FOOTER_LEN + 4) throw bad(`only ${size} bytes`);
-  const footer = await readAt(handle, FOOTER_LEN, size - FOOTER_LEN);
+  const footer = await read(FOOTER_LEN, size - FOOTER_LEN);
   if (String.fromCharCode(footer[12], footer[13], footer[14], footer[15]) !== MAGIC) throw bad('no LANC magic');
   const view = new DataView(footer.buffer, footer.byteOffset, footer.byteLength);
   const pos = view.getBigUint64(0, true);
   const bodyEnd = size - FOOTER_LEN;
   if (pos + 4n > BigInt(bodyEnd)) throw bad(`manifest position ${pos} beyond the file`);
   const at = Number(pos);
-  const lenBuf = await readAt(handle, 4, at);
-  const len = new DataView(lenBuf.buffer).getUint32(0, true);
+  const lenBuf = await read(4, at);
+  const len = new DataView(lenBuf.buffer, lenBuf.byteOffset, 4).getUint32(0, true);
   if (at + 4 + len > bodyEnd) throw bad(`manifest length ${len} beyond the file`);
-  return readAt(handle, len, at + 4);
+  return read(len, at + 4);
 }
 
 /** Decode the protobuf `lance.table.Manifest` (exported for tests). */

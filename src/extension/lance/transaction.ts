@@ -27,7 +27,7 @@ const OPERATIONS: Record<number, string> = {
 /** Transaction files of huge appends list every new fragment; the operation is all we need. */
 const MAX_TXN_BYTES = 32 << 20;
 
-interface CommitInfo {
+export interface CommitInfo {
   operation: string;
   /** Delete predicate, restored version, or the commit message, when the transaction records one. */
   detail?: string;
@@ -40,7 +40,16 @@ export async function readCommit(datasetDir: string, transactionFile: string): P
   try {
     const st = await fs.promises.stat(file);
     if (st.size > MAX_TXN_BYTES) return undefined;
-    const m = new ProtoMessage(new Uint8Array(await fs.promises.readFile(file)));
+    return decodeCommit(new Uint8Array(await fs.promises.readFile(file)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a transaction file's bytes say the commit did (undefined: an operation not known here). */
+export function decodeCommit(bytes: Uint8Array): CommitInfo | undefined {
+  try {
+    const m = new ProtoMessage(bytes);
     const no = Object.keys(OPERATIONS)
       .map(Number)
       .find((n) => m.has(n));

@@ -3,8 +3,9 @@
 //
 // Local datasets are read from their manifests (cheap: no data file is opened, and fragment ids are
 // there); indices, and row counts a manifest cannot vouch for, come from the engine at each version.
-// Object-store datasets have no manifest reader here, so each version is opened read-only and
-// described; fragment ids are then unknown and only the fragment counts are compared.
+// s3:// datasets are read the same way through range requests (remoteManifests.ts); other object
+// stores have no manifest reader here, so each version is opened read-only and described; fragment
+// ids are then unknown and only the fragment counts are compared.
 //
 // Fragments are compared by id AND first data file: an overwrite restarts fragment ids at 0, so a
 // fragment id present in both `removed` and `added` means that fragment was replaced.
@@ -15,9 +16,9 @@
 // name removed and the new name added.
 import type { DatasetDescription, DatasetLocation, IndexInfo, VersionDiff } from '../../shared/types';
 import { classify, LanceError } from './errors';
-import { isObjectStoreUri } from './locate';
 import { fieldDisplayType } from './logicalTypes';
-import { listManifestVersions, readFragmentFiles, readManifest, topLevelFields } from './manifest';
+import { topLevelFields } from './manifest';
+import type { ManifestSource } from './manifestSource';
 
 /**
  * The few things the diff asks of a dataset. LanceDataset has them (and offers compareVersions
@@ -32,6 +33,8 @@ interface DiffableDataset {
   count(): Promise<number>;
   describe(): Promise<Pick<DatasetDescription, 'schema' | 'schemaMetadata' | 'stats'>>;
   close(): void;
+  /** Direct reads of the manifests (local or s3://); undefined: only the engine can say. */
+  manifests?(): ManifestSource | undefined;
 }
 
 interface Snapshot {
@@ -87,10 +90,10 @@ export async function compareVersions(ds: DiffableDataset, from: number, to: num
 
 /** One version as the diff sees it. Opens that version read-only (and closes it) unless it is `ds` itself. */
 async function snapshot(ds: DiffableDataset, version: number): Promise<Snapshot> {
-  const local = !isObjectStoreUri(ds.location.uri);
-  const manifest = local ? await readManifest(ds.location.uri, version).catch(() => undefined) : undefined;
+  const source = ds.manifests?.();
+  const manifest = source ? await source.readManifest(version).catch(() => undefined) : undefined;
   // The engine "opens" a missing version of a local dataset as an unreadable one: check the list first.
-  if (local && !manifest && !(await listManifestVersions(ds.location.uri).catch(() => [version])).includes(version))
+  if (source && !manifest && !(await source.listVersions().catch(() => [version])).includes(version))
     throw new LanceError('not-found', `Version ${version} of this dataset was not found.`);
   const own = version === ds.version;
   let view: DiffableDataset;
@@ -109,7 +112,7 @@ async function snapshot(ds: DiffableDataset, version: number): Promise<Snapshot>
         // The manifest's count stands unless old deletion files left it unknown; then the engine counts
         // (and when the engine cannot open that version, physical minus recorded deletions is the best left).
         rows: manifest.rowCount ?? (await view.count().catch(() => manifest.physicalRows - manifest.deletedRows)),
-        fragmentFiles: (await readFragmentFiles(ds.location.uri, version).catch(() => undefined)) ?? new Map(manifest.fragmentIds.map((id) => [id, ''])),
+        fragmentFiles: (await source!.readFragmentFiles(version).catch(() => undefined)) ?? new Map(manifest.fragmentIds.map((id) => [id, ''])),
         fragments: manifest.fragmentCount,
         indices,
       };

@@ -1,0 +1,91 @@
+// A small HTTP proxy in front of the S3 server, to test what a real network does to the data layer:
+// added latency per request, dropped connections and 500s on a share of requests (seeded, so a run
+// repeats), and a count of the requests each action makes. Headers go through untouched (the engine
+// signs the Host header with the proxy's address; s3rver accepts that).
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
+export interface FaultOptions {
+  latencyMs?: number;
+  /** Share (0–1) of requests answered 500 InternalError without reaching the server. */
+  fail500?: number;
+  /** Share (0–1) of requests whose connection is closed without an answer. */
+  drop?: number;
+  seed?: number;
+}
+
+export interface FaultProxy {
+  endpoint: string;
+  /** Requests seen since the last reset, by kind ("GET list", "GET range", "GET", "HEAD", "PUT", …). */
+  counts(): Record<string, number>;
+  total(): number;
+  reset(): void;
+  set(opts: FaultOptions): void;
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(target: string, opts: FaultOptions = {}): Promise<FaultProxy> {
+  const to = new URL(target);
+  let o = { ...opts };
+  let rand = mulberry32(o.seed ?? 1);
+  let counts: Record<string, number> = {};
+  const server = http.createServer((req, res) => {
+    const kind = requestKind(req);
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    const r = rand();
+    setTimeout(() => {
+      if (r < (o.drop ?? 0)) return req.socket.destroy();
+      if (r < (o.drop ?? 0) + (o.fail500 ?? 0)) {
+        req.resume();
+        res.writeHead(500, { 'content-type': 'application/xml' });
+        return res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected by the test proxy</Message></Error>');
+      }
+      const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    }, o.latencyMs ?? 0);
+  });
+  // Keep-alive connections would hold close() open.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    counts: () => ({ ...counts }),
+    total: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    reset: () => {
+      counts = {};
+    },
+    set: (next) => {
+      o = { ...next };
+      rand = mulberry32(o.seed ?? 1);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function requestKind(req: http.IncomingMessage): string {
+  // Path-style URLs: a GET of the bucket itself (/bucket?…) is a listing, V1 or V2.
+  const pathPart = (req.url ?? '').split('?')[0];
+  if (req.method === 'GET' && /^\/[^/]+\/?$/.test(pathPart)) return 'GET list';
+  if (req.method === 'GET' && req.headers.range) return 'GET range';
+  return req.method ?? '?';
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
