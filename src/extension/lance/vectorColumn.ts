@@ -4,7 +4,7 @@
 //
 // Rows whose vector is null or holds a non-finite value are skipped and counted: one NaN would turn a
 // covariance, and every distance to that row, into NaN.
-import { Type, Vector } from 'apache-arrow';
+import { DataType, Type, Vector } from 'apache-arrow';
 import type { Table } from './engine';
 import { quoteIdent } from './columns';
 import { LanceError } from './errors';
@@ -105,7 +105,7 @@ export async function readVectors(table: Table, column: string, opts: ReadVector
 }
 
 function vectorDim(vec: Vector, column: string): number {
-  if (vec.type.typeId !== Type.FixedSizeList) throw new LanceError('unsupported-type', `Column ${column} is not a vector (fixed-size list) column.`);
+  if ((vec.type as DataType).typeId !== Type.FixedSizeList) throw new LanceError('unsupported-type', `Column ${column} is not a vector (fixed-size list) column.`);
   return (vec.type as { listSize: number }).listSize;
 }
 
@@ -124,7 +124,7 @@ function copyVector(vec: Vector, r: number, dim: number, out: Float32Array, at: 
 
 function labelCode(v: unknown, index: Map<string, number>, values: string[]): number {
   if (v === null || v === undefined) return -1;
-  const key = typeof v === 'bigint' ? v.toString() : String(v);
+  const key = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   let code = index.get(key);
   if (code === undefined) {
     code = values.length;
