@@ -10,7 +10,7 @@ import type { Connection, Table } from '@lancedb/lancedb';
 import { byteDuplicates } from '../../src/extension/lance/byteDuplicates';
 import { curationSignals, CurationSignals, labelDisagreement, nearDuplicateGroups, rankByScore } from '../../src/extension/lance/curation';
 import { LanceError } from '../../src/extension/lance/errors';
-import { distanceFn, Metric, nearestNeighbours } from '../../src/extension/lance/neighbours';
+import { distanceFn, Metric, nearestNeighbours, vectorIndexOf } from '../../src/extension/lance/neighbours';
 import { projectColumn } from '../../src/extension/lance/projection';
 import { cacheKey } from '../../src/extension/lance/resultCache';
 import { readVectors, VectorSet } from '../../src/extension/lance/vectorColumn';
@@ -233,6 +233,8 @@ test('the index against an exact scan: recall of the neighbour lists and of the 
 });
 
 test('engine facts: each metric is the engine’s own distance; the flat scan needs distanceType', async () => {
+  assert.deepEqual(await vectorIndexOf(table, 'image_emb'), { name: 'image_emb_idx', type: 'IvfPq', metric: 'cosine' });
+  assert.equal(await vectorIndexOf(table, 'label'), undefined);
   const set = signals.set;
   const norms = Float64Array.from({ length: set.count }, (_, i) => Math.hypot(...set.vectors.subarray(i * set.dim, (i + 1) * set.dim)));
   const pos = new Map(Array.from(set.rowIds, (id, i) => [id, i]));

@@ -107,6 +107,29 @@ async function candidatesOf(table: Table, set: VectorSet, batch: Int32Array, lim
   return out;
 }
 
+export interface VectorIndexInfo {
+  name: string;
+  type: string;
+  metric: Metric;
+}
+
+/**
+ * The vector index on `column` and its metric (from the index details' `metric_type`; `l2` when it is
+ * not said). Undefined without one: then every neighbour query is a flat scan of the whole table
+ * (about n² distance computations), which the caller should not start without asking.
+ */
+export async function vectorIndexOf(table: Table, column: string): Promise<VectorIndexInfo | undefined> {
+  const list = await table.listIndices();
+  for (const i of list) {
+    if (i.columns.length !== 1 || i.columns[0] !== column || !/^(Ivf|Hnsw)/i.test(i.indexType)) continue;
+    const details = (i as unknown as { indexDetails?: Record<string, unknown> }).indexDetails;
+    const raw = typeof details?.metric_type === 'string' ? details.metric_type.toLowerCase() : 'l2';
+    const metric: Metric = raw === 'cosine' || raw === 'dot' ? raw : 'l2';
+    return { name: i.name, type: i.indexType, metric };
+  }
+  return undefined;
+}
+
 function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: number): number {
   let s = 0;
   for (let i = 0; i < dim; i++) s += a[ai + i] * b[bi + i];
