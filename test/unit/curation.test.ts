@@ -12,6 +12,7 @@ import { curationSignals, CurationSignals, labelDisagreement, nearDuplicateGroup
 import { LanceError } from '../../src/extension/lance/errors';
 import { distanceFn, Metric, nearestNeighbours, vectorIndexOf } from '../../src/extension/lance/neighbours';
 import { projectColumn } from '../../src/extension/lance/projection';
+import { loadNeighbours, loadProjection, saveNeighbours, saveProjection } from '../../src/extension/lance/mapCache';
 import { cacheKey } from '../../src/extension/lance/resultCache';
 import { readVectors, VectorSet } from '../../src/extension/lance/vectorColumn';
 import { generateImagenetLike, ImagenetLikeOptions, imagenetPlanted, PlantedRows } from '../fixtures/imagenetLike';
@@ -265,4 +266,28 @@ test('the cache key of a map changes with the dataset version', async () => {
   } finally {
     first.close();
   }
+});
+
+test('a map and the neighbour lists round-trip through the cache; scores recomputed from them agree', async () => {
+  const folder = path.join(dir, 'global-storage');
+  const version = await table.version();
+  const mapKey = { uri: dir, version, column: 'image_emb', method: 'pca', params: { limit: 500, seed: 3 } };
+  const map = await projectColumn(table, 'image_emb', { limit: 500, seed: 3 });
+  await saveProjection(folder, mapKey, map);
+  const back = await loadProjection(folder, mapKey);
+  assert.ok(back);
+  assert.deepEqual(back, map);
+  assert.equal(await loadProjection(folder, { ...mapKey, version: version + 1 }), undefined);
+
+  const nbKey = { uri: dir, version, column: 'image_emb', method: 'neighbours', params: { k: K, nprobes: 10, label: 'label_name' } };
+  await saveNeighbours(folder, nbKey, signals.set, signals.neighbours, signals.timings.neighboursMs);
+  const nb = await loadNeighbours(folder, nbKey);
+  assert.ok(nb);
+  assert.deepEqual(nb.neighbours, signals.neighbours);
+  assert.deepEqual(nb.rowIds, signals.set.rowIds);
+  assert.deepEqual(nb.labels, signals.set.labels);
+  assert.deepEqual(labelDisagreement(nb.neighbours, nb.labels!.codes), signals.labels);
+  assert.deepEqual(nearDuplicateGroups(nb.neighbours, 0.05), signals.duplicates);
+  // The cache folder holds cache files only (no temporary file left behind).
+  assert.ok(fs.readdirSync(folder).every((f) => f.endsWith('.bin')));
 });

@@ -138,7 +138,8 @@ function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: numb
 
 /** Exact distance between two rows in the engine's definition of each metric. */
 export function distanceFn(metric: Metric, v: Float32Array, norms: Float64Array, dim: number): (a: number, b: number) => number {
-  if (metric === 'cosine') return (a, b) => 1 - dot(v, a * dim, v, b * dim, dim) / (norms[a] * norms[b] || 1);
+  // Clamped at 0: a row and its exact copy come out at -1e-8 from rounding, which would read as "closer than identical".
+  if (metric === 'cosine') return (a, b) => Math.max(0, 1 - dot(v, a * dim, v, b * dim, dim) / (norms[a] * norms[b] || 1));
   if (metric === 'dot') return (a, b) => 1 - dot(v, a * dim, v, b * dim, dim);
   return (a, b) => {
     let s = 0;

@@ -34,8 +34,11 @@ export interface PcaOptions {
   progress?: (done: number, total: number) => void;
 }
 
-/** Rows of the covariance accumulated between two checks of the signal (and yields to the event loop). */
-const ROWS_PER_SLICE = 1024;
+/**
+ * Rows of the covariance accumulated between two checks of the signal and yields to the event loop:
+ * 256 rows of 512 dimensions are ~35 ms of work, so the extension host answers other messages meanwhile.
+ */
+const ROWS_PER_SLICE = 256;
 
 export async function pca2d(vectors: Float32Array, count: number, dim: number, opts: PcaOptions = {}): Promise<PcaResult> {
   if (dim > MAX_DIM) throw new LanceError('too-large', `PCA is limited to ${MAX_DIM} dimensions (this column has ${dim}).`);
