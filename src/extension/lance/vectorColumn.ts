@@ -81,6 +81,9 @@ export async function readVectors(table: Table, column: string, opts: ReadVector
     }
     for (let r = 0; r < batch.numRows; r++, position++) {
       if (keep && !keep.has(position)) continue;
+      // Rows appended after the count (a table following the latest version) would not fit: the map
+      // is of the rows counted.
+      if (count >= capacity) break;
       if (!copyVector(vec, r, dim, vectors, count * dim)) {
         skipped++;
         continue;
