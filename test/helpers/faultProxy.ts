@@ -2,6 +2,7 @@
 // added latency per request, dropped connections and 500s on a share of requests (seeded, so a run
 // repeats), and a count of the requests each action makes. Headers go through untouched (the engine
 // signs the Host header with the proxy's address; s3rver accepts that).
+import { mulberry32 } from '../fixtures/random';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
@@ -77,15 +78,4 @@ function requestKind(req: http.IncomingMessage): string {
   if (req.method === 'GET' && /^\/[^/]+\/?$/.test(pathPart)) return 'GET list';
   if (req.method === 'GET' && req.headers.range) return 'GET range';
   return req.method ?? '?';
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

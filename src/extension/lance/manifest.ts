@@ -146,6 +146,26 @@ function manifestFileNames(version: number): string[] {
  */
 const decoded = new Map<string, ManifestInfo>();
 const DECODED_MAX = 2000;
+
+/** A manifest decoded before under this key (a local file's path, size and mtime; an object-store key). */
+export function decodedManifest(key: string): ManifestInfo | undefined {
+  return decoded.get(key);
+}
+
+/** Decodes a manifest's bytes and keeps it under `key` (bounded: the oldest goes first). */
+export function decodeAndKeep(key: string, file: string, version: number, bytes: Uint8Array): ManifestInfo {
+  let info: ManifestInfo;
+  try {
+    info = decodeManifest(bytes);
+  } catch (err) {
+    throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  // A manifest always records its version; fall back to the file name just in case.
+  if (info.version === 0) info.version = version;
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, info);
+  return info;
+}
 /** Which naming scheme each _versions/ folder uses (V1 or inverted), so reads stop probing the other. */
 const schemeOf = new Map<string, number>();
 
@@ -154,20 +174,7 @@ export async function readManifest(datasetDir: string, version: number): Promise
   return withManifestFile(datasetDir, version, async (handle, file) => {
     const st = await handle.stat();
     const key = `${file}\0${st.size}\0${st.mtimeMs}`;
-    const hit = decoded.get(key);
-    if (hit) return hit;
-    const bytes = await readManifestBlock(handle, file);
-    let info: ManifestInfo;
-    try {
-      info = decodeManifest(bytes);
-    } catch (err) {
-      throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`, { cause: err });
-    }
-    // A manifest always records its version; fall back to the file name just in case.
-    if (info.version === 0) info.version = version;
-    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
-    decoded.set(key, info);
-    return info;
+    return decodedManifest(key) ?? decodeAndKeep(key, file, version, await readManifestBlock(handle, file));
   });
 }
 

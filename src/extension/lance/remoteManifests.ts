@@ -4,7 +4,7 @@
 // latency (1.2 s with none) for every page of the list. Here a page costs the `_versions/` listing (one
 // request per 1,000 versions) and, per version shown, one suffix read of the manifest (footer and
 // block together, usually) and one of its transaction file, in parallel.
-import { manifestBlock, decodeManifest, fragmentFiles, manifestFileVersion, type ManifestInfo } from './manifest';
+import { manifestBlock, decodeAndKeep, decodedManifest, fragmentFiles, manifestFileVersion, type ManifestInfo } from './manifest';
 import { decodeCommit, type CommitInfo } from './transaction';
 import { s3Get, s3Target, type S3Target } from './s3Request';
 import { listS3Keys } from './s3List';
@@ -13,10 +13,6 @@ import { listS3Keys } from './s3List';
 const TAIL_BYTES = 64 << 10;
 /** Transaction files of huge appends list every new fragment; the operation is all we need. */
 const MAX_TXN_BYTES = 32 << 20;
-
-/** Decoded manifests by object key: versions are immutable, so a page read again costs nothing. */
-const decoded = new Map<string, ManifestInfo>();
-const DECODED_MAX = 2000;
 
 export function canReadRemoteManifests(uri: string): boolean {
   return /^s3:\/\//i.test(uri);
@@ -48,18 +44,8 @@ export class RemoteManifests {
 
   async readManifest(version: number): Promise<ManifestInfo> {
     const { key, file } = await this.file(version);
-    const hit = decoded.get(key);
-    if (hit) return hit;
-    let info: ManifestInfo;
-    try {
-      info = decodeManifest(await this.block(key, file));
-    } catch (err) {
-      throw new Error(`Cannot decode Lance manifest ${file}: ${(err as Error).message}`, { cause: err });
-    }
-    if (info.version === 0) info.version = version;
-    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
-    decoded.set(key, info);
-    return info;
+    // Object keys name immutable versions: the one bounded cache of manifest.ts serves them too.
+    return decodedManifest(key) ?? decodeAndKeep(key, file, version, await this.block(key, file));
   }
 
   /** Each fragment's first data file (fragment id → path), for the version diff (not cached: see manifest.ts). */

@@ -4,6 +4,7 @@
 //
 // Rows whose vector is null or holds a non-finite value are skipped and counted: one NaN would turn a
 // covariance, and every distance to that row, into NaN.
+import { mulberry32 } from '../../shared/random';
 import { DataType, Type, Vector } from 'apache-arrow';
 import type { Table } from './engine';
 import { quoteIdent } from './columns';
@@ -146,16 +147,4 @@ export function samplePositions(n: number, m: number, seed: number): Set<number>
     out.add(out.has(t) ? j : t);
   }
   return out;
-}
-
-/** A small seeded uniform [0, 1) generator (mulberry32); samples must not depend on Math.random. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
