@@ -14,6 +14,9 @@ import type {
   RowsPage,
   RowsRequest,
   RowSetInfo,
+  CurationRequest,
+  CurationResult,
+  CurationSignal,
   SimilarRequest,
   SimilarResult,
   SortKey,
@@ -57,6 +60,15 @@ export interface HostRequests {
    * show (RowsRequest.rowSet). The host keeps a few per dataset, the least recently used dropped first.
    */
   keepRowSet: { params: { rowIds: string[]; label: string; scores?: number[]; scoreLabel?: string }; result: RowSetInfo };
+  /**
+   * The curation signals of a vector column (near-duplicates, label errors, outliers; exact byte duplicates
+   * of an image column): computed through the vector index, or loaded from the cache in the extension's
+   * storage; progress arrives as 'progress' events with a stage. Not time-limited; the webview shows Cancel.
+   * A new threshold or label column with the same column reuses the neighbour lists (no new search).
+   */
+  curationSignals: { params: CurationRequest; result: CurationResult };
+  /** Keep one signal's rows, ordered by its score (from the last curationSignals answer), as a row set. */
+  curationRowSet: { params: { signal: CurationSignal }; result: RowSetInfo };
   /** The webview tells the host what it shows (filter, columns, selection). */
   viewState: { params: ViewState; result: null };
   /** The user's settings for the webviews. */
@@ -72,7 +84,7 @@ export interface WebviewEvents {
   /** Something outside the webview asks it to show an error (e.g. a command failed). */
   showError: ErrorInfo;
   /** Progress of a long request (column statistics): done of total rows. */
-  progress: { requestId: number; done: number; total: number };
+  progress: { requestId: number; done: number; total: number; stage?: string };
   /** A palette command asks the panel to do something in its UI. */
   uiAction:
     | { action: 'setFilter'; filter: string }

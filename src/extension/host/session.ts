@@ -4,6 +4,8 @@ import type { Handlers } from '../../shared/rpc';
 import type { DatasetDescription, DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
+import { DatasetCuration, type CurationSettings } from '../lance/datasetCuration';
+import { labelCandidates } from '../../shared/labelColumn';
 
 /**
  * Requests answered from the data alone (the rest need the editor: dialogs, other panels). The one list:
@@ -23,13 +25,19 @@ export const DATA_METHODS = [
   'distinct',
   'compareVersions',
   'keepRowSet',
+  'curationRowSet',
 ] as const;
-export type DataMethod = (typeof DATA_METHODS)[number];
+/**
+ * Requests answered from the data that may run for minutes (the curation signals' neighbour search): not
+ * queued behind pages nor stopped at the query time limit; they report progress and stop on cancel.
+ */
+export const LONG_DATA_METHODS = ['curationSignals'] as const;
+export type DataMethod = (typeof DATA_METHODS)[number] | (typeof LONG_DATA_METHODS)[number];
 
 /** Handlers of the data requests, each answered by the session `get` gives when the request arrives. */
 export function delegateToSession(get: () => Promise<DatasetSession>): Pick<Handlers, DataMethod> {
   const out: Partial<Record<DataMethod, unknown>> = {};
-  for (const m of DATA_METHODS) {
+  for (const m of [...DATA_METHODS, ...LONG_DATA_METHODS]) {
     out[m] = async (p: never, signal: AbortSignal, progress: never) =>
       ((await get()).handlers[m] as unknown as (p: never, s: AbortSignal, pr: never) => Promise<unknown>)(p, signal, progress);
   }
@@ -39,6 +47,8 @@ export function delegateToSession(get: () => Promise<DatasetSession>): Pick<Hand
 export interface SessionSettings {
   /** Largest image sent to the webview inline; bigger ones show as metadata. */
   maxImageBytes: number;
+  /** The curation signals' cache folder (the extension's global storage) and limits; none: kept in memory only. */
+  curation?: CurationSettings;
 }
 
 export class DatasetSession {
@@ -52,6 +62,18 @@ export class DatasetSession {
   }
 
   private described?: Promise<DatasetDescription>;
+
+  private curationMemo?: DatasetCuration;
+
+  /** The curation signals of this dataset (neighbour lists and byte duplicates kept; scores recomputed). */
+  get curation(): DatasetCuration {
+    this.curationMemo ??= new DatasetCuration(this.dataset, this.settings.curation, async (column) => {
+      // A label stored as a class index shows as its class name.
+      const d = await this.describe();
+      return labelCandidates(d.schema).find((c) => c.field.name === column)?.mode === 'index' ? d.classNames : undefined;
+    });
+    return this.curationMemo;
+  }
 
   /**
    * The dataset's description, computed once per session: a session's table stays on the version it
@@ -79,6 +101,8 @@ export class DatasetSession {
     distinct: ({ column, limit }, signal) => this.dataset.distinct(column, limit, signal),
     compareVersions: ({ from, to }) => this.dataset.compareVersions(from, to),
     keepRowSet: async (p) => this.dataset.rowSets.keep(p),
+    curationSignals: (p, signal, progress) => this.curation.signals(p, signal, progress),
+    curationRowSet: async ({ signal }) => this.curation.rowSet(signal),
   };
 
   close(): void {
