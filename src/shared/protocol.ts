@@ -58,8 +58,9 @@ export interface HostRequests {
   /**
    * Keep a list of row ids (in this order, with a score per row when given) as a row set the Rows tab can
    * show (RowsRequest.rowSet). The host keeps a few per dataset, the least recently used dropped first.
+   * `replaces`: the id of a set this one replaces (a view refreshing its own set takes no second place).
    */
-  keepRowSet: { params: { rowIds: string[]; label: string; scores?: number[]; scoreLabel?: string }; result: RowSetInfo };
+  keepRowSet: { params: { rowIds: string[]; label: string; scores?: number[]; scoreLabel?: string; replaces?: string }; result: RowSetInfo };
   /**
    * The curation signals of a vector column (near-duplicates, label errors, outliers; exact byte duplicates
    * of an image column): computed through the vector index, or loaded from the cache in the extension's
