@@ -12,6 +12,7 @@ import * as path from 'path';
 import { DatasetSession } from '../../src/extension/host/session';
 import { LanceError } from '../../src/extension/lance/errors';
 import { SCORE_COLUMN, type CurationRequest, type CurationResult } from '../../src/shared/types';
+import { pairKey, precisionRecall } from '../helpers/precision';
 import { generateImagenetLike, imagenetPlanted, type ImagenetLikeOptions, type PlantedRows } from '../fixtures/imagenetLike';
 
 const OPTS: Omit<ImagenetLikeOptions, 'dir'> = { rows: 2000, seed: 9, minSide: 32, maxSide: 48, plant: true, ftsIndex: false };
@@ -30,13 +31,7 @@ const stages = new Set<string>();
 const log = (s: string) => console.log(s);
 const signal = () => new AbortController().signal;
 const open = (folder = cacheFolder) => DatasetSession.open({ uri, name: 'imagenet_val' }, {}, { maxImageBytes: 1 << 20, curation: { cacheFolder: folder } });
-const pairKey = (a: number, b: number) => (a < b ? `${a}-${b}` : `${b}-${a}`);
-const report = (name: string, found: number, predicted: number, truth: number) => {
-  const precision = predicted ? found / predicted : 0;
-  const recall = truth ? found / truth : 0;
-  log(`${name}: precision ${precision.toFixed(3)} (${found}/${predicted}), recall ${recall.toFixed(3)} (${found}/${truth})`);
-  return { precision, recall };
-};
+const report = precisionRecall;
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-curation-signals-'));
