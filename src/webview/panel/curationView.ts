@@ -82,11 +82,12 @@ export function curationView(ctx: PanelContext): View {
     state.column = v;
     state.threshold = undefined; // another column has its own distances
     save();
+    setComputeLabel();
   });
   const labelPick = select('curation-label', 'Label column', labels, state.labelColumn, '(none)', 'Label errors compare each row’s label with its neighbours’ labels', (v) => {
     state.labelColumn = v;
     save();
-    if (result) compute({}); // the neighbour lists are kept: only the label scores change
+    if (result?.column === state.column) compute({}); // the neighbour lists are kept: only the label scores change
   });
   const imagePick = select(
     'curation-image',
@@ -98,9 +99,11 @@ export function curationView(ctx: PanelContext): View {
     (v) => {
       state.imageColumn = v;
       save();
+      if (result?.column === state.column) compute({}); // the neighbour lists are kept: only the hashing runs
     },
   );
-  const computeBtn = button('Compute', () => compute({ recompute: !!result }), {
+  // Recompute: the same column again (a new search); another column is computed (or loaded from the cache).
+  const computeBtn = button('Compute', () => compute({ recompute: result?.column === state.column }), {
     testId: 'curation-compute',
     title: 'Find every row’s nearest neighbours through the vector index and score them (cached; Recompute searches again)',
   });
@@ -115,7 +118,7 @@ export function curationView(ctx: PanelContext): View {
     onChange: (t) => {
       state.threshold = t;
       save();
-      if (result) compute({ threshold: t });
+      if (result?.column === state.column) compute({ threshold: t });
     },
   });
   const element = h(
@@ -200,8 +203,7 @@ export function curationView(ctx: PanelContext): View {
   async function show(r: CurationResult, ms: number): Promise<void> {
     const first = !result || result.column !== r.column;
     result = r;
-    computeBtn.textContent = 'Recompute';
-    computeBtn.title = 'Search the nearest neighbours again and hash the images again, replacing the cached result';
+    setComputeLabel();
     const how =
       r.answeredBy.kind === 'index'
         ? `through the ${r.answeredBy.type} index ${r.answeredBy.name} (${r.metric}, nprobes ${r.answeredBy.nprobes}, candidates re-ranked by exact distance)`
@@ -224,6 +226,14 @@ export function curationView(ctx: PanelContext): View {
     if (result !== r) return;
     hist.setData(r.histogram, r.threshold);
     body.replaceChildren(duplicatesSection(r), bytesSection(r), labelSection(r), outlierSection(r));
+  }
+
+  function setComputeLabel(): void {
+    const again = result?.column === state.column;
+    computeBtn.textContent = again ? 'Recompute' : 'Compute';
+    computeBtn.title = again
+      ? 'Search the nearest neighbours again and hash the images again, replacing the cached result'
+      : 'Find every row’s nearest neighbours through the vector index and score them (cached; Recompute searches again)';
   }
 
   function section(kind: CurationSignal, title: string, summary: string, explain: string, content: HTMLElement[], canShow: boolean): HTMLElement {
