@@ -395,7 +395,7 @@ export interface CurationResult {
   };
   labelErrors?: {
     column: string;
-    /** Highest share first: the row's label, its neighbours' majority label, the share that disagrees. */
+    /** Rows whose neighbours' majority label is not their own, highest share first: the row's label, that majority label, the share that disagrees. */
     rows: { rowId: string; label: string; majority: string; share: number }[];
     /** Rows where most neighbours disagree (share > 0.5). */
     flagged: number;

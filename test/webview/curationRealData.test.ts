@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
-import type { RowSetInfo, ViewState } from '../../src/shared/types';
+import { toErrorInfo } from '../../src/extension/lance/errors';
+import type { CurationRequest, RowSetInfo, ViewState } from '../../src/shared/types';
 import { generateImagenetLike, imagenetPlanted, type ImagenetLikeOptions, type PlantedRows } from '../fixtures/imagenetLike';
 import { launchBrowser, openWebview, type Webview } from './harness';
 import { sessionHandlers } from './realHost';
@@ -47,7 +48,21 @@ describe('Curation tab (real data layer)', () => {
       name: 'curation-real',
       viewport: { width: 1300, height: 1000 },
       browser,
-      handlers: sessionHandlers(session),
+      handlers: {
+        ...sessionHandlers(session),
+        // As the panel's endpoint does: progress events to the webview, and its cancel aborts the host's work.
+        curationSignals: async (params, req) => {
+          const ac = new AbortController();
+          const watch = setInterval(() => wv.host.cancelled().includes(req.id) && ac.abort(), 50);
+          try {
+            return await session.handlers.curationSignals(params as CurationRequest, ac.signal, (done, total, stage) => void wv.host.event('progress', { requestId: req.id, done, total, stage }));
+          } catch (err) {
+            throw toErrorInfo(err);
+          } finally {
+            clearInterval(watch);
+          }
+        },
+      },
     });
     page = wv.page;
     await page.waitForFunction(() => (window as unknown as { __mounted?: boolean }).__mounted === true);
@@ -111,6 +126,22 @@ describe('Curation tab (real data layer)', () => {
     await page.press('[data-testid=threshold-input]', 'Enter');
     await page.waitForFunction(() => /within 0\.05$/.test(document.querySelector('[data-testid=cur-summary-duplicates]')!.textContent ?? ''));
     await wv.screenshot('curation-02-threshold');
+  });
+
+  test('Recompute shows its progress by stage; Cancel stops the host and says so; the kept result stays', async () => {
+    const searches = session.curation.searches;
+    await page.click('[data-testid=curation-compute]');
+    await page.waitForFunction(() => /^Finding nearest neighbours: [\d,]+ of 1,500 rows/.test(document.querySelector('[data-testid=curation-progress-text]')?.textContent ?? ''), undefined, {
+      timeout: 30_000,
+    });
+    assert.equal(await page.$eval('[data-testid=curation-progress]', (e) => (e as HTMLElement).hidden), false);
+    await wv.screenshot('curation-04-progress');
+    await page.click('[data-testid=curation-cancel]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=curation-error]')?.getAttribute('data-kind') === 'cancelled');
+    assert.match((await page.textContent('[data-testid=curation-error]'))!, /Cancelled: the signals were not computed/);
+    assert.equal(await page.$eval('[data-testid=curation-progress]', (e) => (e as HTMLElement).hidden), true);
+    assert.equal(session.curation.searches, searches + 1, 'the search started');
+    assert.ok((await page.$$('[data-testid=dup-group]')).length > 0, 'the last result is still shown');
   });
 
   test('a tile click selects its row (the preview follows); Show in Rows shows the set', async () => {

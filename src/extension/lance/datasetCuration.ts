@@ -149,6 +149,8 @@ export class DatasetCuration {
         const q = order[i];
         if (!(d.score[q] > 0)) break;
         if (d.score[q] > 0.5) flagged++;
+        // A row whose neighbours mostly share its label is not listed, however many others disagree.
+        if (!differsFromMajority(d, labels.codes.codes, nb, q)) continue;
         if (rows.length < top) rows.push({ rowId: id(nb.queries[q]), label: nameOf(labels.codes.codes[nb.queries[q]]), majority: nameOf(d.majority[q]), share: d.score[q] });
       }
       labelErrors = { column: req.labelColumn!, rows, flagged };
@@ -226,7 +228,8 @@ export class DatasetCuration {
       case 'labelErrors': {
         if (!s.labels) throw new LanceError('not-found', 'Label errors need a label column: choose one and compute again.');
         const { d } = s.labels;
-        const order = Array.from(rankByScore(d.score, d.majorityShare)).filter((q) => d.score[q] > 0);
+        const codes = s.labels.codes.codes;
+        const order = Array.from(rankByScore(d.score, d.majorityShare)).filter((q) => d.score[q] > 0 && differsFromMajority(d, codes, s.lists.nb, q));
         return this.ds.rowSets.keep({
           rowIds: ids(order.map((q) => s.lists.nb.queries[q])),
           scores: order.map((q) => d.score[q]),
@@ -381,6 +384,11 @@ export class DatasetCuration {
       }).catch(() => undefined);
     return { value, cached: false };
   }
+}
+
+/** Whether most of query q's neighbours carry another label than its own (its majority label is not its label). */
+function differsFromMajority(d: LabelDisagreement, codes: Int32Array, nb: Neighbours, q: number): boolean {
+  return d.majority[q] >= 0 && d.majority[q] !== codes[nb.queries[q]];
 }
 
 function positions(rowIds: BigUint64Array): Map<bigint, number> {
