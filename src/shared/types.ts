@@ -370,6 +370,8 @@ export interface CurationRequest {
   top?: number;
   /** Compute again (a new neighbour search, the images hashed again), replacing the cached results. */
   recompute?: boolean;
+  /** Only what is kept or cached: a not-found error when the neighbour lists are not (the byte duplicates are then left out). */
+  cachedOnly?: boolean;
 }
 
 export interface CurationResult {

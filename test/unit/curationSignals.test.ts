@@ -144,8 +144,22 @@ describe('curation signals through the session', () => {
   });
 
   test('a second session loads the neighbour lists and the byte duplicates from the cache; Recompute searches again', async () => {
+    // Asked for what is cached only (a webview shown again): an empty cache answers not-found and searches nothing.
+    const empty = await open(path.join(dir, 'empty-cache'));
+    try {
+      await assert.rejects(
+        empty.handlers.curationSignals({ ...REQ, cachedOnly: true }, signal(), () => undefined),
+        (e) => e instanceof LanceError && e.kind === 'not-found' && /have not been computed for version/.test(e.message),
+      );
+      assert.equal(empty.curation.searches, 0);
+    } finally {
+      empty.close();
+    }
     const other = await open();
     try {
+      const only = await other.handlers.curationSignals({ ...REQ, cachedOnly: true }, signal(), () => undefined);
+      assert.equal(only.cached, true);
+      assert.equal(only.byteDuplicates?.cached, true, 'cached byte duplicates come along');
       const t0 = performance.now();
       const again = await other.handlers.curationSignals(REQ, signal(), () => undefined);
       log(`from the cache: ${(performance.now() - t0).toFixed(0)} ms`);

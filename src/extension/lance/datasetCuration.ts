@@ -107,11 +107,11 @@ export class DatasetCuration {
     const k = Math.max(1, Math.min(100, Math.floor(req.k ?? DEFAULT_K)));
     const top = Math.max(1, Math.min(MAX_TOP, Math.floor(req.top ?? DEFAULT_TOP)));
     const searchesBefore = this.searches;
-    const { lists, cached } = await this.neighbourLists(req.column, k, !!req.recompute, signal, progress);
+    const { lists, cached } = await this.neighbourLists(req.column, k, !!req.recompute, signal, progress, !!req.cachedOnly);
     const t0 = performance.now();
     const labels = req.labelColumn ? await this.labels(lists, req.labelColumn, !!req.recompute, signal, progress) : undefined;
     const labelsMs = performance.now() - t0;
-    const bytes = req.imageColumn ? await this.byteGroups(req.imageColumn, !!req.recompute, signal, progress) : undefined;
+    const bytes = req.imageColumn ? await this.byteGroups(req.imageColumn, !!req.recompute, signal, progress, !!req.cachedOnly) : undefined;
     throwIfAborted(signal);
 
     const t1 = performance.now();
@@ -287,7 +287,14 @@ export class DatasetCuration {
   }
 
   /** The neighbour lists of a column: kept in memory, else from the cache, else searched (and cached). */
-  private async neighbourLists(column: string, k: number, recompute: boolean, signal?: AbortSignal, progress?: StageProgress): Promise<{ lists: Lists; cached: boolean }> {
+  private async neighbourLists(
+    column: string,
+    k: number,
+    recompute: boolean,
+    signal?: AbortSignal,
+    progress?: StageProgress,
+    cachedOnly = false,
+  ): Promise<{ lists: Lists; cached: boolean }> {
     const table = this.ds.engineTable();
     const index = await vectorIndexOf(table, column);
     const maxRows = this.settings.maxRows ?? MAX_ROWS;
@@ -306,6 +313,7 @@ export class DatasetCuration {
         return { lists: this.lists, cached: true };
       }
     }
+    if (cachedOnly) throw new LanceError('not-found', `The curation signals of ${column} have not been computed for version ${this.ds.version} yet.`);
     const metric: Metric = index?.metric ?? 'l2';
     if (!index) {
       const rows = await table.countRows();
@@ -352,7 +360,13 @@ export class DatasetCuration {
   }
 
   /** Exact byte duplicates of a binary column: kept in memory, else from the cache, else hashed (and cached). */
-  private async byteGroups(column: string, recompute: boolean, signal?: AbortSignal, progress?: StageProgress): Promise<{ value: Bytes; cached: boolean }> {
+  private async byteGroups(
+    column: string,
+    recompute: boolean,
+    signal?: AbortSignal,
+    progress?: StageProgress,
+    cachedOnly = false,
+  ): Promise<{ value: Bytes; cached: boolean } | undefined> {
     const kept = recompute ? undefined : this.bytes.get(column);
     if (kept) return { value: kept, cached: true };
     const parts = this.cacheParts(column, 'byte-duplicates');
@@ -373,6 +387,7 @@ export class DatasetCuration {
         return { value, cached: true };
       }
     }
+    if (cachedOnly) return undefined;
     const t0 = performance.now();
     const r = await byteDuplicates(this.ds.engineTable(), column, { signal, progress: (d, t) => progress?.(d, t, `Hashing ${column}`) });
     const value = { column, groups: r.groups, rowsRead: r.rowsRead, ms: performance.now() - t0 };

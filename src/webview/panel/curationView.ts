@@ -140,7 +140,7 @@ export function curationView(ctx: PanelContext): View {
 
   // ----- computing ------------------------------------------------------------------------------
   let seq = 0;
-  function compute(o: { recompute?: boolean; threshold?: number }): void {
+  function compute(o: { recompute?: boolean; threshold?: number; cachedOnly?: boolean }): void {
     if (!state.column) return;
     running?.cancel();
     const req: CurationRequest = {
@@ -150,6 +150,7 @@ export function curationView(ctx: PanelContext): View {
       ...((o.threshold ?? state.threshold) !== undefined ? { threshold: o.threshold ?? state.threshold } : {}),
       top: TOP,
       ...(o.recompute ? { recompute: true } : {}),
+      ...(o.cachedOnly ? { cachedOnly: true } : {}),
     };
     const mine = ++seq;
     const call = ctx.rpc.start('curationSignals', req, { timeoutMs: 0, channel: 'curation' });
@@ -180,6 +181,7 @@ export function curationView(ctx: PanelContext): View {
         if (mine !== seq) return;
         const info: ErrorInfo = err instanceof RpcError ? err.info : { kind: 'internal', message: String(err) };
         if (info.kind === 'superseded') return;
+        if (o.cachedOnly && info.kind === 'not-found') return; // not computed for this version yet: Compute is there
         error.hidden = false;
         error.replaceChildren(
           info.kind === 'cancelled' ? 'Cancelled: the signals were not computed.' : `Could not compute the curation signals: ${info.message}`,
@@ -427,8 +429,9 @@ export function curationView(ctx: PanelContext): View {
   return {
     element,
     onShow() {
-      // Back after a reload: the host answers from its cache (no new search).
-      if (!result && !running && state.computed) compute({});
+      // Back after a reload: what the host has cached is shown again; nothing is computed unasked (another
+      // version, or a cache that was cleared, waits for Compute).
+      if (!result && !running && state.computed) compute({ cachedOnly: true });
     },
     dispose() {
       seq++;
