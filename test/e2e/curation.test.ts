@@ -115,3 +115,22 @@ test('C2 Show in Rows: the near-duplicates as a row set in the Rows tab; ✕ bac
     assert.deepEqual(changedFiles(hashesBefore, hashTree(datasetPath)), [], 'inspection wrote nothing into the dataset');
   });
 });
+
+test('C3 a click on a label-error tile: the Row Preview shows that row', { timeout: 120_000 }, async () => {
+  const v = session();
+  await scenario(v, 'curation-3-preview', async () => {
+    const frame = await panelFrame(v, NAME);
+    await showTab(frame, 'curation');
+    const tile = frame.locator('[data-testid=label-errors] [data-testid=cur-tile]').first();
+    const rowId = (await tile.getAttribute('data-rowid'))!;
+    await tile.click();
+    const preview = await v.webviewFrame('[data-testid=preview]');
+    await preview.waitForFunction(
+      (id) => document.querySelector<HTMLElement>('[data-testid=preview-field][data-name="id"] .pv-value')?.innerText.trim() === id,
+      String(idOf.get(rowId)),
+      { polling: 50, timeout: 30_000 },
+    );
+    assert.equal(await tile.getAttribute('aria-current'), 'true', 'the tile shows it is selected');
+    await v.screenshot('preview');
+  });
+});
