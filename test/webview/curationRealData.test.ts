@@ -43,7 +43,8 @@ describe('Curation tab (real data layer)', () => {
     rowIdOf = new Map(all.rowIds.map((r, i) => [Number(all.rows[i][0]), r]));
     browser = await launchBrowser();
     wv = await openWebview({
-      entry: { path: 'test/webview/curationEntry.ts' },
+      entry: { path: 'test/webview/rowsEntry.ts' },
+      globals: { __withCuration: true },
       css: ['panel.css', 'grid.css', 'curation.css'],
       name: 'curation-real',
       viewport: { width: 1300, height: 1000 },
@@ -55,7 +56,11 @@ describe('Curation tab (real data layer)', () => {
           const ac = new AbortController();
           const watch = setInterval(() => wv.host.cancelled().includes(req.id) && ac.abort(), 50);
           try {
-            return await session.handlers.curationSignals(params as CurationRequest, ac.signal, (done, total, stage) => void wv.host.event('progress', { requestId: req.id, done, total, stage }));
+            return await session.handlers.curationSignals(
+              params as CurationRequest,
+              ac.signal,
+              (done, total, stage) => void wv.host.event('progress', { requestId: req.id, done, total, stage }),
+            );
           } catch (err) {
             throw toErrorInfo(err);
           } finally {
@@ -131,9 +136,13 @@ describe('Curation tab (real data layer)', () => {
   test('Recompute shows its progress by stage; Cancel stops the host and says so; the kept result stays', async () => {
     const searches = session.curation.searches;
     await page.click('[data-testid=curation-compute]');
-    await page.waitForFunction(() => /^Finding nearest neighbours: [\d,]+ of 1,500 rows/.test(document.querySelector('[data-testid=curation-progress-text]')?.textContent ?? ''), undefined, {
-      timeout: 30_000,
-    });
+    await page.waitForFunction(
+      () => /^Finding nearest neighbours: [\d,]+ of 1,500 rows/.test(document.querySelector('[data-testid=curation-progress-text]')?.textContent ?? ''),
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
     assert.equal(await page.$eval('[data-testid=curation-progress]', (e) => (e as HTMLElement).hidden), false);
     await wv.screenshot('curation-04-progress');
     await page.click('[data-testid=curation-cancel]');

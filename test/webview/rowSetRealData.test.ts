@@ -25,6 +25,18 @@ function lastRowsRequest(): RowsRequest {
   return all[all.length - 1].params as RowsRequest;
 }
 
+/** The Rows view loaded again in a new page over the same session, with this saved state (a hidden and shown panel). */
+function reopen(name: string, state: Record<string, unknown>): Promise<Webview> {
+  return openWebview({
+    entry: { path: 'test/webview/rowsEntry.ts' },
+    css: ['panel.css', 'grid.css'],
+    name,
+    browser: real.browser,
+    handlers: sessionHandlers(session),
+    globals: { __ctxState: state },
+  });
+}
+
 describe('Row sets in the Rows grid (real data layer)', () => {
   let set: RowSetInfo;
   let setIds: string[];
@@ -78,31 +90,20 @@ describe('Row sets in the Rows grid (real data layer)', () => {
 
   test('a webview loaded again (hidden and shown) shows the set again; a set the host no longer keeps falls back to the table and says why', async () => {
     const saved = await page.evaluate(() => (window as unknown as { __ctxState: Record<string, unknown> }).__ctxState);
-    const again = await openWebview({
-      entry: { path: 'test/webview/rowsEntry.ts' },
-      css: ['panel.css', 'grid.css'],
-      name: 'rowset-real-again',
-      browser: real.browser,
-      handlers: sessionHandlers(session),
-      globals: { __ctxState: saved },
-    });
+    const again = await reopen('rowset-real-again', saved);
     try {
       const p = again.page;
-      await p.waitForFunction((t) => document.querySelector('[data-testid=row-count]')?.textContent?.trim() === t, `${await session.handlers.count({ filter: 'label < 5', rowSet: set.id }, signal(), () => undefined)} of ${setIds.length} rows`);
+      await p.waitForFunction(
+        (t) => document.querySelector('[data-testid=row-count]')?.textContent?.trim() === t,
+        `${await session.handlers.count({ filter: 'label < 5', rowSet: set.id }, signal(), () => undefined)} of ${setIds.length} rows`,
+      );
       assert.equal(await p.$eval('[data-testid=rowset-chip]', (e) => (e as HTMLElement).hidden), false);
       const req = again.host.requests('rows').at(-1)!.params as RowsRequest;
       assert.equal(req.rowSet, set.id);
     } finally {
       await again.close();
     }
-    const gone = await openWebview({
-      entry: { path: 'test/webview/rowsEntry.ts' },
-      css: ['panel.css', 'grid.css'],
-      name: 'rowset-real-gone',
-      browser: real.browser,
-      handlers: sessionHandlers(session),
-      globals: { __ctxState: { ...saved, 'rows.rowSet': { ...set, id: 'set-999' }, 'rows.filter': '' } },
-    });
+    const gone = await reopen('rowset-real-gone', { ...saved, 'rows.rowSet': { ...set, id: 'set-999' }, 'rows.filter': '' });
     try {
       const p = gone.page;
       await p.waitForFunction((t) => document.querySelector('[data-testid=row-count]')?.textContent?.trim() === t, `${ROWS} rows`);
