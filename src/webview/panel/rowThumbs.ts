@@ -70,6 +70,8 @@ export function rowThumbs(rpc: RpcClient, imageColumn: () => string | undefined,
 
   async function showNow(rowIds: string[]): Promise<void> {
     generation++;
+    // The lists are drawn anew: the old tiles' thumbnail URLs go (the bytes stay, for the new tiles).
+    images.revokeAll();
     pagesAsked.clear();
     for (const els of waiting.values()) for (const el of els) observer?.unobserve(el);
     waiting.clear();
