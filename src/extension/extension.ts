@@ -10,6 +10,7 @@ import { tableNameOf } from './lance/locate';
 import { DatasetPanel, PANEL_VIEW_TYPE, type PanelState } from './panel/datasetPanel';
 import { PREVIEW_VIEW_ID, PreviewProvider } from './preview/previewProvider';
 import { DatasetsTree } from './tree/datasetsTree';
+import { registerCredentialCommands } from './objectStoreOptions';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Lance Inspector', { log: true });
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  registerCredentialCommands(context, () => DatasetPanel.current?.state.location.uri);
   registerPaletteCommands(context, preview);
   registerExportCommands(context);
   registerSortSearchCommands(context);

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { DatasetLocation } from '../../shared/types';
 import { createTag, deleteTag, validateTagName } from '../lance/tags';
 import { toErrorInfo } from '../lance/errors';
-import { readSettings } from '../settings';
+import { storageOptionsFor } from '../objectStoreOptions';
 import { requireWorkspaceTrust } from './workspaceTrust';
 
 export async function confirmCreateTag(location: DatasetLocation, version: number, name?: string): Promise<boolean> {
@@ -27,7 +27,7 @@ export async function confirmCreateTag(location: DatasetLocation, version: numbe
   );
   if (ok !== 'Create Tag') return false;
   try {
-    await createTag(location, tagName.trim(), version, readSettings().storageOptions);
+    await createTag(location, tagName.trim(), version, await storageOptionsFor(location.uri));
   } catch (err) {
     const e = toErrorInfo(err);
     void vscode.window.showErrorMessage(`Could not create the tag: ${e.message} ${e.detail ?? ''}`);
@@ -46,7 +46,7 @@ export async function confirmDeleteTag(location: DatasetLocation, name: string):
   );
   if (ok !== 'Delete Tag') return false;
   try {
-    await deleteTag(location, name, readSettings().storageOptions);
+    await deleteTag(location, name, await storageOptionsFor(location.uri));
   } catch (err) {
     void vscode.window.showErrorMessage(`Could not delete the tag: ${toErrorInfo(err).message}`);
     return false;

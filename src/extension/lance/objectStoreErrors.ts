@@ -4,24 +4,35 @@
 // Here they get one sentence that says what was tried — the URI, the endpoint and where the key came
 // from (never the secret) — so a user can tell a typo in a key from a server that is down.
 import { LanceError } from './errors';
+import { optionSource } from './storageOptions';
 
 /** Where the engine takes the endpoint and credentials from, for the message (keys only by id). */
 export function describeAttempt(uri: string, storageOptions: Record<string, string> | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const so = lowerKeys(storageOptions ?? {});
+  /** " from SecretStorage "s3://bucket"" when resolveStorageOptions made the options, else " from the storage options". */
+  const from = (...keys: string[]) => {
+    const key = keys.find((k) => so[k] !== undefined);
+    return ` from ${(key && optionSource(storageOptions, key)) ?? 'the storage options'}`;
+  };
   const endpoint = so.aws_endpoint ?? so.endpoint ?? env.AWS_ENDPOINT ?? env.AWS_ENDPOINT_URL;
   const scheme = uri.slice(0, uri.indexOf(':')).toLowerCase();
   const parts = [uri];
   if (scheme.startsWith('s3')) {
-    parts.push(endpoint ? `endpoint ${endpoint}` : 'the default AWS endpoint');
+    const endpointFrom = (so.aws_endpoint ?? so.endpoint) ? from('aws_endpoint', 'endpoint') : endpoint ? ' from AWS_ENDPOINT' : '';
+    parts.push(endpoint ? `endpoint ${endpoint}${endpointFrom}` : 'the default AWS endpoint');
     const keyId = so.aws_access_key_id ?? so.access_key_id;
-    if (keyId) parts.push(`access key ${maskKey(keyId)} from the storage options`);
+    if (keyId) parts.push(`access key ${maskKey(keyId)}${from('aws_access_key_id', 'access_key_id')}`);
     else if (env.AWS_ACCESS_KEY_ID) parts.push(`access key ${maskKey(env.AWS_ACCESS_KEY_ID)} from AWS_ACCESS_KEY_ID`);
     else parts.push(`AWS credentials from ${env.AWS_PROFILE ? `profile "${env.AWS_PROFILE}"` : 'the default chain (profile, instance role)'}`);
   } else if (scheme === 'gs') {
-    parts.push((so.google_service_account ?? so.service_account) ? 'the service account from the storage options' : 'Google application default credentials');
+    parts.push(
+      (so.google_service_account ?? so.service_account) ? `the service account${from('google_service_account', 'service_account')}` : 'Google application default credentials',
+    );
   } else if (scheme === 'az' || scheme.startsWith('abfs')) {
     const account = so.azure_storage_account_name ?? so.account_name ?? env.AZURE_STORAGE_ACCOUNT_NAME;
     parts.push(account ? `storage account ${account}` : 'no storage account named');
+    const sas = ['azure_storage_sas_token', 'sas_token', 'azure_storage_account_key', 'account_key'].find((k) => so[k] !== undefined);
+    if (sas) parts.push(`${/sas/.test(sas) ? 'a SAS token' : 'an account key'}${from(sas)}`);
   }
   return parts.join(', ');
 }

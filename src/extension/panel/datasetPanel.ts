@@ -10,6 +10,7 @@ import { toErrorInfo } from '../lance/errors';
 import { isObjectStoreUri } from '../lance/locate';
 import { listManifestVersions } from '../lance/manifest';
 import { readSettings } from '../settings';
+import { storageOptionsFor } from '../objectStoreOptions';
 import { confirmCreateTag, confirmDeleteTag } from '../commands/tagCommands';
 import { panelHtml } from './html';
 import { WebviewEndpoint } from './webviewEndpoint';
@@ -150,9 +151,10 @@ export class DatasetPanel {
     const s = readSettings();
     const started = Date.now();
     try {
+      const storageOptions = await storageOptionsFor(this.state.location.uri);
       const session = await DatasetSession.open(
         this.state.location,
-        { version: this.state.version, tag: this.state.tag, storageOptions: s.storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
+        { version: this.state.version, tag: this.state.tag, storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
         { maxImageBytes: s.maxInlineImageBytes },
       );
       this.log.info(`Opened ${this.state.location.uri} at version ${session.dataset.version} in ${Date.now() - started} ms`);
