@@ -34,6 +34,7 @@ export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+  private readonly pendingListeners = new Set<(count: number) => void>();
 
   /**
    * @param conn this load of the webview: every message carries it, and the host's replies to any other
@@ -78,6 +79,7 @@ export class RpcClient {
         p.timer = setTimeout(() => this.settle(id, { kind: 'timeout', message: `No answer from the extension after ${Math.round(timeoutMs / 1000)} s.` }, true), timeoutMs);
       }
       this.pending.set(id, p);
+      this.pendingChanged();
       this.post({ type: 'request', conn: this.conn, id, method, params, channel: opts.channel });
     });
     return { id, result, cancel: () => this.settle(id, { kind: 'cancelled', message: 'Cancelled.' }, true) };
@@ -98,6 +100,7 @@ export class RpcClient {
       const p = this.pending.get(msg.id);
       if (!p) return; // late reply to a superseded or timed-out request: dropped on purpose
       this.pending.delete(msg.id);
+      this.pendingChanged();
       if (p.timer) clearTimeout(p.timer);
       if (msg.error) p.reject(new RpcError(msg.error));
       else p.resolve(msg.result);
@@ -110,6 +113,23 @@ export class RpcClient {
     return this.pending.size;
   }
 
+  /** Called with the number of requests waiting for an answer whenever it changes (a busy indicator). */
+  onPendingChange(fn: (count: number) => void): () => void {
+    this.pendingListeners.add(fn);
+    return () => this.pendingListeners.delete(fn);
+  }
+
+  /** Cancels every request still waiting (the host stops them); returns how many. */
+  cancelAll(): number {
+    const ids = [...this.pending.keys()];
+    for (const id of ids) this.settle(id, { kind: 'cancelled', message: 'Cancelled.' }, true);
+    return ids.length;
+  }
+
+  private pendingChanged(): void {
+    for (const fn of this.pendingListeners) fn(this.pending.size);
+  }
+
   dispose(): void {
     for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'cancelled', message: 'The view was closed.' }, false);
   }
@@ -118,6 +138,7 @@ export class RpcClient {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
+    this.pendingChanged();
     if (p.timer) clearTimeout(p.timer);
     if (tellHost) this.post({ type: 'cancel', conn: this.conn, id });
     p.reject(new RpcError(error));

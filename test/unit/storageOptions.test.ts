@@ -77,3 +77,13 @@ describe('storage options per URI prefix', () => {
     assert.doesNotMatch(said, /SECRET/);
   });
 });
+
+describe('object-store errors seen through the fault proxy', () => {
+  test('a connection closed without an answer (every request dropped) is named, with the retries', () => {
+    const raw =
+      'Invalid input, Failed to connect to namespace: IO { source: Generic { store: "S3", source: ListRequest { source: RetryError(RetryErrorImpl { method: GET, uri: Some(http://127.0.0.1:44513/bucket?list-type=2), retries: 3, max_retries: 3, elapsed: 484.797458ms, retry_timeout: 180s, inner: Http(HttpError { kind: Request, source: reqwest::Error { kind: Request, source: hyper_util::client::legacy::Error(SendRequest, hyper::Error(IncompleteMessage)) } }) }) } }, location: Location { file: "x.rs", line: 905, column: 92 }, backtrace: MaybeBacktrace }';
+    const e = classifyObjectStore(raw, 's3://bucket/db/t.lance', { aws_endpoint: 'http://127.0.0.1:44513' }, {});
+    assert.equal(e?.kind, 'unreachable');
+    assert.match(e.message, /^The object store closed the connection without answering \(3 retries\)\. Tried s3:\/\/bucket\/db\/t\.lance, endpoint http:\/\/127\.0\.0\.1:44513/);
+  });
+});

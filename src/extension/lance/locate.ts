@@ -4,16 +4,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DatasetLocation, TableEntry } from '../../shared/types';
+import { isObjectStoreUri } from '../../shared/objectStoreUri';
 import { LanceError } from './errors';
 import { listS3Folders } from './s3List';
 
 export type Located = { kind: 'dataset'; location: DatasetLocation } | { kind: 'database'; uri: string; tables: TableEntry[] };
 
-const OBJECT_STORE = /^(s3|s3\+ddb|gs|az|abfss?|memory):\/\//i;
-
-export function isObjectStoreUri(uri: string): boolean {
-  return OBJECT_STORE.test(uri);
-}
+export { isObjectStoreUri };
 
 export function tableNameOf(uri: string): string {
   const base =

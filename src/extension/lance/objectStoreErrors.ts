@@ -65,8 +65,19 @@ export function classifyObjectStore(raw: string, uri: string, storageOptions?: R
   if (/kind: Connect|ConnectionRefused|tcp connect error|dns error|failed to lookup address|Connection reset|timed out|TimedOut|certificate|tls/i.test(raw)) {
     return new LanceError('unreachable', `The object store could not be reached. ${tried}`, detail);
   }
+  // Seen through the fault proxy: hyper's IncompleteMessage when the server closes the connection unanswered.
+  if (/IncompleteMessage|connection closed|ConnectionClosed|broken pipe|reset by peer|socket hang up/i.test(raw)) {
+    return new LanceError('unreachable', `The object store closed the connection without answering${retried(raw)}. ${tried}`, detail);
+  }
   if (status >= 500) return new LanceError('io', `The object store answered with an error (HTTP ${status}${code ? `, ${code}` : ''}) after retries. ${tried}`, detail);
+  if (/RetryError/.test(raw)) return new LanceError('io', `Reading from the object store failed${retried(raw)}. ${tried}`, detail);
   return undefined;
+}
+
+/** " (3 retries)" when the engine's text says how many. */
+function retried(raw: string): string {
+  const n = /retries: (\d+)/.exec(raw)?.[1];
+  return n ? ` (${n} retries)` : '';
 }
 
 /** AKIA…XYZ: enough to recognise a key, not the whole id. Short test keys show as they are. */

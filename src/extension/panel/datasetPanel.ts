@@ -92,7 +92,7 @@ export class DatasetPanel {
     DatasetPanel.open.add(this);
     DatasetPanel.setActive(this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lance.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state), 'panel', isObjectStoreUri(state.location.uri) ? state.location.uri : undefined);
     this.sessionPromise = this.openSession();
     this.endpoint = new WebviewEndpoint(panel.webview, this.handlers());
     this.disposables.push(this.endpoint);
