@@ -26,14 +26,19 @@ export async function confirmCreateTag(location: DatasetLocation, version: numbe
     'Create Tag',
   );
   if (ok !== 'Create Tag') return false;
+  let outcome: 'created' | 'existed';
   try {
-    await createTag(location, tagName.trim(), version, await storageOptionsFor(location.uri));
+    outcome = await createTag(location, tagName.trim(), version, await storageOptionsFor(location.uri));
   } catch (err) {
     const e = toErrorInfo(err);
     void vscode.window.showErrorMessage(`Could not create the tag: ${e.message} ${e.detail ?? ''}`);
     return false;
   }
-  void vscode.window.showInformationMessage(`Tag "${tagName.trim()}" now points at version ${version}.`);
+  void vscode.window.showInformationMessage(
+    outcome === 'existed'
+      ? `Tag "${tagName.trim()}" already pointed at version ${version}; nothing was written.`
+      : `Tag "${tagName.trim()}" now points at version ${version} (written to ${location.uri}).`,
+  );
   return true;
 }
 

@@ -3,7 +3,8 @@
 // text after its retries (2–5 s); the generic classifier would call them "not found" or "internal".
 // Here they get one sentence that says what was tried — the URI, the endpoint and where the key came
 // from (never the secret) — so a user can tell a typo in a key from a server that is down.
-import { LanceError } from './errors';
+import { isObjectStoreUri } from '../../shared/objectStoreUri';
+import { classify, LanceError } from './errors';
 import { optionSource } from './storageOptions';
 
 /** Where the engine takes the endpoint and credentials from, for the message (keys only by id). */
@@ -42,7 +43,7 @@ export function describeAttempt(uri: string, storageOptions: Record<string, stri
  * about something else (the caller's generic classify() applies then).
  */
 export function classifyObjectStore(raw: string, uri: string, storageOptions?: Record<string, string>, env: NodeJS.ProcessEnv = process.env): LanceError | undefined {
-  if (!/store: "|RetryError|object_store|HttpError|dispatch failure/i.test(raw)) return undefined;
+  if (!/store: "|RetryError|object_store|HttpError|dispatch failure|Generic \w+ error/i.test(raw)) return undefined;
   const tried = `Tried ${describeAttempt(uri, storageOptions, env)}.`;
   const detail = raw.replace(/,?\s*location: Location \{[^}]*\}/g, '').replace(/,?\s*backtrace: MaybeBacktrace/g, '');
   const code = /<Code>([^<]+)<\/Code>/.exec(raw)?.[1];
@@ -72,6 +73,13 @@ export function classifyObjectStore(raw: string, uri: string, storageOptions?: R
   if (status >= 500) return new LanceError('io', `The object store answered with an error (HTTP ${status}${code ? `, ${code}` : ''}) after retries. ${tried}`, detail);
   if (/RetryError/.test(raw)) return new LanceError('io', `Reading from the object store failed${retried(raw)}. ${tried}`, detail);
   return undefined;
+}
+
+/** An engine error of a read or write at `uri`: the object-store sentence when it is one, else the generic classification. */
+export function classifyAt(err: unknown, uri: string, storageOptions?: Record<string, string>): LanceError {
+  if (err instanceof LanceError) return err;
+  const remote = isObjectStoreUri(uri) ? classifyObjectStore(err instanceof Error ? err.message : String(err), uri, storageOptions) : undefined;
+  return remote ?? classify(err);
 }
 
 /** " (3 retries)" when the engine's text says how many. */
