@@ -10,6 +10,7 @@ import type { RowsPage, RowsRequest, SortKey } from '../../src/shared/types';
 import { describeSort } from '../../src/shared/sort';
 import { engineOrdering } from '../../src/extension/lance/sortOrder';
 import { dist, Dist, fmtMB, fmtMs, fmtSignedMB, MB, repeat, RssSampler, settle, timed } from './measure';
+import { groupRemote } from './remote';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -26,6 +27,9 @@ export interface WorkerConfig {
   scaleRows: number;
   /** Time the engine's own sorted page of whole rows once (sort groups; the replica's took 41 s). */
   rawWholeRowSort?: boolean;
+  /** The small ImageNet-like dataset the remote group uploads to s3rver (see remote.ts). */
+  remoteUri?: string;
+  remoteRows?: number;
 }
 
 export const PAGE = 50;
@@ -982,7 +986,8 @@ export type GroupName =
   | 'scale'
   | 'scale-stats'
   | 'sort'
-  | 'scale-sort';
+  | 'scale-sort'
+  | 'remote';
 
 export const GROUPS: GroupName[] = [
   'open',
@@ -999,10 +1004,13 @@ export const GROUPS: GroupName[] = [
   'scale-stats',
   'sort',
   'scale-sort',
+  'remote',
 ];
 
 /** Groups that read the million-row table (the others read the ImageNet-like replica). */
 export const SCALE_GROUPS: GroupName[] = ['scale', 'scale-stats', 'scale-sort'];
+/** Groups that bring their own dataset (the others read the replica or the scale table). */
+export const OWN_DATA_GROUPS: GroupName[] = ['remote'];
 
 export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> {
   switch (group) {
@@ -1034,5 +1042,8 @@ export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> 
       return groupSort(cfg, false);
     case 'scale-sort':
       return groupSort(cfg, true);
+    case 'remote':
+      if (!cfg.remoteUri) throw new Error('the remote group needs its dataset (remoteUri)');
+      return groupRemote({ remoteUri: cfg.remoteUri, remoteRows: cfg.remoteRows ?? 0 });
   }
 }

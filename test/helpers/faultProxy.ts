@@ -99,3 +99,19 @@ function requestKind(req: http.IncomingMessage): string {
   if (req.method === 'GET' && req.headers.range) return 'GET range';
   return req.method ?? '?';
 }
+
+export interface Measured<T> {
+  value: T;
+  /** Requests by kind and in all that the action made (through this proxy). */
+  counts: Record<string, number>;
+  total: number;
+  ms: number;
+}
+
+/** Runs one action and returns its time and the object-store requests it made through `p`. */
+export async function measureRequests<T>(p: FaultProxy, fn: () => Promise<T>): Promise<Measured<T>> {
+  p.reset();
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, counts: p.counts(), total: p.total(), ms: Math.round(performance.now() - t0) };
+}

@@ -12,7 +12,7 @@ import { lance } from '../../src/extension/lance/engine';
 import { materializeSubset } from '../../src/extension/lance/subset';
 import { createTag } from '../../src/extension/lance/tags';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy';
+import { measureRequests, startFaultProxy, type FaultProxy } from '../helpers/faultProxy';
 import { s3StorageOptions, startS3, uploadDir, type S3Server } from '../helpers/s3';
 
 const ROWS = 400;
@@ -49,13 +49,7 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs one action and returns its request counts and time. */
-async function measured<T>(p: FaultProxy, fn: () => Promise<T>): Promise<{ value: T; counts: Record<string, number>; total: number; ms: number }> {
-  p.reset();
-  const t0 = performance.now();
-  const value = await fn();
-  return { value, counts: p.counts(), total: p.total(), ms: Math.round(performance.now() - t0) };
-}
+const measured = measureRequests;
 
 describe('s3:// through a fault-injecting proxy', () => {
   test('requests and time per action: local folder, s3 +0 ms, s3 +50 ms a request', { skip }, async () => {
