@@ -412,7 +412,8 @@ test('B5 "Export Rows…" of a filter to JSON Lines with images as files', { tim
     );
     if (!progressGone) await v.screenshot('progress-still-shown');
     assert.ok(progressGone, 'the "Exporting …" progress notification closes when the export is done');
-    assert.match(note, new RegExp(`Exported ${fmt(truth.exportIds.length)} rows to tabby\\.jsonl and ${truth.exportIds.length} images`));
+    // It says where it wrote: the file's and the images folder's full paths.
+    assert.ok(note.includes(`Exported ${fmt(truth.exportIds.length)} rows to ${out} and ${truth.exportIds.length} images to ${out.replace(/\.jsonl$/, '_images')}`), note);
 
     const lines = fs
       .readFileSync(out, 'utf8')

@@ -245,3 +245,31 @@ test('messages of an ended connection are ignored, not adopted', async () => {
   a.dispose();
   assert.equal(await late, 'cancelled');
 });
+
+test('the pending count is reported as it changes; cancelAll stops every waiting request and tells the host', async () => {
+  const aborted: string[] = [];
+  const { client, toHost } = pair({
+    count: (_p, signal) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          aborted.push('count');
+          reject(new Error('aborted'));
+        });
+      }),
+    versions: async () => ({ versions: [], total: 0, latest: 1 }),
+  });
+  const seen: number[] = [];
+  client.onPendingChange((n) => seen.push(n));
+  const a = client.request('count', {});
+  const b = client.request('count', { filter: 'x = 1' });
+  await client.request('versions', { offset: 0, limit: 1 });
+  assert.equal(client.pendingCount, 2);
+  assert.equal(client.cancelAll(), 2);
+  for (const p of [a, b]) await assert.rejects(p, (e: unknown) => e instanceof RpcError && e.info.kind === 'cancelled');
+  assert.equal(client.pendingCount, 0);
+  assert.deepEqual(seen, [1, 2, 3, 2, 1, 0]);
+  assert.equal(toHost.filter((m) => m.type === 'cancel').length, 2, 'the host is told of each');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(aborted, ['count', 'count'], 'the host aborted both');
+  assert.equal(client.cancelAll(), 0);
+});

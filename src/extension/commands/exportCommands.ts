@@ -100,7 +100,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
       if (!format) return;
       const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? localFolderNear(p.state.location.uri);
       const target = await vscode.window.showSaveDialog({
-        title: `Export rows of ${p.state.location.uri} to a local file`,
+        title: 'Export rows to',
         defaultUri: vscode.Uri.joinPath(base, `${p.state.location.name}.${format.value}`),
         filters: format.value === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl', 'json'] },
       });
