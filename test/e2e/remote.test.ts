@@ -22,6 +22,7 @@ import { buildVsix } from './vsix';
 import {
   activeTabTitle,
   fmt,
+  OPEN_COMMAND,
   gridRows,
   openDataset,
   panelFrame,
@@ -264,3 +265,51 @@ test('R5 the Datasets tree: a Remote group lists the s3:// dataset; clicking ope
     await v.screenshot('removed');
   });
 });
+
+test(
+  'R6 "Set Object-Store Credentials…": a wrong key kept in SecretStorage gives one clear message naming it; "Forget" and Reload open the dataset',
+  { timeout: 150_000 },
+  async () => {
+    const v = session();
+    await scenario(v, 'remote-6-credentials', async () => {
+      await v.resetWorkbench();
+      const prefix = `s3://${s3!.bucket}/db`;
+      await v.runCommand('Lance: Set Object-Store Credentials…');
+      await v.waitForQuickInput('Object-store credentials: for which URI prefix?');
+      await v.answerQuickInput(prefix, () => v.screenshot('prefix'));
+      await v.waitForQuickInput(`Credentials for ${prefix}`);
+      await v.answerQuickInput('S3 access key');
+      await v.waitForQuickInput('S3 access key id');
+      await v.answerQuickInput('WRONGKEY');
+      await v.waitForQuickInput('S3 secret access key');
+      await v.answerQuickInput('TOPSECRET', () => v.screenshot('secret-typed'));
+      await v.waitForQuickInput('S3 session token (optional)');
+      await v.answerQuickInput('');
+      const stored = await v.waitForNotification(`for ${prefix} in VS Code's SecretStorage`);
+      assert.match(stored, /Stored aws_access_key_id, aws_secret_access_key/);
+      const settingsText = fs.readFileSync(path.join(v.userDataDir, 'User', 'settings.json'), 'utf8');
+      assert.ok(!settingsText.includes('TOPSECRET') && !settingsText.includes('WRONGKEY'), 'nothing of it in the settings file');
+
+      await v.runCommand(OPEN_COMMAND);
+      await v.waitForQuickInput('Open Lance Dataset');
+      await v.answerQuickInput(uri);
+      const frame = await v.webviewFrame('[data-testid=error]', 60_000);
+      const message = (await frame.locator('[data-testid=error]').innerText()).trim();
+      console.log(`[e2e] wrong key message: ${message.split('\n')[0]}`);
+      await v.screenshot('wrong-key');
+      assert.match(message, /^The object store refused the credentials \(InvalidAccessKeyId\)\. Tried /);
+      assert.ok(message.includes(`access key WRONGKEY from SecretStorage "${prefix}"`), message);
+      assert.ok(message.includes(`endpoint ${s3!.endpoint} from lanceInspector.storageOptions "s3://${s3!.bucket}"`), message);
+      assert.ok(!message.includes('TOPSECRET'), 'the secret is never shown');
+
+      await v.runCommand('Lance: Forget Object-Store Credentials…');
+      await v.waitForQuickInput('Forget the object-store credentials stored for…');
+      await v.answerQuickInput(prefix);
+      await v.waitForNotification(`Forgot the credentials stored for ${prefix}`);
+      await v.runCommand('Lance: Reload');
+      const reopened = await panelFrame(v, NAME);
+      await waitForGrid(reopened, { count: new RegExp(`^${fmt(ROWS)} rows$`), minThumbs: MIN_THUMBS, timeoutMs: 60_000 });
+      await v.screenshot('after-forget');
+    });
+  },
+);
