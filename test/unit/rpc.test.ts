@@ -273,3 +273,32 @@ test('the pending count is reported as it changes; cancelAll stops every waiting
   assert.deepEqual(aborted, ['count', 'count'], 'the host aborted both');
   assert.equal(client.cancelAll(), 0);
 });
+
+test('a handler that cannot stop: the caller gets "timeout" at the limit, and its slot stays taken until it ends', async () => {
+  let release!: () => void;
+  const stuck = new Promise<void>((r) => (release = r));
+  let started = 0;
+  let client!: RpcClient;
+  const server = new RpcServer(
+    (m) => client.handle(structuredClone(m)),
+    {
+      count: async () => {
+        started++;
+        await stuck; // ignores its signal, as an engine call waiting on a slow store does
+        return 1;
+      },
+    } as unknown as Handlers,
+    (err) => ({ kind: 'internal', message: String(err) }),
+    { queued: new Set(['count']), maxRunning: 1, timeoutMs: () => 100 },
+  );
+  client = new RpcClient((m) => void server.handle(structuredClone(m)), 5000);
+  const t0 = Date.now();
+  await assert.rejects(client.request('count', {}), (e: unknown) => e instanceof RpcError && e.info.kind === 'timeout');
+  assert.ok(Date.now() - t0 < 1000, `answered after ${Date.now() - t0} ms`);
+  const second = client.request('count', { filter: 'x = 1' });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(started, 1, 'the next request waits for the slot');
+  release();
+  assert.equal(await second, 1);
+  assert.equal(started, 2);
+});

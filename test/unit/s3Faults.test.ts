@@ -10,6 +10,10 @@ import { LanceDataset } from '../../src/extension/lance/dataset';
 import { LanceError } from '../../src/extension/lance/errors';
 import { lance } from '../../src/extension/lance/engine';
 import { materializeSubset } from '../../src/extension/lance/subset';
+import { DATA_METHODS, DatasetSession, delegateToSession } from '../../src/extension/host/session';
+import { toErrorInfo } from '../../src/extension/lance/errors';
+import type { RequestMethod } from '../../src/shared/protocol';
+import { RpcClient, RpcError, RpcServer, type Handlers } from '../../src/shared/rpc';
 import { createTag } from '../../src/extension/lance/tags';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { measureRequests, startFaultProxy, type FaultProxy } from '../helpers/faultProxy';
@@ -314,6 +318,46 @@ describe('s3:// through a fault-injecting proxy', () => {
       assert.ok(gone instanceof LanceError, 'the partial dataset was dropped');
     } finally {
       src.close();
+    }
+  });
+
+  test("a slow store: the panel's requests answer 'timeout' at the time limit, and another dataset still opens", { skip }, async () => {
+    const p = proxy!;
+    const limitMs = 1500;
+    // As a panel wires it (WebviewEndpoint): data requests queued and time-limited, answered by a session still opening.
+    const serve = (session: Promise<DatasetSession>) => {
+      session.catch(() => undefined);
+      let client!: RpcClient;
+      const server = new RpcServer(
+        (m) => client.handle(structuredClone(m)),
+        delegateToSession(() => session) as unknown as Handlers,
+        (err) => toErrorInfo(err),
+        { queued: new Set<RequestMethod>(DATA_METHODS), maxRunning: 3, timeoutMs: () => limitMs },
+      );
+      client = new RpcClient((m) => void server.handle(structuredClone(m)), 60_000);
+      return { client, session };
+    };
+    p.set({ latencyMs: 4000 });
+    const slow = serve(DatasetSession.open({ uri, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: limitMs }, { maxImageBytes: 1 << 20 }));
+    try {
+      const t0 = performance.now();
+      const err = await slow.client.request('describe', {}).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const ms = performance.now() - t0;
+      assert.ok(err instanceof RpcError && err.info.kind === 'timeout', String(err));
+      assert.ok(ms < limitMs + 1000, `answered after ${Math.round(ms)} ms`);
+      console.log(`slow store (+4 s a request): describe answered "${(err).info.message}" after ${Math.round(ms)} ms`);
+    } finally {
+      p.set({});
+    }
+    const other = serve(DatasetSession.open({ uri: uri50, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: 30_000 }, { maxImageBytes: 1 << 20 }));
+    try {
+      assert.equal((await other.client.request('describe', {})).stats.rows, ROWS);
+    } finally {
+      await other.session.then((x) => x.close()).catch(() => undefined);
+      await slow.session.then((x) => x.close()).catch(() => undefined);
     }
   });
 });
