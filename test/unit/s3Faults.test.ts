@@ -348,7 +348,7 @@ describe('s3:// through a fault-injecting proxy', () => {
       const ms = performance.now() - t0;
       assert.ok(err instanceof RpcError && err.info.kind === 'timeout', String(err));
       assert.ok(ms < limitMs + 1000, `answered after ${Math.round(ms)} ms`);
-      console.log(`slow store (+4 s a request): describe answered "${(err).info.message}" after ${Math.round(ms)} ms`);
+      console.log(`slow store (+4 s a request): describe answered "${err.info.message}" after ${Math.round(ms)} ms`);
     } finally {
       p.set({});
     }
