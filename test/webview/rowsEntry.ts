@@ -29,6 +29,7 @@ async function start(): Promise<void> {
     description: d,
     showTab: (id) => w.__calls.push(['showTab', id]),
     setFilter: (f) => api.setFilter(f),
+    showRowSet: (set) => api.showRowSet(set),
     findSimilar: (rowId) => w.__calls.push(['findSimilar', rowId]),
     reportView: (v) => w.__reports.push(JSON.parse(JSON.stringify(v))),
     openPreview: () => {

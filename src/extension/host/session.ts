@@ -9,7 +9,21 @@ import { fullCell } from '../lance/fullCell';
  * Requests answered from the data alone (the rest need the editor: dialogs, other panels). The one list:
  * the webviews' hosts delegate these to a session, and their endpoint queues and time-limits them.
  */
-export const DATA_METHODS = ['describe', 'versions', 'count', 'rows', 'search', 'plan', 'similar', 'row', 'cell', 'columnStats', 'distinct', 'compareVersions'] as const;
+export const DATA_METHODS = [
+  'describe',
+  'versions',
+  'count',
+  'rows',
+  'search',
+  'plan',
+  'similar',
+  'row',
+  'cell',
+  'columnStats',
+  'distinct',
+  'compareVersions',
+  'keepRowSet',
+] as const;
 export type DataMethod = (typeof DATA_METHODS)[number];
 
 /** Handlers of the data requests, each answered by the session `get` gives when the request arrives. */
@@ -54,7 +68,7 @@ export class DatasetSession {
   readonly handlers: Pick<Handlers, DataMethod> = {
     describe: () => this.describe(),
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
-    count: ({ filter }, signal) => this.dataset.count(filter, signal),
+    count: ({ filter, rowSet }, signal) => this.dataset.count(filter, signal, rowSet),
     rows: (req, signal) => this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
     search: (p, signal) => this.dataset.search(p, signal),
     plan: (p, signal) => this.dataset.explain(p, signal),
@@ -64,6 +78,7 @@ export class DatasetSession {
     columnStats: (p, signal, progress) => this.dataset.columnStats(p, signal, progress),
     distinct: ({ column, limit }, signal) => this.dataset.distinct(column, limit, signal),
     compareVersions: ({ from, to }) => this.dataset.compareVersions(from, to),
+    keepRowSet: async (p) => this.dataset.rowSets.keep(p),
   };
 
   close(): void {
