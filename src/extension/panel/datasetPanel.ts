@@ -10,6 +10,7 @@ import { toErrorInfo } from '../lance/errors';
 import { isObjectStoreUri } from '../lance/locate';
 import { listManifestVersions } from '../lance/manifest';
 import { readSettings } from '../settings';
+import { storageOptionsFor } from '../objectStoreOptions';
 import { confirmCreateTag, confirmDeleteTag } from '../commands/tagCommands';
 import { panelHtml } from './html';
 import { WebviewEndpoint } from './webviewEndpoint';
@@ -93,7 +94,7 @@ export class DatasetPanel {
     DatasetPanel.open.add(this);
     DatasetPanel.setActive(this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lance.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state), 'panel', isObjectStoreUri(state.location.uri) ? state.location.uri : undefined);
     this.sessionPromise = this.openSession();
     this.endpoint = new WebviewEndpoint(panel.webview, this.handlers());
     this.disposables.push(this.endpoint);
@@ -160,9 +161,10 @@ export class DatasetPanel {
     const s = readSettings();
     const started = Date.now();
     try {
+      const storageOptions = await storageOptionsFor(this.state.location.uri);
       const session = await DatasetSession.open(
         this.state.location,
-        { version: this.state.version, tag: this.state.tag, storageOptions: s.storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
+        { version: this.state.version, tag: this.state.tag, storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
         { maxImageBytes: s.maxInlineImageBytes, curation: { cacheFolder: DatasetPanel.curationCacheFolder } },
       );
       this.log.info(`Opened ${this.state.location.uri} at version ${session.dataset.version} in ${Date.now() - started} ms`);
