@@ -192,7 +192,7 @@ function printVsRaw(r: VsRawResult): void {
   say(`  first = first call in this process (the data layer's runs before the raw ways'); p50 = median of ${r.reps} warm calls,`);
   say(`  interleaved round-robin. DL/raw = DL p50 / fastest raw p50; "!" marks more than ${RATIO_TARGET}x.`);
   if (r.cases.some((c) => c.raw.some((w) => w.way.startsWith(REF_PREFIX))))
-    say(`  "${REF_PREFIX}…" ways are for reference only, never the fastest: they copy the image bytes, as the data layer must.`);
+    say(`  "${REF_PREFIX}…" ways are for reference only, never the fastest: they copy the image bytes (the data layer sends views into the batch since December 2026).`);
   say(
     `  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}; load average in the child ${fmtLoad(r.loadStart)} → ${fmtLoad(r.loadEnd)}`,
   );

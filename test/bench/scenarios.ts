@@ -521,8 +521,8 @@ function rawStream(t: Table, cols: string[], offset: number, filter?: string, ba
 
 /**
  * Raw ways named with this prefix are timed beside the others for reference but never count as the
- * fastest: they do more than the minimum (e.g. copy the image bytes, as the data layer must, since a
- * posted view would carry its whole Arrow batch).
+ * fastest: they do more than the minimum (e.g. copy the image bytes, as the data layer did until its
+ * pages sent views into their batch).
  */
 export const REF_PREFIX = 'ref: ';
 
