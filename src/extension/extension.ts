@@ -15,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Lance Inspector', { log: true });
   context.subscriptions.push(log);
   log.info('Lance Inspector activated');
+  DatasetPanel.mapCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'maps').fsPath;
 
   const open = async (input: string | undefined, pin: { version?: number; tag?: string } = {}) => {
     if (!input) return;

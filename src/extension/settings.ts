@@ -10,6 +10,8 @@ export interface Settings {
   queryTimeoutSeconds: number;
   /** retainContextWhenHidden for dataset panels. */
   keepPanelsLoaded: boolean;
+  /** The embedding map's largest number of points (a seeded sample beyond). */
+  mapMaxPoints: number;
 }
 
 export function readSettings(): Settings {
@@ -29,5 +31,6 @@ export function readSettings(): Settings {
     storageOptions: c.get<Record<string, string>>('storageOptions', {}),
     queryTimeoutSeconds,
     keepPanelsLoaded: c.get<boolean>('keepPanelsLoaded', true),
+    mapMaxPoints: num('map.maxPoints', 100_000, 1000, 2_000_000),
   };
 }

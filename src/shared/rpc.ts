@@ -125,7 +125,7 @@ export class RpcClient {
 }
 
 /** Reports progress of a long request to the webview as 'progress' events carrying the request id. */
-export type Progress = (done: number, total: number) => void;
+export type Progress = (done: number, total: number, stage?: string) => void;
 
 export type Handler<M extends RequestMethod> = (params: HostRequests[M]['params'], signal: AbortSignal, progress: Progress) => Promise<HostRequests[M]['result']>;
 
@@ -276,8 +276,8 @@ export class RpcServer {
     // Only the live connection hears anything: a reply to an ended one would land in a newer webview.
     const live = () => this.conn === conn && (!ac.signal.aborted || timedOut);
     try {
-      const progress: Progress = (done, total) => {
-        if (!ac.signal.aborted && this.conn === conn) this.post({ type: 'event', conn, name: 'progress', payload: { requestId: id, done, total } });
+      const progress: Progress = (done, total, stage) => {
+        if (!ac.signal.aborted && this.conn === conn) this.post({ type: 'event', conn, name: 'progress', payload: { requestId: id, done, total, ...(stage ? { stage } : {}) } });
       };
       const handler = this.handlers[job.method] as (p: unknown, s: AbortSignal, progress: Progress) => Promise<unknown>;
       const result = await handler(job.params, ac.signal, progress);

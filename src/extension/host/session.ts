@@ -4,18 +4,25 @@ import type { Handlers } from '../../shared/rpc';
 import type { DatasetDescription, DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
+import { embeddingMap, type MapSettings } from '../lance/embeddingMap';
+import { labelCandidates } from '../../shared/labelColumn';
 
 /**
  * Requests answered from the data alone (the rest need the editor: dialogs, other panels). The one list:
  * the webviews' hosts delegate these to a session, and their endpoint queues and time-limits them.
  */
 export const DATA_METHODS = ['describe', 'versions', 'count', 'rows', 'search', 'plan', 'similar', 'row', 'cell', 'columnStats', 'distinct', 'compareVersions'] as const;
-export type DataMethod = (typeof DATA_METHODS)[number];
+/**
+ * Requests answered from the data that may run for minutes (an embedding map's UMAP): not queued behind
+ * pages nor stopped at the query time limit; they report progress and stop on cancel.
+ */
+export const LONG_DATA_METHODS = ['embeddingMap'] as const;
+export type DataMethod = (typeof DATA_METHODS)[number] | (typeof LONG_DATA_METHODS)[number];
 
 /** Handlers of the data requests, each answered by the session `get` gives when the request arrives. */
 export function delegateToSession(get: () => Promise<DatasetSession>): Pick<Handlers, DataMethod> {
   const out: Partial<Record<DataMethod, unknown>> = {};
-  for (const m of DATA_METHODS) {
+  for (const m of [...DATA_METHODS, ...LONG_DATA_METHODS]) {
     out[m] = async (p: never, signal: AbortSignal, progress: never) =>
       ((await get()).handlers[m] as unknown as (p: never, s: AbortSignal, pr: never) => Promise<unknown>)(p, signal, progress);
   }
@@ -25,7 +32,11 @@ export function delegateToSession(get: () => Promise<DatasetSession>): Pick<Hand
 export interface SessionSettings {
   /** Largest image sent to the webview inline; bigger ones show as metadata. */
   maxImageBytes: number;
+  /** The embedding map's sample size, cache folder and worker script (none: computed on this thread, not cached). */
+  map?: MapSettings;
 }
+
+const DEFAULT_MAP: MapSettings = { maxPoints: 100_000 };
 
 export class DatasetSession {
   private constructor(
@@ -64,6 +75,23 @@ export class DatasetSession {
     columnStats: (p, signal, progress) => this.dataset.columnStats(p, signal, progress),
     distinct: ({ column, limit }, signal) => this.dataset.distinct(column, limit, signal),
     compareVersions: ({ from, to }) => this.dataset.compareVersions(from, to),
+    embeddingMap: async (req, signal, progress) => {
+      const { schema } = await this.describe();
+      const labels = new Set(labelCandidates(schema).map((c) => c.field.name));
+      const kindOf = (column: string) => schema.find((f) => f.name === column)?.kind;
+      return embeddingMap(
+        {
+          table: this.dataset.engineTable(),
+          uri: this.dataset.location.uri,
+          version: this.dataset.version,
+          // A label stored as a class index is a category, not a quantity.
+          colourKind: (c) => (!labels.has(c) && (kindOf(c) === 'int' || kindOf(c) === 'float') ? 'numeric' : 'category'),
+        },
+        req,
+        this.settings.map ?? DEFAULT_MAP,
+        { signal, progress },
+      );
+    },
   };
 
   close(): void {

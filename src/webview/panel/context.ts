@@ -4,7 +4,7 @@
 import type { RpcClient } from '../../shared/rpc';
 import type { DatasetDescription, SortKey, TextQuery, ViewState } from '../../shared/types';
 
-export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar';
+export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar' | 'map';
 
 export interface PanelContext {
   rpc: RpcClient;
