@@ -351,6 +351,7 @@ export function mapView(ctx: PanelContext): MapViewApi {
       clicked = -1;
     }
     hover = -1;
+    ensureRenderer();
     renderStatus(info);
     renderLegend(info);
     recolour();
