@@ -515,7 +515,11 @@ export function mapView(ctx: PanelContext): MapViewApi {
   stage.addEventListener('pointerdown', (e) => {
     if (!points || e.button !== 0) return;
     stage.focus();
-    stage.setPointerCapture?.(e.pointerId);
+    try {
+      stage.setPointerCapture(e.pointerId);
+    } catch {
+      // A synthetic pointer (tests, benchmarks) cannot be captured; the drag works without.
+    }
     const p = local(e);
     drag = { x: p.x, y: p.y, cx: cam.cx, cy: cam.cy, moved: false, lasso: lassoMode || e.shiftKey };
     lasso = drag.lasso ? [p.x, p.y] : [];
