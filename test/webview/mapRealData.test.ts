@@ -84,7 +84,7 @@ for (const forceCanvas of [false, true]) {
       });
       page = wv.page;
       await page.waitForSelector(`[data-testid=map-stage][data-points="${ROWS}"]`, { timeout: 60_000 });
-      map = (await session.handlers.embeddingMap({ column: 'image_emb', method: 'pca', colorBy: 'label_name' }, new AbortController().signal, () => undefined));
+      map = await session.handlers.embeddingMap({ column: 'image_emb', method: 'pca', colorBy: 'label_name' }, new AbortController().signal, () => undefined);
       stageBox = (await page.locator('[data-testid=map-stage]').boundingBox())!;
       // Two frames: the draw is scheduled on the next animation frame.
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

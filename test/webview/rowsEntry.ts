@@ -1,50 +1,18 @@
 // Test entry: mounts just the Rows view with a PanelContext over the fake host, like main.ts does
 // (describe first), and keeps what the view tells its context on window for the tests to read.
-import type { DatasetDescription } from '../../src/shared/types';
-import { announceReady, rpc } from '../../src/webview/host';
-import type { PanelContext, RowsViewApi } from '../../src/webview/panel/context';
+import type { RowsViewApi } from '../../src/webview/panel/context';
 import { rowsView } from '../../src/webview/panel/rowsView';
-import { registerToolkit } from '../../src/webview/ui/toolkit';
+import { mountView } from './mountView';
 
-interface TestWindow {
-  __reports: unknown[];
-  __previews?: number;
-  __calls: [string, unknown][];
-  __ctxState: Record<string, unknown>;
-  __rows?: RowsViewApi;
-  __mounted?: boolean;
-}
-const w = window as unknown as TestWindow;
-w.__reports = [];
-w.__calls = [];
-w.__ctxState = w.__ctxState ?? {};
+const w = window as unknown as { __previews?: number; __rows?: RowsViewApi };
 
-registerToolkit();
-announceReady();
-
-async function start(): Promise<void> {
-  const d: DatasetDescription = await rpc.request('describe', {});
-  const ctx: PanelContext = {
-    rpc,
-    description: d,
-    showTab: (id) => w.__calls.push(['showTab', id]),
-    setFilter: (f) => api.setFilter(f),
-    findSimilar: (rowId) => w.__calls.push(['findSimilar', rowId]),
-    reportView: (v) => w.__reports.push(JSON.parse(JSON.stringify(v))),
+mountView(
+  rowsView,
+  (view) => ({
+    setFilter: (f) => view().setFilter(f),
     openPreview: () => {
       w.__previews = (w.__previews ?? 0) + 1;
     },
-    getState: <T>(k: string) => w.__ctxState[k] as T | undefined,
-    setState: <T>(k: string, v: T) => {
-      w.__ctxState[k] = JSON.parse(JSON.stringify(v ?? null));
-    },
-  };
-  const api = rowsView(ctx);
-  document.getElementById('app')!.replaceChildren(api.element);
-  document.getElementById('app')!.setAttribute('aria-busy', 'false');
-  api.onShow?.();
-  w.__rows = api;
-  w.__mounted = true;
-}
-
-void start();
+  }),
+  (view) => (w.__rows = view),
+);
