@@ -164,6 +164,7 @@ async function openTimed(v: VSCodeSession, dataset: string, name: string): Promi
   let t0 = 0;
   await v.answerQuickInput(dataset, async () => {
     t0 = Date.now();
+    if (process.env.LANCE_BENCH_CONSOLE) log(`Enter at ${t0}`);
   });
   await until(`an editor tab "Lance: ${name}"`, async () => ((await activeTabTitle(v)) === `Lance: ${name}` ? true : undefined));
   const tabMs = Date.now() - t0;
@@ -346,6 +347,7 @@ async function main(): Promise<void> {
   };
 
   try {
+    if (process.env.LANCE_BENCH_CONSOLE) v.page.on('console', (m) => log(`console ${Date.now()} [${m.type()}] ${m.text().slice(0, 200)}`));
     mem.push(await memPoint(v, 'start (workbench ready, extension active)'));
     await shot(v, 'workbench-ready');
 
