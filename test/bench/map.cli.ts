@@ -1,10 +1,10 @@
 // `npm run bench:map`: the embedding map on the 50,000-row ImageNet-like replica (.cache/bench, built by
 // `npm run bench`; this script never generates it): time to the first drawn map (PCA: the host's
 // answer, then the Map tab in headless Chromium until every point is drawn), UMAP time, the host's RSS
-// while computing, and frames per second while panning 100,000 points (WebGL and the canvas fallback).
+// while computing, and frames per second while panning 100,000 points (as chosen, WebGL, canvas 2D).
 // Prints figures; asserts nothing.
 //
-//   node out/test/bench/map.cli.js [--rows N] [--no-umap] [--points N]
+//   node out/test/bench/map.cli.js [--rows N] [--no-umap] [--points N] [--pan-only]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,12 +13,15 @@ import { DatasetSession } from '../../src/extension/host/session';
 import type { EmbeddingMap } from '../../src/shared/types';
 import { bytesOf, rowIdPairs } from '../../src/shared/typedBytes';
 import { mulberry32 } from '../../src/shared/random';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, openWebview, repoRoot } from '../webview/harness';
 import { sessionHandlers } from '../webview/realHost';
 import { ensureImagenet } from './cache';
 import { fmtMB, RssSampler } from './measure';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, 'no-umap': { type: 'boolean' }, points: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '50000' }, 'no-umap': { type: 'boolean' }, points: { type: 'string', default: '100000' }, 'pan-only': { type: 'boolean' } },
+});
 const ROWS = Number(values.rows);
 const PAN_POINTS = Number(values.points);
 const say = (s: string) => console.log(s);
@@ -88,6 +91,17 @@ async function main(): Promise<void> {
   say(`Embedding map on the ${ROWS.toLocaleString('en-US')}-row replica (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)})`);
   const browser = await launchBrowser();
   try {
+    if (!values['pan-only']) await replicaFigures(session, cacheFolder, browser);
+    await panningFigures(session, browser);
+  } finally {
+    await browser.close();
+    session.close();
+    fs.rmSync(cacheFolder, { recursive: true, force: true });
+  }
+}
+
+async function replicaFigures(session: DatasetSession, cacheFolder: string, browser: Browser): Promise<void> {
+  {
     const pca = await computeOnce(session, 'pca');
     say(
       `PCA, host answer: ${secs(pca.ms)} for ${pca.map.count.toLocaleString('en-US')} points (read ${secs(pca.map.readMs)}, compute ${secs(pca.map.computeMs)} in the worker); host RSS ${pca.rss}; ${pca.stages}`,
@@ -128,10 +142,14 @@ async function main(): Promise<void> {
       await wv2.screenshot('umap-50000');
       await wv2.close();
     }
+  }
+}
 
-    // Panning fps with PAN_POINTS synthetic points, WebGL and the canvas fallback.
+/** Panning fps with PAN_POINTS synthetic points, WebGL and the canvas fallback. */
+async function panningFigures(session: DatasetSession, browser: Browser): Promise<void> {
+  {
     const synthetic = syntheticMap(PAN_POINTS);
-    for (const forceCanvas of [false, true]) {
+    for (const force of [undefined, 'webgl', 'canvas'] as const) {
       const handlers = { ...sessionHandlers(session), embeddingMap: async () => synthetic };
       const wv = await openWebview({
         entry: { path: 'test/webview/mapEntry.ts' },
@@ -139,7 +157,7 @@ async function main(): Promise<void> {
         name: 'bench-map',
         browser,
         handlers,
-        globals: forceCanvas ? { __mapForceCanvas: true } : {},
+        globals: force ? { __mapRenderer: force } : {},
         viewport: { width: 1400, height: 900 },
       });
       await wv.page.waitForSelector(`[data-testid=map-stage][data-points="${PAN_POINTS}"]`, { timeout: 120_000 });
@@ -162,13 +180,9 @@ async function main(): Promise<void> {
         stage.dispatchEvent(new PointerEvent('pointerup', at(r.width / 2)));
         return (frames.length - 1) / ((frames.at(-1)! - frames[0]) / 1000);
       });
-      say(`Panning ${PAN_POINTS.toLocaleString('en-US')} points in headless Chromium (${kind}${forceCanvas ? ', forced' : ''}): ${fps.toFixed(1)} fps over 3 s`);
+      say(`Panning ${PAN_POINTS.toLocaleString('en-US')} points in headless Chromium (${kind}${force ? ', forced' : ', as chosen'}): ${fps.toFixed(1)} fps over 3 s`);
       await wv.close();
     }
-  } finally {
-    await browser.close();
-    session.close();
-    fs.rmSync(cacheFolder, { recursive: true, force: true });
   }
 }
 
