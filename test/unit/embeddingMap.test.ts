@@ -12,7 +12,8 @@ import { DatasetSession } from '../../src/extension/host/session';
 import { mapCacheKey } from '../../src/extension/lance/embeddingMap';
 import { pca2d } from '../../src/extension/lance/projection';
 import { cacheKey } from '../../src/extension/lance/resultCache';
-import { umapLayout, type UmapInput } from '../../src/extension/lance/umapLayout';
+import { UMAP } from 'umap-js';
+import { fuzzyGraph, umapLayout, type UmapInput } from '../../src/extension/lance/umapLayout';
 import { readVectors } from '../../src/extension/lance/vectorColumn';
 import type { EmbeddingMap, MapRequest } from '../../src/shared/types';
 import { float32Of, int32Of, rowIdAt, rowIdPairs, uint32Of } from '../../src/shared/typedBytes';
@@ -177,6 +178,46 @@ test('umapLayout: same seed, same coordinates; another seed, another layout', as
   assert.deepEqual(Array.from(a.x), Array.from(b.x));
   assert.deepEqual(Array.from(a.y), Array.from(b.y));
   assert.notDeepEqual(Array.from(a.x), Array.from(c.x));
+});
+
+test("fuzzyGraph (typed arrays) equals umap-js 1.4.0's own fuzzySimplicialSet on the same lists", () => {
+  const n = 300;
+  const k = 9;
+  const rng = mulberry32(11);
+  const index = new Int32Array(n * k);
+  const distance = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const seen = new Set([i]);
+    let d = 0;
+    for (let j = 0; j < k; j++) {
+      let t: number;
+      do t = Math.floor(rng() * n);
+      while (seen.has(t));
+      seen.add(t);
+      index[i * k + j] = t;
+      // Nearest first; some exact duplicates (distance 0) as near-duplicate rows give.
+      d += j === 0 && i % 17 === 0 ? 0 : rng() * 0.2;
+      distance[i * k + j] = d;
+    }
+  }
+  const mine = fuzzyGraph({ n, k, metric: 'cosine', index, distance });
+  const theirs = new UMAP({ nNeighbors: k + 1 });
+  theirs.setPrecomputedKNN(
+    Array.from({ length: n }, (_, i) => [i, ...index.subarray(i * k, (i + 1) * k)]),
+    Array.from({ length: n }, (_, i) => [0, ...distance.subarray(i * k, (i + 1) * k)]),
+  );
+  const inner = theirs as unknown as { fuzzySimplicialSet(x: unknown[], nn: number, mix: number): { getAll(): { row: number; col: number; value: number }[] } };
+  const expected = inner
+    .fuzzySimplicialSet(new Array(n).fill([]), k + 1, 1)
+    .getAll()
+    .filter((e) => e.value > 0);
+  const got: { row: number; col: number; value: number }[] = [];
+  for (let r = 0; r < n; r++) for (let e = mine.start[r]; e < mine.start[r + 1]; e++) got.push({ row: r, col: mine.col[e], value: mine.weight[e] });
+  assert.equal(got.length, expected.length);
+  for (let i = 0; i < got.length; i++) {
+    assert.deepEqual([got[i].row, got[i].col], [expected[i].row, expected[i].col]);
+    assert.ok(Math.abs(got[i].value - expected[i].value) < 1e-9, `${got[i].value} vs ${expected[i].value}`);
+  }
 });
 
 test('the map cache key changes with the version, the method and the sample size', () => {
