@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DATA_METHODS, DatasetSession } from '../../src/extension/host/session';
+import { DATA_METHODS, DatasetSession, LONG_DATA_METHODS } from '../../src/extension/host/session';
 import type { RequestMethod } from '../../src/shared/protocol';
 import { RpcClient, RpcServer, type Handlers } from '../../src/shared/rpc';
 import { generateHostile, HUGE_ROWS, type HostileDatasets } from '../fixtures/hostile';
@@ -112,6 +112,7 @@ test('a new webview load while a page of the old one runs: the old page is abort
   }
 });
 
-test('every request a session answers is a queued, time-limited data method (one list: DATA_METHODS)', () => {
-  assert.deepEqual(Object.keys(session.handlers).sort(), [...DATA_METHODS].sort());
+test('every request a session answers is a data method: queued and time-limited (DATA_METHODS) or long, with progress and cancel (LONG_DATA_METHODS)', () => {
+  assert.deepEqual(Object.keys(session.handlers).sort(), [...DATA_METHODS, ...LONG_DATA_METHODS].sort());
+  assert.ok(!LONG_DATA_METHODS.some((m) => (DATA_METHODS as readonly string[]).includes(m)));
 });
