@@ -247,7 +247,7 @@ export function mapView(ctx: PanelContext): MapViewApi {
       rgba[i * 4] = (rgb >> 16) & 255;
       rgba[i * 4 + 1] = (rgb >> 8) & 255;
       rgba[i * 4 + 2] = rgb & 255;
-      rgba[i * 4 + 3] = !on ? 0 : selected.length && !selectedSet.has(i) ? 60 : 235;
+      rgba[i * 4 + 3] = !on ? 0 : selected.length && !selectedSet.has(i) ? 90 : 235;
     }
     ensureRenderer().setPoints(points.x, points.y, rgba);
     stage.dataset.points = String(drawn);
