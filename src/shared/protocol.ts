@@ -15,6 +15,7 @@ import type {
   ViewState,
   RowsPage,
   RowsRequest,
+  RowSetInfo,
   SimilarRequest,
   SimilarResult,
   SortKey,
@@ -29,7 +30,8 @@ import type {
 export interface HostRequests {
   describe: { params: Record<string, never>; result: DatasetDescription };
   versions: { params: { offset: number; limit: number }; result: VersionsPage };
-  count: { params: { filter?: string }; result: number };
+  /** Rows matching the filter (within a kept row set when `rowSet` is given). */
+  count: { params: { filter?: string; rowSet?: string }; result: number };
   rows: { params: RowsRequest; result: RowsPage };
   /** Run a text search (kept for the pages that follow); its rows come with 'rows' and the same search. */
   search: { params: { search: TextQuery; filter?: string }; result: SearchSummary };
@@ -58,6 +60,11 @@ export interface HostRequests {
   /** Ask the host to create / delete a tag. The host asks the user to confirm first: these write. */
   createTag: { params: { version: number; name?: string }; result: { created: boolean } };
   deleteTag: { params: { name: string }; result: { deleted: boolean } };
+  /**
+   * Keep a list of row ids (in this order, with a score per row when given) as a row set the Rows tab can
+   * show (RowsRequest.rowSet). The host keeps a few per dataset, the least recently used dropped first.
+   */
+  keepRowSet: { params: { rowIds: string[]; label: string; scores?: number[]; scoreLabel?: string }; result: RowSetInfo };
   /** The webview tells the host what it shows (filter, columns, selection). */
   viewState: { params: ViewState; result: null };
   /** The user's settings for the webviews. */

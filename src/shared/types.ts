@@ -182,12 +182,24 @@ export interface SearchSummary {
   stemmed: boolean;
 }
 
-/** The pseudo-column of a text search's rows: the BM25 relevance score (absent for a substring scan). */
+/**
+ * A list of row ids the host keeps (in the given order, with a score per row when given), shown as a view
+ * in the Rows tab: curation signals and map selections make them. `scoreLabel` names the score column.
+ */
+export interface RowSetInfo {
+  id: string;
+  label: string;
+  count: number;
+  scoreLabel?: string;
+}
+
+/** The pseudo-column of a text search's rows (the BM25 relevance score; absent for a substring scan), and of a row set's score. */
 export const SCORE_COLUMN = '_score';
 
 /** The query behind a view, for its plan (Explain / Analyze). */
 export type PlanTarget =
-  { view: 'rows'; filter?: string; sort?: SortKey[]; search?: TextQuery; columns?: string[]; offset: number; limit: number } | { view: 'similar'; request: SimilarRequest };
+  | { view: 'rows'; filter?: string; sort?: SortKey[]; search?: TextQuery; rowSet?: string; columns?: string[]; offset: number; limit: number }
+  | { view: 'similar'; request: SimilarRequest };
 
 export interface QueryPlanInfo {
   /** Which query this is, in words (e.g. "the query that picks the page's rows"). */
@@ -206,6 +218,8 @@ export interface RowsRequest {
   search?: TextQuery;
   /** Sort keys of the whole (filtered) table, first key first; none: table order. */
   sort?: SortKey[];
+  /** A kept row set (keepRowSet): its rows in its order (sort keys reorder them, the filter applies within it). */
+  rowSet?: string;
   /** Columns to read; undefined reads all. Only these are read from disk. */
   columns?: string[];
   offset: number;
@@ -324,6 +338,8 @@ export interface ViewState {
   sort?: SortKey[];
   /** The text search of the Rows tab, with the terms to highlight (the preview marks them too). */
   search?: TextQuery & { terms?: string[]; stemmed?: boolean; substring?: boolean };
+  /** The row set the Rows tab shows (export and subsets write its rows, in its order). */
+  rowSet?: RowSetInfo;
   columns?: string[];
   selectedRowId?: string;
   /** Position of the selected row in the filtered table. */

@@ -30,6 +30,7 @@ export function mountView<T extends View>(make: (ctx: PanelContext) => T, ctx: (
       description: d,
       showTab: (id) => w.__calls.push(['showTab', id]),
       setFilter: (f) => w.__calls.push(['setFilter', f]),
+      showRowSet: (set) => w.__calls.push(['showRowSet', set]),
       findSimilar: (rowId) => w.__calls.push(['findSimilar', rowId]),
       reportView: (v) => w.__reports.push(JSON.parse(JSON.stringify(v))),
       openPreview: () => w.__calls.push(['openPreview', null]),

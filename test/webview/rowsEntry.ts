@@ -10,6 +10,7 @@ mountView(
   rowsView,
   (view) => ({
     setFilter: (f) => view().setFilter(f),
+    showRowSet: (set) => view().showRowSet(set),
     openPreview: () => {
       w.__previews = (w.__previews ?? 0) + 1;
     },

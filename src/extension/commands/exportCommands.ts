@@ -9,15 +9,29 @@ import { exportRows } from '../lance/exportRows';
 import { materializeSubset } from '../lance/subset';
 import { DatasetPanel } from '../panel/datasetPanel';
 import { describeSort } from '../../shared/sort';
+import { SCORE_COLUMN, type ViewState } from '../../shared/types';
 import { requireWorkspaceTrust } from './workspaceTrust';
 
-/** What will be written, in words: the rows (filter), their order (the view's sort) and the columns. */
-function describeSelection(p: DatasetPanel): string {
-  const f = p.view.filter?.trim();
-  const cols = p.view.columns;
-  const search = p.view.search ? ` matching "${p.view.search.text}" in ${p.view.search.column} (best first)` : '';
-  const sort = !search && p.view.sort?.length ? `, in the view's order (${describeSort(p.view.sort)})` : '';
-  return `${f ? `rows where ${f}` : 'all rows'}${search}${sort}, ${cols ? `${cols.length} columns` : 'all columns'}`;
+/** What will be written, in words: the rows (a row set, filter), their order (the view's sort) and the columns. */
+export function describeSelection(view: ViewState): string {
+  const f = view.filter?.trim();
+  const cols = view.columns?.filter((c) => c !== SCORE_COLUMN);
+  const set = view.rowSet;
+  const search = !set && view.search ? ` matching "${view.search.text}" in ${view.search.column} (best first)` : '';
+  const sort = !search && view.sort?.length ? `, in the view's order (${describeSort(view.sort)})` : set ? ', in its order' : '';
+  const rows = set ? `${f ? 'the rows' : `the ${set.count.toLocaleString('en-US')} rows`} of ${set.label}${f ? ` where ${f}` : ''}` : f ? `rows where ${f}` : 'all rows';
+  return `${rows}${search}${sort}, ${cols ? `${cols.length} columns` : 'all columns'}`;
+}
+
+/** The view's rows as the writers take them (a row set's view, or a search's, or the filtered table). */
+function viewRows(view: ViewState) {
+  return {
+    filter: view.filter,
+    sort: view.sort,
+    search: !view.rowSet && view.search ? { column: view.search.column, text: view.search.text } : undefined,
+    rowSet: view.rowSet?.id,
+    columns: view.columns?.filter((c) => c !== SCORE_COLUMN),
+  };
 }
 
 export function registerExportCommands(context: vscode.ExtensionContext): void {
@@ -31,7 +45,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
           { label: 'JSON Lines', description: '.jsonl: one JSON object per row', value: 'jsonl' as const },
           { label: 'CSV', description: '.csv: nested values as JSON text', value: 'csv' as const },
         ],
-        { ignoreFocusOut: true, title: `Export ${describeSelection(p)}` },
+        { ignoreFocusOut: true, title: `Export ${describeSelection(p.view)}` },
       );
       if (!format) return;
       const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(p.state.location.uri));
@@ -64,10 +78,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
           let last = 0;
           try {
             const res = await exportRows(session.dataset, {
-              filter: p.view.filter,
-              sort: p.view.sort,
-              search: p.view.search && { column: p.view.search.column, text: p.view.search.text },
-              columns: p.view.columns,
+              ...viewRows(p.view),
               format: format.value,
               outFile: target.fsPath,
               imagesDir,
@@ -121,7 +132,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
       if (!name) return;
       const dest = path.join(parent[0].fsPath, `${name.trim().replace(/\.lance$/, '')}.lance`);
       const ok = await vscode.window.showWarningMessage(
-        `Create a new dataset with ${describeSelection(p)}?`,
+        `Create a new dataset with ${describeSelection(p.view)}?`,
         { modal: true, detail: `This writes a new Lance dataset at ${dest}. The dataset you are inspecting is not changed.` },
         'Create Dataset',
       );
@@ -133,10 +144,7 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
         let last = 0;
         try {
           const res = await materializeSubset(session.dataset, {
-            filter: p.view.filter,
-            sort: p.view.sort,
-            search: p.view.search && { column: p.view.search.column, text: p.view.search.text },
-            columns: p.view.columns,
+            ...viewRows(p.view),
             dest,
             signal: ac.signal,
             progress: (done, total) => {

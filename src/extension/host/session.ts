@@ -11,7 +11,21 @@ import { labelCandidates } from '../../shared/labelColumn';
  * Requests answered from the data alone (the rest need the editor: dialogs, other panels). The one list:
  * the webviews' hosts delegate these to a session, and their endpoint queues and time-limits them.
  */
-export const DATA_METHODS = ['describe', 'versions', 'count', 'rows', 'search', 'plan', 'similar', 'row', 'cell', 'columnStats', 'distinct', 'compareVersions'] as const;
+export const DATA_METHODS = [
+  'describe',
+  'versions',
+  'count',
+  'rows',
+  'search',
+  'plan',
+  'similar',
+  'row',
+  'cell',
+  'columnStats',
+  'distinct',
+  'compareVersions',
+  'keepRowSet',
+] as const;
 /**
  * Requests answered from the data that may run for minutes (an embedding map's UMAP): not queued behind
  * pages nor stopped at the query time limit; they report progress and stop on cancel.
@@ -65,7 +79,7 @@ export class DatasetSession {
   readonly handlers: Pick<Handlers, DataMethod> = {
     describe: () => this.describe(),
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
-    count: ({ filter }, signal) => this.dataset.count(filter, signal),
+    count: ({ filter, rowSet }, signal) => this.dataset.count(filter, signal, rowSet),
     rows: (req, signal) => this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
     search: (p, signal) => this.dataset.search(p, signal),
     plan: (p, signal) => this.dataset.explain(p, signal),
@@ -92,6 +106,7 @@ export class DatasetSession {
         { signal, progress },
       );
     },
+    keepRowSet: async (p) => this.dataset.rowSets.keep(p),
   };
 
   close(): void {

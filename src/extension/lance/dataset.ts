@@ -44,11 +44,12 @@ import { decodeClassNames, schemaToFields } from './schema';
 import { computeColumnStats, distinctValues } from './columnStats';
 import { compareVersions } from './versionDiff';
 import { streamBatches, throwIfAborted } from './stream';
-import { engineOrdering, SortOrders } from './sortOrder';
+import { engineOrdering, MAX_CACHED_IDS, SortOrders } from './sortOrder';
 import type { SortKey } from '../../shared/sort';
 import { searchText, substringCondition, TEXT_SEARCH_MAX_IDS, type TextSearchResult } from './textSearch';
 import { queryPlan } from './queryPlan';
 import { damageMessage, findDamage, findDamageIn, manifestProblem, tagVersionOnDisk, versionView, type Damage } from './damage';
+import { RowSets, rowSetView, type RowSetView } from './rowSets';
 
 export interface OpenOptions {
   version?: number;
@@ -75,8 +76,11 @@ const UNKNOWN_SIZE_BATCH_ROWS = 16;
  */
 const SCAN_BATCH_ROWS = 65_536;
 const ROW_ID = '_rowid';
-/** Text searches kept per open dataset (each at most TEXT_SEARCH_MAX_IDS row ids and scores). */
-const SEARCHES_KEPT = 4;
+/**
+ * Kept orders of views per open dataset: text searches (each at most TEXT_SEARCH_MAX_IDS row ids and
+ * scores) and filtered or sorted views of row sets (at most a set's ids and scores each).
+ */
+const KEPT_ORDERS = 4;
 /** Manifest and transaction reads in flight at once for a page of an object-store dataset's versions. */
 const REMOTE_PARALLEL = 16;
 
@@ -535,10 +539,11 @@ export class LanceDataset {
    * nor a cancel, so a filtered count streams the matching row ids instead (the same index use, no column
    * data read) and stops at either; an unfiltered count is the manifest's arithmetic and stays countRows().
    */
-  async count(filter?: string, signal?: AbortSignal): Promise<number> {
+  async count(filter?: string, signal?: AbortSignal, rowSet?: string): Promise<number> {
     const t = this.requireTable();
     const f = filter?.trim() || undefined;
     throwIfAborted(signal);
+    if (rowSet !== undefined) return (await this.rowSetOrder(rowSet, f, undefined, signal)).ids.length;
     try {
       if (!f) return await t.countRows();
       // select([]) without withRowId() streams empty batches (numRows 0); a constant column is refused
@@ -568,7 +573,15 @@ export class LanceDataset {
     const plan = await this.planAndWidths();
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
-    if (req.search) return this.searchPage(req, filter, req.search, columns, plan, enc, signal);
+    if (req.rowSet !== undefined) {
+      const v = await this.rowSetOrder(req.rowSet, filter, req.sort, signal);
+      return this.keptPage(req, v.ids.subarray(req.offset, req.offset + req.limit), v.scores?.subarray(req.offset, req.offset + req.limit), columns, plan, enc, signal);
+    }
+    if (req.search) {
+      const r = await this.searchResult(req.search, filter, signal);
+      const ids = r.rowIds.slice(req.offset, req.offset + req.limit).map((id) => BigInt(id));
+      return this.keptPage(req, ids, r.scores?.slice(req.offset, req.offset + req.limit), columns, plan, enc, signal);
+    }
     if (req.sort?.length) return this.sortedPage(req, filter, req.sort, columns, plan, enc, signal);
     if (!filter) return this.streamPage(req, undefined, columns, plan, enc, signal);
     const pageFits = (await this.batchRows(columns, req.limit)) >= req.limit;
@@ -601,31 +614,78 @@ export class LanceDataset {
     return this.sortOrdersCache;
   }
 
-  /** Text searches of this version's views, newest last (each at most TEXT_SEARCH_MAX_IDS ids). */
-  private readonly searches = new Map<string, Promise<TextSearchResult>>();
+  /** Kept orders of this version's views (text searches, row-set views), newest last. */
+  private readonly keptOrders = new Map<string, Promise<unknown>>();
 
   /**
-   * A text search of one string column (its full-text index, or a substring scan), kept for the pages
-   * that follow (bounded: the last SEARCHES_KEPT searches). Requests for the same search share one run.
+   * The order of a view that pages are then taken from by id, computed once and kept for the pages that
+   * follow (bounded: the last KEPT_ORDERS). Requests for the same view share one run; a failed one is forgotten.
    */
-  private searchResult(search: TextQuery, filter: string | undefined, signal?: AbortSignal): Promise<TextSearchResult> {
-    const key = JSON.stringify([filter ?? '', search.column, search.text]);
-    let p = this.searches.get(key);
+  private keptOrder<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let p = this.keptOrders.get(key) as Promise<T> | undefined;
     if (p) {
-      this.searches.delete(key);
-      this.searches.set(key, p);
+      this.keptOrders.delete(key);
+      this.keptOrders.set(key, p);
       return p;
     }
-    p = (async () =>
+    p = make();
+    this.keptOrders.set(key, p);
+    p.catch(() => this.keptOrders.get(key) === p && this.keptOrders.delete(key));
+    while (this.keptOrders.size > KEPT_ORDERS) this.keptOrders.delete(this.keptOrders.keys().next().value as string);
+    return p;
+  }
+
+  /** A text search of one string column (its full-text index, or a substring scan), kept for the pages that follow. */
+  private searchResult(search: TextQuery, filter: string | undefined, signal?: AbortSignal): Promise<TextSearchResult> {
+    return this.keptOrder(JSON.stringify(['search', filter ?? '', search.column, search.text]), async () =>
       searchText(
         this.requireTable(),
         { column: search.column, text: search.text, filter },
         { signal, timeoutMs: this.opts.timeoutMs, indices: await this.indices(), mapPaths: pathMapper(this.location, this.linkDir) },
-      ))();
-    this.searches.set(key, p);
-    p.catch(() => this.searches.get(key) === p && this.searches.delete(key));
-    while (this.searches.size > SEARCHES_KEPT) this.searches.delete(this.searches.keys().next().value as string);
-    return p;
+      ),
+    );
+  }
+
+  /** Row sets kept for this dataset's views (keepRowSet; shown with RowsRequest.rowSet). */
+  readonly rowSets = new RowSets();
+
+  /**
+   * A row set's rows that pass the filter, in the set's order or sorted by `sort` (the sorted view's kept
+   * order, restricted to the set), with their scores. Kept for the pages that follow.
+   */
+  private rowSetOrder(id: string, filter: string | undefined, sort: SortKey[] | undefined, signal?: AbortSignal): Promise<RowSetView> {
+    const set = this.rowSets.get(id);
+    if (!filter && !sort?.length) return Promise.resolve(rowSetView(set));
+    const key = JSON.stringify(['rowSet', id, filter ?? '', (sort ?? []).map((k) => [k.column, !!k.descending])]);
+    return this.keptOrder(key, async () => {
+      if (sort?.length) {
+        const order = await this.sortedIds(filter, sort, signal);
+        if (!order)
+          throw new LanceError('too-large', `This table has more than ${MAX_CACHED_IDS.toLocaleString('en-US')} rows, too many to sort a row set by a column. Clear the sort.`);
+        return rowSetView(set, undefined, order);
+      }
+      return rowSetView(set, await this.matchingIds(filter!, signal));
+    });
+  }
+
+  /** Every row id that passes a filter (a scan of the filter's columns and the ids, nothing else). */
+  private async matchingIds(filter: string, signal?: AbortSignal): Promise<Set<bigint>> {
+    const out = new Set<bigint>();
+    try {
+      const q = this.requireTable().query().select([]).withRowId().where(filter);
+      for await (const batch of streamBatches(q, { maxBatchLength: SCAN_BATCH_ROWS, timeoutMs: this.opts.timeoutMs, signal })) {
+        const col = batch.getChild(ROW_ID)!;
+        for (let i = 0; i < batch.numRows; i++) out.add(col.get(i) as bigint);
+      }
+    } catch (err) {
+      throw classify(err, pathMapper(this.location, this.linkDir), err instanceof LanceError ? undefined : 'filter');
+    }
+    return out;
+  }
+
+  /** A row set's ids in its view's order (exports and subsets of a row set's view write these). */
+  async rowSetIds(id: string, filter: string | undefined, sort: SortKey[] | undefined, signal?: AbortSignal): Promise<BigUint64Array> {
+    return (await this.rowSetOrder(id, filter?.trim() || undefined, sort, signal)).ids;
   }
 
   /** A text search's matches in relevance order (exports and subsets of a searched view write these). */
@@ -640,38 +700,33 @@ export class LanceDataset {
     return { count: r.rowIds.length, truncated: r.truncated, limit: TEXT_SEARCH_MAX_IDS, answeredBy: r.answeredBy, terms: r.terms, stemmed: r.stemmed };
   }
 
-  /** A page of a text search's rows (best first), with the score as the SCORE_COLUMN pseudo-column when asked. */
-  private async searchPage(
+  /**
+   * A page of a kept order (a text search's matches best first, a row set's rows): the page's ids taken by
+   * id, with their score as the SCORE_COLUMN pseudo-column when asked.
+   */
+  private async keptPage(
     req: RowsRequest,
-    filter: string | undefined,
-    search: TextQuery,
+    ids: ArrayLike<bigint>,
+    scores: ArrayLike<number> | undefined,
     columns: string[],
     plan: ColumnPlan,
     enc: EncodeOptions,
     signal?: AbortSignal,
   ): Promise<RowsPage> {
-    const r = await this.searchResult(search, filter, signal);
-    const ids = r.rowIds.slice(req.offset, req.offset + req.limit);
     const real = columns.filter((c) => c !== SCORE_COLUMN);
-    const taken = await this.takeRows(
-      ids.map((id) => BigInt(id)),
-      real,
-      plan,
-      enc,
-      signal,
-    );
+    const taken = await this.takeRows(Array.from(ids), real, plan, enc, signal);
     const scoreAt = columns.indexOf(SCORE_COLUMN);
     const rows =
       scoreAt < 0
         ? taken
         : taken.map((row, i) => {
-            const score = r.scores?.[req.offset + i];
+            const score = scores?.[i];
             const out = row.slice();
-            // A float32 BM25 score: six significant digits say all it can (not 3.1022450923919678).
-            out.splice(scoreAt, 0, score === undefined ? null : Number(score.toPrecision(6)));
+            // Float32 scores (BM25, distances): six significant digits say all they can (not 3.1022450923919678).
+            out.splice(scoreAt, 0, score === undefined || !Number.isFinite(score) ? null : Number(score.toPrecision(6)));
             return out;
           });
-    return { offset: req.offset, columns, rowIds: ids, rows };
+    return { offset: req.offset, columns, rowIds: Array.from(ids, String), rows };
   }
 
   /**
@@ -696,7 +751,21 @@ export class LanceDataset {
       what = `the vector search for the ${req.k} rows nearest to row ${req.rowId ?? ''}`.replace(/ $/, '');
     } else {
       const filter = target.filter?.trim() || undefined;
-      if (target.search) {
+      if (target.rowSet !== undefined) {
+        // A row set's page: its ids (after the filter's scan, or the sort's, when there is one) taken by id.
+        const plan = await this.planAndWidths();
+        const ids = (await this.rowSetOrder(target.rowSet, filter, target.sort, signal)).ids.subarray(target.offset, target.offset + target.limit);
+        q = t
+          .takeRowIds(Array.from(ids))
+          .select(
+            projection(
+              plan,
+              (target.columns ?? plan.names).filter((c) => c !== SCORE_COLUMN),
+            ),
+          )
+          .withRowId();
+        what = `the take by row id of the page's ${ids.length} rows of the row set${filter ? ' (the filter was applied to the set by a scan of row ids)' : ''}`;
+      } else if (target.search) {
         const s = target.search;
         const fts = (await this.searchResult(s, filter, signal)).answeredBy.kind === 'fts-index';
         const sq = fts ? t.query().fullTextSearch(s.text, { columns: [s.column] }) : t.query().where(substringCondition(s.column, s.text));
@@ -740,7 +809,7 @@ export class LanceDataset {
   /** Forgets the kept orders of sorted views and text searches (they are computed again when asked for). */
   forgetViewOrders(): void {
     this.sortOrdersCache = undefined;
-    this.searches.clear();
+    this.keptOrders.clear();
   }
 
   /** A page of a sorted view: its row ids from the view's order, then those rows taken by id. */

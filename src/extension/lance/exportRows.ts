@@ -50,6 +50,8 @@ export interface ExportOptions {
   sort?: SortKey[];
   /** Write a text search's matches (relevance order) instead. */
   search?: TextQuery;
+  /** Write a kept row set's rows (in its order, or the sort's; the filter applies within it) instead. */
+  rowSet?: string;
   /** Columns to write, in this order; all when undefined. */
   columns?: string[];
   format: 'jsonl' | 'csv';
@@ -90,7 +92,7 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
   const missing = columns.filter((c) => !plan.names.includes(c));
   if (missing.length) throw new LanceError('not-found', `No column named ${missing.map((c) => `"${c}"`).join(', ')} in this dataset.`);
   const filter = opts.filter?.trim() || undefined;
-  const total = await ds.count(filter);
+  const total = await ds.count(filter, undefined, opts.rowSet);
 
   // Every readable column by its plan expression (decimal and LargeList casts), plus `id` to name image files.
   // selectFor: a null-prototype record (a column named `__proto__` is a key, not the prototype) of bare
@@ -119,7 +121,7 @@ export async function exportRows(ds: LanceDataset, opts: ExportOptions): Promise
   };
   try {
     if (opts.format === 'csv') await write(columns.map((c) => csvField(neutralizeFormula(c))).join(',') + '\r\n');
-    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, search: opts.search, withRowId: true, batchRows: BATCH_ROWS })) {
+    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, search: opts.search, rowSet: opts.rowSet, withRowId: true, batchRows: BATCH_ROWS })) {
       const lines = await encodeBatch(batch, columns, keyCol, images, opts);
       await write(lines);
       res.rows += batch.numRows;

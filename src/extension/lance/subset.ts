@@ -30,6 +30,8 @@ export interface SubsetOptions {
   sort?: SortKey[];
   /** Write a text search's matches (relevance order) instead. */
   search?: TextQuery;
+  /** Write a kept row set's rows (in its order, or the sort's; the filter applies within it) instead. */
+  rowSet?: string;
   /** Columns to keep, in this order; all when undefined. */
   columns?: string[];
   /** Absolute folder path of the new dataset; must not exist; the name ends in `.lance`. */
@@ -74,7 +76,7 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   const filter = opts.filter?.trim() || undefined;
   const { columns, schemaMetadata, typeChanges } = await planColumns(ds, opts.columns);
   const storageOptions = await storageFormat(ds);
-  const total = await ds.count(filter);
+  const total = await ds.count(filter, undefined, opts.rowSet);
   const res: SubsetResult = { rows: 0, path: dest, cancelled: false, typeChanges };
 
   // A Map, not a record: a column named `__proto__` would set a record's prototype instead of a key (the
@@ -116,7 +118,7 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   };
 
   try {
-    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, search: opts.search, withRowId: false, batchRows: BATCH_ROWS })) {
+    for await (const batch of viewBatches(ds, { select, filter, sort: opts.sort, search: opts.search, rowSet: opts.rowSet, withRowId: false, batchRows: BATCH_ROWS })) {
       schema ??= writeSchema(batch, columns, schemaMetadata);
       pending.push(rebatch(batch, schema));
       pendingBytes += batchBytes(batch);

@@ -1,6 +1,7 @@
-// The rows of a view (filter, and sort keys when sorted, or a text search) as Arrow batches in the view's
-// order: what Export Rows and Materialize Subset write. Unsorted, the filtered scan itself. Sorted (or
-// searched), the view's kept order (sortOrder.ts; the search's ranked ids) is read a chunk of ids at a time; the engine's take answers in row-id order,
+// The rows of a view (filter, and sort keys when sorted, or a text search, or a row set) as Arrow batches
+// in the view's order: what Export Rows and Materialize Subset write. Unsorted, the filtered scan itself.
+// Sorted (or searched, or a row set), the view's kept order (sortOrder.ts; the search's ranked ids; the
+// set's ids) is read a chunk of ids at a time; the engine's take answers in row-id order,
 // so each chunk's rows are put back in the view's order by slicing the answer (runs of neighbouring
 // rows are one slice). The engine never sorts whole rows with their images (41 s, 800 MB on the replica).
 import type { RecordBatch } from 'apache-arrow';
@@ -16,6 +17,7 @@ export interface ViewSource {
   engineTable(): Table;
   sortedIds(filter: string | undefined, sort: SortKey[], signal?: AbortSignal): Promise<BigUint64Array | undefined>;
   searchIds(filter: string | undefined, search: TextQuery, signal?: AbortSignal): Promise<BigUint64Array>;
+  rowSetIds(rowSet: string, filter: string | undefined, sort: SortKey[] | undefined, signal?: AbortSignal): Promise<BigUint64Array>;
 }
 
 export interface ViewRead {
@@ -25,6 +27,8 @@ export interface ViewRead {
   sort?: SortKey[];
   /** A text search: its matches in relevance order (the sort is then not applied). */
   search?: TextQuery;
+  /** A kept row set: its rows (that pass the filter) in its order, or the sort's (the search is then not applied). */
+  rowSet?: string;
   /** Keep the `_rowid` column in the batches. */
   withRowId: boolean;
   batchRows: number;
@@ -33,14 +37,19 @@ export interface ViewRead {
 
 export async function* viewBatches(src: ViewSource, r: ViewRead): AsyncGenerator<RecordBatch> {
   const t = src.engineTable();
-  if (!r.sort?.length && !r.search) {
+  if (!r.sort?.length && !r.search && r.rowSet === undefined) {
     const q = t.query().select(r.select);
     if (r.withRowId) q.withRowId();
     if (r.filter) q.where(r.filter);
     yield* streamBatches(q, { maxBatchLength: r.batchRows, signal: r.signal });
     return;
   }
-  const order = r.search ? await src.searchIds(r.filter, r.search, r.signal) : await src.sortedIds(r.filter, r.sort!, r.signal);
+  const order =
+    r.rowSet !== undefined
+      ? await src.rowSetIds(r.rowSet, r.filter, r.sort, r.signal)
+      : r.search
+        ? await src.searchIds(r.filter, r.search, r.signal)
+        : await src.sortedIds(r.filter, r.sort!, r.signal);
   if (!order)
     throw new LanceError(
       'too-large',

@@ -145,7 +145,15 @@ export class DatasetPanel {
 
   private setView(v: ViewState): void {
     const selectionChanged = v.selectedRowId !== this.view.selectedRowId;
-    this.view = { filter: v.filter, sort: v.sort, search: v.search, columns: v.columns, selectedRowId: v.selectedRowId, selectedByClick: v.selectedByClick };
+    this.view = {
+      filter: v.filter,
+      sort: v.sort,
+      search: v.search,
+      rowSet: v.rowSet,
+      columns: v.columns,
+      selectedRowId: v.selectedRowId,
+      selectedByClick: v.selectedByClick,
+    };
     this.selectedIndex = v.selectedIndex;
     if (selectionChanged) for (const fn of DatasetPanel.selectionListeners) fn(this);
   }

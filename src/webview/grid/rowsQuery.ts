@@ -38,6 +38,8 @@ export interface QuerySpec {
   sort: SortKey[];
   /** A text search: its rows in relevance order (the sort is then not applied). */
   search?: TextQuery;
+  /** A kept row set (its id): its rows in its order, or the sort's; the filter applies within it. */
+  rowSet?: string;
 }
 
 export interface PageData {
@@ -109,6 +111,7 @@ export class RowsQuery {
       filter: this.spec.filter || undefined,
       ...(this.spec.sort.length ? { sort: this.spec.sort } : {}),
       ...(this.spec.search ? { search: this.spec.search } : {}),
+      ...(this.spec.rowSet !== undefined ? { rowSet: this.spec.rowSet } : {}),
       columns: this.spec.columns,
       offset: page * this.pageRows,
       limit: this.pageRows,

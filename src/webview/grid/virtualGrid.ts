@@ -26,6 +26,8 @@ export type RowState = { kind: 'row'; rowId: string; cells: Cell[] } | { kind: '
 
 export interface GridColumn {
   name: string;
+  /** Shown in the header instead of the name (a pseudo-column's meaning, e.g. a row set's score). */
+  label?: string;
   field?: SchemaField;
   /** Why this column cannot be sorted, when the field's type does not say (e.g. a search's score). */
   unsortable?: string;
@@ -340,7 +342,7 @@ export class VirtualGrid {
     const key = rank >= 0 ? this.sort[rank] : undefined;
     const why = c.unsortable ?? (c.field ? unsortableReason(c.field) : 'Unknown column type.');
     const type = c.field ? `${c.name}: ${c.field.type}` : c.name;
-    const label = [h('span', { class: 'col-name' }, c.name), c.field && c.field.kind !== 'binary' ? h('span', { class: 'col-type' }, shortType(c.field)) : null];
+    const label = [h('span', { class: 'col-name' }, c.label ?? c.name), c.field && c.field.kind !== 'binary' ? h('span', { class: 'col-type' }, shortType(c.field)) : null];
     const attrs = {
       class: `grid-cell kind-${c.field?.kind ?? 'other'}${key ? ' sorted' : ''}`,
       role: 'columnheader',

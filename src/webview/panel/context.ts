@@ -2,7 +2,7 @@
 // description, and ways to reach the other views (a bar click filters the rows, a row runs find
 // similar, …). Views never import each other; they go through this.
 import type { RpcClient } from '../../shared/rpc';
-import type { DatasetDescription, SortKey, TextQuery, ViewState } from '../../shared/types';
+import type { DatasetDescription, RowSetInfo, SortKey, TextQuery, ViewState } from '../../shared/types';
 
 export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar' | 'map';
 
@@ -12,6 +12,8 @@ export interface PanelContext {
   showTab(id: TabId): void;
   /** Filter the Rows tab (and show it). */
   setFilter(filter: string): void;
+  /** Show a kept row set (keepRowSet) in the Rows tab, with a chip whose ✕ goes back to the whole table. */
+  showRowSet(set: RowSetInfo): void;
   /** Run "find similar" from a row (shows the Similar tab). */
   findSimilar(rowId: string): void;
   /** Tell the host which row is selected and what the grid shows (the preview follows it; export uses it). */
@@ -37,6 +39,8 @@ export interface RowsViewApi extends View {
   setSort(keys: SortKey[]): void;
   /** Search a string column for text (undefined: no search). */
   setSearch(search: TextQuery | undefined): void;
+  /** Show a kept row set's rows in its order (undefined: the whole table again). */
+  showRowSet(set: RowSetInfo | undefined): void;
   goToRow(index: number): void;
   selectRelative(delta: number): void;
 }

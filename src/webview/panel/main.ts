@@ -78,6 +78,10 @@ async function start(): Promise<void> {
       showTab('rows');
       views?.rows.setFilter(filter);
     },
+    showRowSet(set) {
+      showTab('rows');
+      views?.rows.showRowSet(set);
+    },
     findSimilar(rowId) {
       showTab('similar');
       views?.similar.run(rowId);

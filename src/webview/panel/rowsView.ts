@@ -4,7 +4,9 @@
 // "go to row", keyboard navigation, a row context menu, and the selection reported to the host (the
 // preview follows it). A header click sorts the whole (filtered) table: the host keeps the view's
 // order and answers every page by row id (see sortOrder.ts), so any row of a sorted table is one jump.
-import { SCORE_COLUMN, type Cell, type ErrorInfo, type SchemaField, type SearchSummary, type SortKey, type TextQuery, type ViewState } from '../../shared/types';
+// A row set (a list of rows another tab kept on the host: a curation signal, a map selection) shows the
+// same way, in its own order with its score as a column; a chip names it and its ✕ goes back to the table.
+import { SCORE_COLUMN, type Cell, type ErrorInfo, type RowSetInfo, type SchemaField, type SearchSummary, type SortKey, type TextQuery, type ViewState } from '../../shared/types';
 import { searchableColumns } from '../../shared/textSearch';
 import type { Highlight } from '../ui/highlight';
 import { planView } from './planView';
@@ -31,6 +33,7 @@ const KEY = {
   position: 'rows.position',
   sort: 'rows.sort',
   search: 'rows.search',
+  rowSet: 'rows.rowSet',
 } as const;
 
 interface Position {
@@ -52,7 +55,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
         d.rowsError.detail ? h('pre', { class: 'detail' }, d.rowsError.detail) : null,
       ),
     );
-    return { element, setFilter() {}, setSort() {}, setSearch() {}, goToRow() {}, selectRelative() {} };
+    return { element, setFilter() {}, setSort() {}, setSearch() {}, showRowSet() {}, goToRow() {}, selectRelative() {} };
   }
 
   const fields: SchemaField[] = d.schema;
@@ -65,6 +68,9 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   let sort = validSort(ctx.getState(KEY.sort), fields);
   const searchable = searchableColumns(fields, d.indices);
   let search = validSearch(ctx.getState(KEY.search));
+  /** The row set shown instead of the whole table (a search is then not applied). */
+  let rowSet = validRowSet(ctx.getState(KEY.rowSet));
+  if (rowSet) search = undefined;
   /** What the current search found (its count, terms and which path answered). */
   let searchInfo: SearchSummary | undefined;
   let restore = ctx.getState<Position>(KEY.position);
@@ -124,6 +130,14 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   );
   clearSortBtn.addEventListener('click', () => setSort([]));
   const sortChip = h('span', { class: 'sort-chip muted', 'data-testid': 'sort-chip', hidden: true }, sortText, clearSortBtn);
+  const rowSetText = h('span', { class: 'rowset-text', 'data-testid': 'rowset-text' });
+  const clearRowSetBtn = h(
+    'button',
+    { type: 'button', class: 'clear-rowset', title: 'Back to the whole table', 'aria-label': 'Close the row set: back to the whole table', 'data-testid': 'clear-rowset' },
+    '✕',
+  );
+  clearRowSetBtn.addEventListener('click', () => showRowSet(undefined));
+  const rowSetChip = h('span', { class: 'rowset-chip', 'data-testid': 'rowset-chip', role: 'status', hidden: true }, rowSetText, clearRowSetBtn);
   const searchInput = h('input', {
     type: 'search',
     class: 'search-text',
@@ -147,6 +161,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       return {
         view: 'rows',
         filter: q.spec.filter || undefined,
+        ...(q.spec.rowSet !== undefined ? { rowSet: q.spec.rowSet } : {}),
         sort: q.spec.sort.length ? q.spec.sort : undefined,
         search: q.spec.search,
         columns: shown,
@@ -176,6 +191,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     'div',
     { class: 'toolbar rows-toolbar' },
     box.element,
+    rowSetChip,
     h('span', { class: 'count-wrap' }, countEl, statusEl),
     sortChip,
     searchable.length ? h('span', { class: 'search-wrap' }, searchInput, searchColumn) : null,
@@ -196,23 +212,25 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
 
   function run(filter: string, columns: string[], how: 'filter' | 'columns' | 'sort' | 'search'): void {
     pending?.dispose();
-    const s = search;
-    // A search by a full-text index ranks its rows: their score is a column, first.
-    const withScore = !!s && searchable.some((c) => c.name === s.column && c.index);
+    const set = rowSet;
+    const s = set ? undefined : search;
+    // A search by a full-text index ranks its rows, a row set may score its rows: the score is a column, first.
+    const withScore = (!!s && searchable.some((c) => c.name === s.column && c.index)) || !!set?.scoreLabel;
     const q = new RowsQuery(
       ctx.rpc,
-      { filter, columns: withScore ? [SCORE_COLUMN, ...columns] : columns, sort: s ? [] : sort, search: s },
+      { filter, columns: withScore ? [SCORE_COLUMN, ...columns] : columns, sort: s ? [] : sort, search: s, ...(set ? { rowSet: set.id } : {}) },
       pageRowsFor(columns),
       onPage,
       onPageError,
     );
     pending = q;
-    if (how === 'columns' && current && current.spec.filter === filter && sameSort(current.spec.sort, q.spec.sort) && sameSearch(current.spec.search, s)) {
+    const sameRows = !!current && current.spec.filter === filter && current.spec.rowSet === q.spec.rowSet;
+    if (how === 'columns' && current && sameRows && sameSort(current.spec.sort, q.spec.sort) && sameSearch(current.spec.search, s)) {
       // Same rows, other columns: the count holds, the position and selection stay.
       commit(q, current.total, true);
       return;
     }
-    if (how === 'sort' && current && current.spec.filter === filter && !s && !current.spec.search) {
+    if (how === 'sort' && current && sameRows && !s && !current.spec.search) {
       // Same rows in another order: the count holds; the view starts again at the top.
       q.request(0);
       commit(q, current.total, false);
@@ -220,7 +238,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       if (sort.length && !q.page(0)) setStatus('Sorting…');
       return;
     }
-    setStatus(s ? 'Searching…' : filter ? 'Filtering…' : 'Counting…');
+    setStatus(s ? 'Searching…' : filter ? 'Filtering…' : set ? 'Reading the row set…' : 'Counting…');
     element.setAttribute('aria-busy', 'true');
     // The first page travels with the count, so the grid fills as soon as the count commits it.
     q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / q.pageRows));
@@ -229,7 +247,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
           if (pending === q) searchInfo = summary;
           return summary.count;
         })
-      : ctx.rpc.request('count', { filter: filter || undefined }, { channel: 'rows.count' });
+      : ctx.rpc.request('count', { filter: filter || undefined, ...(set ? { rowSet: set.id } : {}) }, { channel: 'rows.count' });
     counted.then(
       (n) => {
         if (pending === q) commit(q, n, false);
@@ -248,19 +266,21 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     current = q;
     pending = undefined;
     q.total = total;
-    if (!q.spec.filter && !q.spec.search) unfilteredTotal = total;
+    if (!q.spec.filter && !q.spec.search && q.spec.rowSet === undefined) unfilteredTotal = total;
     element.setAttribute('aria-busy', 'false');
     showError(errorAfterCommit);
     errorAfterCommit = undefined;
     setStatus('');
     updateCount();
-    const columnsChanged = !prev || prev.spec.columns.join('\u0000') !== q.spec.columns.join('\u0000') || !sameSearch(prev.spec.search, q.spec.search);
+    const columnsChanged =
+      !prev || prev.spec.columns.join('\u0000') !== q.spec.columns.join('\u0000') || !sameSearch(prev.spec.search, q.spec.search) || prev.spec.rowSet !== q.spec.rowSet;
     if (columnsChanged) {
       grid.setColumns(q.spec.columns.map(gridColumn));
       grid.setRowHeight(rowHeight());
     }
     if (!q.spec.search) searchInfo = undefined;
     showSearch();
+    showRowSetChip();
     plan.reset();
     prev?.dispose();
     grid.setTotal(total, { keepScroll: keepView, keepSelection: keepView });
@@ -280,6 +300,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     ctx.setState(KEY.columns, q.spec.columns);
     ctx.setState(KEY.sort, sort);
     ctx.setState(KEY.search, q.spec.search ?? null);
+    ctx.setState(KEY.rowSet, q.spec.rowSet !== undefined ? (rowSet ?? null) : null);
     if (q.spec.filter) {
       history = [q.spec.filter, ...history.filter((x) => x !== q.spec.filter)].slice(0, HISTORY_MAX);
       ctx.setState(KEY.history, history);
@@ -293,6 +314,13 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     element.setAttribute('aria-busy', 'false');
     setStatus('');
     showError(info);
+    // A row set the host no longer keeps (the dataset was reopened): the whole table, and the reason.
+    if (q.spec.rowSet !== undefined && info.kind === 'not-found' && rowSet?.id === q.spec.rowSet) {
+      rowSet = undefined;
+      errorAfterCommit = info;
+      run(q.spec.filter, shown, 'filter');
+      return;
+    }
     // Nothing shown yet (e.g. a restored filter no longer fits a newer version): show all rows.
     if (!current && q.spec.filter) {
       restore = undefined;
@@ -404,7 +432,9 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const q = current;
     if (!q) return;
     const all = unfilteredTotal ?? d.stats.rows;
-    if (q.spec.search) {
+    if (q.spec.rowSet !== undefined) {
+      countEl.textContent = q.spec.filter ? `${formatCount(q.total)} of ${formatCount(rowSet?.count ?? q.total)} rows` : `${formatCount(q.total)} rows`;
+    } else if (q.spec.search) {
       const more = searchInfo?.truncated ? ` (the first ${formatCount(searchInfo.limit)})` : '';
       countEl.textContent = `${formatCount(q.total)} ${q.total === 1 ? 'match' : 'matches'}${more} of ${formatCount(all)} rows`;
     } else countEl.textContent = q.spec.filter ? `${formatCount(q.total)} of ${formatCount(all)} rows` : `${formatCount(q.total)} rows`;
@@ -414,6 +444,14 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
   // ----- text search ----------------------------------------------------------------------------
   /** A grid column: the search's score is a pseudo-column; the searched column marks what matched. */
   function gridColumn(name: string): import('../grid/virtualGrid').GridColumn {
+    const set = current?.spec.rowSet !== undefined || pending?.spec.rowSet !== undefined ? rowSet : undefined;
+    if (name === SCORE_COLUMN && set)
+      return {
+        name,
+        label: set.scoreLabel,
+        field: { name, type: 'Float64', kind: 'float', nullable: true, metadata: {}, children: [] },
+        unsortable: `The score of ${set.label}: the set's rows come in its order. Sort by another column to reorder them; clear that sort to see the score order again.`,
+      };
     if (name === SCORE_COLUMN)
       return {
         name,
@@ -440,6 +478,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     closeMenu();
     const s = next && next.text.trim() && searchable.some((c) => c.name === next.column) ? { column: next.column, text: next.text.trim() } : undefined;
     search = s;
+    if (s) rowSet = undefined; // a search looks through the whole table
     searchInput.value = s?.text ?? '';
     if (s) searchColumn.value = s.column;
     const filter = pending ? pending.spec.filter : (current?.spec.filter ?? '');
@@ -461,6 +500,41 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     );
     searchNote.querySelector('button')!.addEventListener('click', () => setSearch(undefined));
     showSort();
+  }
+
+  // ----- row sets -------------------------------------------------------------------------------
+  /**
+   * Shows a kept row set in its order (its score first when it has one), from its first row: the filter,
+   * sort and search are cleared (a filter typed afterwards applies within the set). Undefined: the whole
+   * table again, keeping the filter.
+   */
+  function showRowSet(next: RowSetInfo | undefined): void {
+    closeMenu();
+    const set = validRowSet(next);
+    if (!set && !rowSet) return;
+    rowSet = set;
+    let filter = pending ? pending.spec.filter : (current?.spec.filter ?? '');
+    if (set) {
+      filter = '';
+      box.setValue('');
+      search = undefined;
+      searchInput.value = '';
+      sort = [];
+      showSort();
+      restore = undefined;
+    }
+    errorAfterCommit = undefined;
+    showRowSetChip();
+    run(filter, shown, 'filter');
+  }
+
+  function showRowSetChip(): void {
+    const set = current?.spec.rowSet !== undefined ? rowSet : undefined;
+    rowSetChip.hidden = !set;
+    rowSetText.textContent = set ? `${set.label} · ${formatCount(set.count)} ${set.count === 1 ? 'row' : 'rows'}` : '';
+    rowSetChip.title = set
+      ? `Showing the rows of ${set.label}${set.scoreLabel ? `, by ${set.scoreLabel}` : ''}. A filter applies within them; ✕ goes back to the whole table.`
+      : '';
   }
 
   // ----- sorting --------------------------------------------------------------------------------
@@ -518,6 +592,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
       filter: current?.spec.filter || undefined,
       sort: current?.spec.sort.length ? current.spec.sort : undefined,
       columns: current?.spec.columns,
+      ...(current?.spec.rowSet !== undefined && rowSet ? { rowSet } : {}),
       selectedRowId: i === undefined ? undefined : loadedRow(i)?.rowId,
       selectedIndex: i,
       ...(current?.spec.search
@@ -669,6 +744,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     },
     setSort,
     setSearch,
+    showRowSet,
     goToRow,
     selectRelative(delta: number) {
       if (current) grid.move(delta);
@@ -705,6 +781,13 @@ function validSort(v: unknown, fields: SchemaField[]): SortKey[] {
     out.push((k as SortKey).descending ? { column: f.name, descending: true } : { column: f.name });
   }
   return out.slice(0, MAX_SORT_KEYS);
+}
+
+/** A saved or asked-for row set that has what the view needs. */
+function validRowSet(v: unknown): RowSetInfo | undefined {
+  const x = v as RowSetInfo | null | undefined;
+  if (!x || typeof x.id !== 'string' || typeof x.label !== 'string' || typeof x.count !== 'number') return undefined;
+  return { id: x.id, label: x.label, count: x.count, ...(typeof x.scoreLabel === 'string' ? { scoreLabel: x.scoreLabel } : {}) };
 }
 
 function sameSearch(a: TextQuery | undefined, b: TextQuery | undefined): boolean {
