@@ -1,7 +1,7 @@
 // End to end, in a real VS Code (code-server + Chromium, see harness.ts), with the packaged VSIX (so the
 // worker script dist/mapWorker.js must be in it): palette "Lance: Show Embedding Map" → the Map tab draws
-// a point per row ("N points" equal to the table's row count), a Shift+drag lasso makes a selection, and
-// the dataset stays byte-identical (the map is cached in the extension's global storage, never inside
+// a point per row ("N points" equal to the table's row count), a Shift+drag lasso makes a selection that
+// "Show in Rows" shows as a row set in the Rows tab, and the dataset stays byte-identical (the map is cached in the extension's global storage, never inside
 // the dataset). Screenshots: test-results/e2e/map-*/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +45,7 @@ after(async () => {
   await vsc?.close();
 });
 
-test('M1 palette "Show Embedding Map": the Map tab draws a point per row; a lasso selects', { timeout: 240_000 }, async () => {
+test('M1 palette "Show Embedding Map": the Map tab draws a point per row; a lasso selection shows in Rows', { timeout: 240_000 }, async () => {
   const v = session();
   await scenario(v, 'map-1-show', async () => {
     await v.resetWorkbench();
@@ -96,6 +96,17 @@ test('M1 palette "Show Embedding Map": the Map tab draws a point per row; a lass
     assert.ok(selected > 0 && selected < rowCount, `selection of ${selected}`);
     assert.equal((await frame.locator('[data-testid=map-selection-count]').textContent())?.trim(), `${fmt(selected)} points selected`);
     await v.screenshot('lasso');
+
+    // "Show in Rows": the selection becomes a row set that the Rows tab shows (its chip names it).
+    await frame.locator('[data-testid=map-show-in-rows]').click();
+    await frame.locator('[data-testid=tab-rows][aria-selected=true]').waitFor({ timeout: 10_000 });
+    await poll(
+      'the row set chip',
+      async () => ((await frame.locator('[data-testid=rowset-text]').textContent())?.trim() === `Map selection · ${fmt(selected)} rows` ? true : undefined),
+      30_000,
+    );
+    await frame.locator('[data-testid=grid-row][data-index="0"][data-rowid]').waitFor({ timeout: 30_000 });
+    await v.screenshot('selection-in-rows');
 
     // The dataset was only read.
     assert.deepEqual(changedFiles(hashesBefore, hashTree(datasetPath)), [], 'nothing written under the dataset');

@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
 import { insidePolygon } from '../../src/webview/map/geometry';
 import type { EmbeddingMap } from '../../src/shared/types';
+import { rowIdAt, uint32Of } from '../../src/shared/typedBytes';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { launchBrowser, openWebview, repoRoot, type Webview } from './harness';
 import { sessionHandlers } from './realHost';
@@ -160,6 +161,21 @@ for (const force of [undefined, 'webgl', 'canvas'] as const) {
       assert.equal(Number(await page.getAttribute('[data-testid=map-stage]', 'data-selected')), expected);
       assert.equal((await page.textContent('[data-testid=map-selection-count]'))?.trim(), `${expected} points selected`);
       await wv.screenshot('04-lasso');
+      // "Show in Rows": the host keeps the selection as a row set, in the map's point order; the panel shows it.
+      await page.click('[data-testid=map-show-in-rows]');
+      const shown = await page.waitForFunction(
+        () => (window as unknown as MapWindow).__calls.find((c) => c[0] === 'showRowSet')?.[1] as { id: string; label: string; count: number } | undefined,
+      );
+      const set = (await shown.jsonValue())!;
+      assert.equal(set.label, 'Map selection');
+      assert.equal(set.count, expected);
+      const kept = await session.handlers.rows({ rowSet: set.id, columns: [], offset: 0, limit: 10_000 }, new AbortController().signal, () => undefined);
+      const sent = (wv.host.requests('keepRowSet').at(-1)!.params as { rowIds: string[] }).rowIds;
+      assert.equal(sent.length, expected);
+      assert.deepEqual(kept.rowIds, sent, 'the Rows view of the set has the selected rows, in order');
+      const pairs = uint32Of(map.rowIds);
+      const inside = pts.flatMap((p, i) => (p.shown && insidePolygon(poly, p.x, p.y) ? [rowIdAt(pairs, i)] : []));
+      assert.deepEqual(sent, inside, 'the kept ids are those of the points inside the polygon');
       await page.click('[data-testid=map-find-similar]');
       const call = await page.evaluate(() => (window as unknown as MapWindow).__calls.find((c) => c[0] === 'findSimilar'));
       assert.ok(call, 'Find similar starts from the selection');

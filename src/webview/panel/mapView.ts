@@ -148,7 +148,13 @@ export function mapView(ctx: PanelContext): MapViewApi {
     'div',
     { class: 'map-selection', 'data-testid': 'map-selection', hidden: true, role: 'region', 'aria-label': 'Selection' },
     selectionCount,
+    button('Show in Rows', () => void keepSelection('show'), {
+      secondary: true,
+      testId: 'map-show-in-rows',
+      title: 'Show the selected rows in the Rows tab (a row set: ✕ there goes back to the table)',
+    }),
     button('Find similar', () => findSimilarToSelection(), { secondary: true, testId: 'map-find-similar', title: 'Nearest neighbours of the first selected row' }),
+    button('Export…', () => void keepSelection('export'), { secondary: true, testId: 'map-export', title: 'Export the selected rows (Export Rows… on this selection)' }),
     button('Clear selection', () => setSelection([]), { secondary: true, testId: 'map-clear-selection', title: 'Clear the selection (Escape)' }),
   );
 
@@ -442,6 +448,24 @@ export function mapView(ctx: PanelContext): MapViewApi {
     selectionCount.textContent = `${formatCount(list.length)} point${list.length === 1 ? '' : 's'} selected`;
     stage.dataset.selected = String(list.length);
     if (redraw) recolour();
+  }
+
+  /** The selection as a host-kept row set, shown in Rows; for "Export…", then the export of that view. */
+  async function keepSelection(then: 'show' | 'export'): Promise<void> {
+    if (!points || !selected.length) return;
+    const rowIds = selected.map(rowIdOf);
+    try {
+      const set = await ctx.rpc.request('keepRowSet', { rowIds, label: 'Map selection' });
+      ctx.showRowSet(set);
+      if (then === 'export') {
+        // The export writes the panel's view: name the set in it now (the Rows tab reports it too).
+        ctx.reportView({ rowSet: set });
+        await ctx.rpc.request('command', { id: 'exportRows' });
+      }
+    } catch (err) {
+      const info = err instanceof RpcError ? err.info : undefined;
+      message.replaceChildren(h('div', { class: 'error-inline', role: 'alert', 'data-testid': 'map-error' }, `Could not keep the selection: ${info?.message ?? String(err)}`));
+    }
   }
 
   function findSimilarToSelection(): void {
