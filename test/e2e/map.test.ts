@@ -22,11 +22,6 @@ let rowCount = 0;
 let hashesBefore: Map<string, string>;
 let vsc: VSCodeSession | undefined;
 
-function session(): VSCodeSession {
-  if (!vsc) throw new Error('VS Code did not start (see the before() hook)');
-  return vsc;
-}
-
 before(
   async () => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lance-e2e-map-'));
@@ -46,7 +41,8 @@ after(async () => {
 });
 
 test('M1 palette "Show Embedding Map": the Map tab draws a point per row; a lasso selection shows in Rows', { timeout: 240_000 }, async () => {
-  const v = session();
+  const v = vsc;
+  assert.ok(v, 'VS Code started (see the before() hook)');
   await scenario(v, 'map-1-show', async () => {
     await v.resetWorkbench();
     const frame = await openDataset(v, datasetPath);
