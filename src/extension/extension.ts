@@ -16,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   log.info('Lance Inspector activated');
   DatasetPanel.mapCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'maps').fsPath;
+  DatasetPanel.curationCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'curation').fsPath;
 
   const open = async (input: string | undefined, pin: { version?: number; tag?: string } = {}) => {
     if (!input) return;

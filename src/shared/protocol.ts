@@ -16,6 +16,9 @@ import type {
   RowsPage,
   RowsRequest,
   RowSetInfo,
+  CurationRequest,
+  CurationResult,
+  CurationSignal,
   SimilarRequest,
   SimilarResult,
   SortKey,
@@ -63,8 +66,18 @@ export interface HostRequests {
   /**
    * Keep a list of row ids (in this order, with a score per row when given) as a row set the Rows tab can
    * show (RowsRequest.rowSet). The host keeps a few per dataset, the least recently used dropped first.
+   * `replaces`: the id of a set this one replaces (a view refreshing its own set takes no second place).
    */
-  keepRowSet: { params: { rowIds: string[]; label: string; scores?: number[]; scoreLabel?: string }; result: RowSetInfo };
+  keepRowSet: { params: { rowIds: string[]; label: string; scores?: number[]; scoreLabel?: string; replaces?: string }; result: RowSetInfo };
+  /**
+   * The curation signals of a vector column (near-duplicates, label errors, outliers; exact byte duplicates
+   * of an image column): computed through the vector index, or loaded from the cache in the extension's
+   * storage; progress arrives as 'progress' events with a stage. Not time-limited; the webview shows Cancel.
+   * A new threshold or label column with the same column reuses the neighbour lists (no new search).
+   */
+  curationSignals: { params: CurationRequest; result: CurationResult };
+  /** Keep one signal's rows, ordered by its score (from the last curationSignals answer), as a row set. */
+  curationRowSet: { params: { signal: CurationSignal }; result: RowSetInfo };
   /** The webview tells the host what it shows (filter, columns, selection). */
   viewState: { params: ViewState; result: null };
   /** The user's settings for the webviews. */

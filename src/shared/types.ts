@@ -401,3 +401,72 @@ export interface EmbeddingMap {
 export type MapColour =
   | { column: string; kind: 'category'; codes: Uint8Array; values: string[]; counts: number[]; otherCount: number }
   | { column: string; kind: 'numeric'; values: Uint8Array; min: number; max: number };
+
+/** The curation signals (Curation tab); each can be shown in Rows as a row set ordered by its score. */
+export type CurationSignal = 'duplicates' | 'byteDuplicates' | 'labelErrors' | 'outliers';
+
+export interface CurationRequest {
+  /** The vector column whose nearest neighbours the signals come from. */
+  column: string;
+  /** Label errors compare each row's value of this column with its neighbours' (none: no label errors). */
+  labelColumn?: string;
+  /** Exact byte duplicates of this binary column, by hash (none: not looked for). */
+  imageColumn?: string;
+  /** Near-duplicate threshold in the metric's distance (default by metric: cosine 0.05). */
+  threshold?: number;
+  /** Neighbours per row (default 10). */
+  k?: number;
+  /** Rows per list sent back (default 50). */
+  top?: number;
+  /** Compute again (a new neighbour search, the images hashed again), replacing the cached results. */
+  recompute?: boolean;
+  /** Only what is kept or cached: a not-found error when the neighbour lists are not (the byte duplicates are then left out). */
+  cachedOnly?: boolean;
+}
+
+export interface CurationResult {
+  column: string;
+  metric: string;
+  k: number;
+  /** Which path found the neighbours: the vector index (probing `nprobes` partitions), or an exact scan. */
+  answeredBy: { kind: 'index'; name: string; type: string; nprobes: number } | { kind: 'scan' };
+  /** Rows whose neighbours were searched; of `totalRows` (a seeded sample when `sampled`); rows without a usable vector. */
+  rows: number;
+  totalRows: number;
+  sampled: boolean;
+  skipped: number;
+  threshold: number;
+  defaultThreshold: number;
+  /** Each row's distance to its nearest neighbour: bins.length + 1 edges. */
+  histogram: { edges: number[]; counts: number[] };
+  duplicates: {
+    /** Closest groups first; members by row id, each with its distance to the nearest other member (NaN: not in its list). */
+    groups: { rowIds: string[]; distances: number[]; minDistance: number; maxDistance: number }[];
+    groupCount: number;
+    rowCount: number;
+  };
+  labelErrors?: {
+    column: string;
+    /** Rows whose neighbours' majority label is not their own, highest share first: the row's label, that majority label, the share that disagrees. */
+    rows: { rowId: string; label: string; majority: string; share: number }[];
+    /** Rows where most neighbours disagree (share > 0.5). */
+    flagged: number;
+  };
+  /** Largest distance to the k-th neighbour first. */
+  outliers: { rows: { rowId: string; distance: number }[] };
+  byteDuplicates?: {
+    column: string;
+    /** Largest groups first: rows with identical bytes. */
+    groups: { rowIds: string[]; bytes: number; sha1: string }[];
+    groupCount: number;
+    rowCount: number;
+    rowsRead: number;
+    ms: number;
+    cached: boolean;
+  };
+  /** ms: reading the vectors, the neighbour search (as when computed, for cached lists), the scores, the labels. */
+  timings: { readMs: number; neighboursMs: number; scoreMs: number; labelsMs: number };
+  /** The neighbour lists came from the cache; `searched`: this request ran a neighbour search. */
+  cached: boolean;
+  searched: boolean;
+}

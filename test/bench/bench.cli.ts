@@ -11,7 +11,7 @@
 //                   100,000-row scale table and fewer iterations
 //   --no-generate   use the caches only; fail clearly when one is missing or stale
 //   --only LIST     run only these groups (open, pages, scroll-images, scroll-noimages, scroll-noimagecol,
-//                   scroll-naive, similar, versions, naive, vsraw, scale, scale-stats, sort, scale-sort)
+//                   scroll-naive, similar, versions, naive, vsraw, scale, scale-stats, sort, scale-sort, curation)
 //
 // Each scenario group runs in a fresh `node --expose-gc` child so its RSS is its own. The results
 // are printed as one table per group (with the load average) plus a summary, and written to
@@ -24,6 +24,7 @@ import { parseArgs } from 'util';
 import { CacheMissingError, CachedDataset, ensureImagenet, ensureManyVersions, ensureScale, lancedbVersion, projectRoot, VERSIONS_DATASET_VERSIONS } from './cache';
 import { fmtMB, fmtMs, fmtRatio, fmtSignedMB, MB, table } from './measure';
 import type { GroupName, NaiveResult, OpenResult, PagesResult, ScrollResult, SimilarResult, VersionsResult, VsRawResult, WorkerConfig } from './scenarios';
+import { printCuration, type CurationBenchResult } from './curationGroup';
 import { GROUPS, IMAGE_CAP, PAGE, pageOffsets, REF_PREFIX, runGroup, SCALE_GROUPS, SCROLL_VARIANTS, scrollPages } from './scenarios';
 
 const USAGE = `usage: bench.cli.js [--rows N] [--scale-rows N] [--quick] [--no-generate] [--only ${GROUPS.join(',')}]`;
@@ -500,6 +501,9 @@ async function main(): Promise<void> {
     } else if (g === 'scale-sort') {
       heading(`Sorted pages on the ${n(args.scaleRows)}-row table vs the raw engine`, run);
       if (run.ok) printVsRaw(run.result as VsRawResult);
+    } else if (g === 'curation') {
+      heading('Curation signals on the replica (neighbour search through the index, label errors, outliers, byte duplicates)', run);
+      if (run.ok) printCuration(run.result as CurationBenchResult, say);
     } else if (g === 'scale-stats') {
       heading(`Data layer vs raw engine on the ${n(args.scaleRows)}-row table: column statistics`, run);
       if (run.ok) printVsRaw(run.result as VsRawResult);

@@ -9,6 +9,7 @@ import { LanceDataset } from '../../src/extension/lance/dataset';
 import type { RowsPage, RowsRequest, SortKey } from '../../src/shared/types';
 import { describeSort } from '../../src/shared/sort';
 import { engineOrdering } from '../../src/extension/lance/sortOrder';
+import { groupCuration } from './curationGroup';
 import { dist, Dist, fmtMB, fmtMs, fmtSignedMB, MB, repeat, RssSampler, settle, timed } from './measure';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -982,7 +983,8 @@ export type GroupName =
   | 'scale'
   | 'scale-stats'
   | 'sort'
-  | 'scale-sort';
+  | 'scale-sort'
+  | 'curation';
 
 export const GROUPS: GroupName[] = [
   'open',
@@ -999,6 +1001,7 @@ export const GROUPS: GroupName[] = [
   'scale-stats',
   'sort',
   'scale-sort',
+  'curation',
 ];
 
 /** Groups that read the million-row table (the others read the ImageNet-like replica). */
@@ -1034,5 +1037,7 @@ export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> 
       return groupSort(cfg, false);
     case 'scale-sort':
       return groupSort(cfg, true);
+    case 'curation':
+      return groupCuration(cfg);
   }
 }

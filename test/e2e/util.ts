@@ -99,7 +99,7 @@ export async function panelFrame(v: VSCodeSession, name: string): Promise<Frame>
 }
 
 /** Clicks a panel tab (tab-rows, tab-versions, …) inside the webview. */
-export async function showTab(frame: Frame, id: 'rows' | 'schema' | 'versions' | 'indices' | 'similar'): Promise<void> {
+export async function showTab(frame: Frame, id: 'rows' | 'schema' | 'versions' | 'indices' | 'similar' | 'curation'): Promise<void> {
   await frame.locator(`[data-testid=tab-${id}]`).click();
   await frame.waitForFunction((t) => document.querySelector(`[data-testid=tab-${t}]`)?.getAttribute('aria-selected') === 'true', id, { timeout: 5_000 }).catch(() => undefined);
 }

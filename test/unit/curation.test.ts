@@ -15,6 +15,7 @@ import { projectColumn } from '../../src/extension/lance/projection';
 import { loadNeighbours, loadProjection, saveNeighbours, saveProjection } from '../../src/extension/lance/mapCache';
 import { cacheKey } from '../../src/extension/lance/resultCache';
 import { readVectors, VectorSet } from '../../src/extension/lance/vectorColumn';
+import { pairKey, precisionRecall } from '../helpers/precision';
 import { generateImagenetLike, ImagenetLikeOptions, imagenetPlanted, PlantedRows } from '../fixtures/imagenetLike';
 import { lancedb } from '../fixtures/lance';
 
@@ -58,13 +59,7 @@ after(() => {
 });
 
 const ids = (set: VectorSet, positions: Iterable<number>) => [...positions].map((p) => idOf.get(set.rowIds[p])!);
-const pairKey = (a: number, b: number) => (a < b ? `${a}-${b}` : `${b}-${a}`);
-const report = (name: string, found: number, predicted: number, truth: number) => {
-  const precision = predicted ? found / predicted : 0;
-  const recall = truth ? found / truth : 0;
-  log(`${name}: precision ${precision.toFixed(3)} (${found}/${predicted}), recall ${recall.toFixed(3)} (${found}/${truth})`);
-  return { precision, recall };
-};
+const report = precisionRecall;
 
 test('the fixture plants what imagenetPlanted says', async () => {
   assert.equal(planted.nearDuplicates.length, 20);

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { DatasetSession } from '../../src/extension/host/session';
 import type { RowSetInfo, RowsRequest, ViewState } from '../../src/shared/types';
-import type { Webview } from './harness';
-import { openRealRows, type RealRows } from './realHost';
+import { openWebview, type Webview } from './harness';
+import { openRealRows, sessionHandlers, type RealRows } from './realHost';
 
 const ROWS = 240;
 let real: RealRows;
@@ -23,6 +23,18 @@ const countText = () => page.$eval('[data-testid=row-count]', (e) => e.textConte
 function lastRowsRequest(): RowsRequest {
   const all = wv.host.requests('rows');
   return all[all.length - 1].params as RowsRequest;
+}
+
+/** The Rows view loaded again in a new page over the same session, with this saved state (a hidden and shown panel). */
+function reopen(name: string, state: Record<string, unknown>): Promise<Webview> {
+  return openWebview({
+    entry: { path: 'test/webview/rowsEntry.ts' },
+    css: ['panel.css', 'grid.css'],
+    name,
+    browser: real.browser,
+    handlers: sessionHandlers(session),
+    globals: { __ctxState: state },
+  });
 }
 
 describe('Row sets in the Rows grid (real data layer)', () => {
@@ -74,6 +86,33 @@ describe('Row sets in the Rows grid (real data layer)', () => {
     assert.equal(last.filter, 'label < 5');
     const saved = await page.evaluate(() => (window as unknown as { __ctxState: Record<string, unknown> }).__ctxState['rows.rowSet']);
     assert.deepEqual(saved, set, 'the set is in the saved state (a hidden and shown panel shows it again)');
+  });
+
+  test('a webview loaded again (hidden and shown) shows the set again; a set the host no longer keeps falls back to the table and says why', async () => {
+    const saved = await page.evaluate(() => (window as unknown as { __ctxState: Record<string, unknown> }).__ctxState);
+    const again = await reopen('rowset-real-again', saved);
+    try {
+      const p = again.page;
+      await p.waitForFunction(
+        (t) => document.querySelector('[data-testid=row-count]')?.textContent?.trim() === t,
+        `${await session.handlers.count({ filter: 'label < 5', rowSet: set.id }, signal(), () => undefined)} of ${setIds.length} rows`,
+      );
+      assert.equal(await p.$eval('[data-testid=rowset-chip]', (e) => (e as HTMLElement).hidden), false);
+      const req = again.host.requests('rows').at(-1)!.params as RowsRequest;
+      assert.equal(req.rowSet, set.id);
+    } finally {
+      await again.close();
+    }
+    const gone = await reopen('rowset-real-gone', { ...saved, 'rows.rowSet': { ...set, id: 'set-999' }, 'rows.filter': '' });
+    try {
+      const p = gone.page;
+      await p.waitForFunction((t) => document.querySelector('[data-testid=row-count]')?.textContent?.trim() === t, `${ROWS} rows`);
+      assert.match((await p.textContent('[data-testid=filter-error]'))!, /no longer kept/);
+      assert.equal(await p.$eval('[data-testid=rowset-chip]', (e) => (e as HTMLElement).hidden), true);
+      await gone.screenshot('rowset-03-gone');
+    } finally {
+      await gone.close();
+    }
   });
 
   test('✕ goes back to the whole table (the filter stays)', async () => {

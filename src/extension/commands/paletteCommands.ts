@@ -108,7 +108,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
       if (!input?.trim()) return;
       const text = input.trim();
       let rowId: string | undefined;
-      if (text.startsWith('#') || !key) rowId = await session.dataset.rowIdAt(Number(text.replace(/^#/, '')), p.view.filter, p.view.sort);
+      if (text.startsWith('#') || !key) rowId = await session.dataset.rowIdAt(Number(text.replace(/^#/, '')), p.view.filter, p.view.sort, p.view.rowSet?.id);
       else rowId = await session.dataset.rowIdForKey(key.name, key.kind === 'int' && /^-?\d+$/.test(text.trim()) ? { t: 'i64', v: text.trim() } : text);
       if (!rowId) return void vscode.window.showErrorMessage(`No row ${text}.`);
       p.uiAction({ action: 'findSimilar', rowId });

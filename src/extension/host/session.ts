@@ -5,6 +5,7 @@ import type { DatasetDescription, DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
 import { embeddingMap, type MapSettings } from '../lance/embeddingMap';
+import { DatasetCuration, type CurationSettings } from '../lance/datasetCuration';
 import { labelCandidates } from '../../shared/labelColumn';
 
 /**
@@ -25,12 +26,14 @@ export const DATA_METHODS = [
   'distinct',
   'compareVersions',
   'keepRowSet',
+  'curationRowSet',
 ] as const;
 /**
- * Requests answered from the data that may run for minutes (an embedding map's UMAP): not queued behind
- * pages nor stopped at the query time limit; they report progress and stop on cancel.
+ * Requests answered from the data that may run for minutes (an embedding map's UMAP, the curation
+ * signals' neighbour search): not queued behind pages nor stopped at the query time limit; they report
+ * progress and stop on cancel.
  */
-export const LONG_DATA_METHODS = ['embeddingMap'] as const;
+export const LONG_DATA_METHODS = ['embeddingMap', 'curationSignals'] as const;
 export type DataMethod = (typeof DATA_METHODS)[number] | (typeof LONG_DATA_METHODS)[number];
 
 /** Handlers of the data requests, each answered by the session `get` gives when the request arrives. */
@@ -48,6 +51,8 @@ export interface SessionSettings {
   maxImageBytes: number;
   /** The embedding map's sample size, cache folder and worker script (none: computed on this thread, not cached). */
   map?: MapSettings;
+  /** The curation signals' cache folder (the extension's global storage) and limits; none: kept in memory only. */
+  curation?: CurationSettings;
 }
 
 const DEFAULT_MAP: MapSettings = { maxPoints: 100_000 };
@@ -63,6 +68,18 @@ export class DatasetSession {
   }
 
   private described?: Promise<DatasetDescription>;
+
+  private curationMemo?: DatasetCuration;
+
+  /** The curation signals of this dataset (neighbour lists and byte duplicates kept; scores recomputed). */
+  get curation(): DatasetCuration {
+    this.curationMemo ??= new DatasetCuration(this.dataset, this.settings.curation, async (column) => {
+      // A label stored as a class index shows as its class name.
+      const d = await this.describe();
+      return labelCandidates(d.schema).find((c) => c.field.name === column)?.mode === 'index' ? d.classNames : undefined;
+    });
+    return this.curationMemo;
+  }
 
   /**
    * The dataset's description, computed once per session: a session's table stays on the version it
@@ -107,6 +124,8 @@ export class DatasetSession {
       );
     },
     keepRowSet: async (p) => this.dataset.rowSets.keep(p),
+    curationSignals: (p, signal, progress) => this.curation.signals(p, signal, progress),
+    curationRowSet: async ({ signal }) => this.curation.rowSet(signal),
   };
 
   close(): void {

@@ -1003,9 +1003,9 @@ export class LanceDataset {
     return String(rows[0][ROW_ID]);
   }
 
-  /** The engine row id of the row at a position of the (filtered) table. */
-  async rowIdAt(index: number, filter?: string, sort?: SortKey[]): Promise<string | undefined> {
-    const page = await this.rows({ filter, sort, columns: [], offset: index, limit: 1 });
+  /** The engine row id of the row at a position of the (filtered, sorted) table, or of a row set's view. */
+  async rowIdAt(index: number, filter?: string, sort?: SortKey[], rowSet?: string): Promise<string | undefined> {
+    const page = await this.rows({ filter, sort, rowSet, columns: [], offset: index, limit: 1 });
     return page.rowIds[0];
   }
 }

@@ -31,6 +31,8 @@ export interface KeepRowSet {
   label: string;
   scores?: readonly number[];
   scoreLabel?: string;
+  /** A kept set this one replaces (its place is freed first). */
+  replaces?: string;
 }
 
 export class RowSets {
@@ -57,6 +59,7 @@ export class RowSets {
       if (scores) scores[n] = Number(p.scores![i]);
       ids[n++] = id;
     });
+    if (typeof p.replaces === 'string') this.sets.delete(p.replaces);
     const info: RowSetInfo = {
       id: `set-${this.next++}`,
       label: String(p.label ?? '').trim() || 'Row set',

@@ -148,3 +148,39 @@ export function samplePositions(n: number, m: number, seed: number): Set<number>
   }
   return out;
 }
+
+/**
+ * The values of one column for the rows `rowIds` (a VectorSet's, in its order), as label codes: a scan of
+ * that column and the row ids only. How the curation signals change label column without a new neighbour
+ * search (the neighbour lists refer to positions in `rowIds`).
+ */
+export async function readLabelCodes(
+  table: Table,
+  column: string,
+  rowIds: BigUint64Array,
+  opts: Pick<ReadVectorsOptions, 'signal' | 'progress' | 'timeoutMs'> = {},
+): Promise<LabelCodes> {
+  const position = new Map<bigint, number>();
+  rowIds.forEach((id, i) => position.set(id, i));
+  const codes = new Int32Array(rowIds.length).fill(-1);
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  const total = await table.countRows();
+  const q = table
+    .query()
+    .select({ [column]: quoteIdent(column) })
+    .withRowId();
+  let done = 0;
+  for await (const batch of streamBatches(q, { maxBatchLength: 65_536, signal: opts.signal, timeoutMs: opts.timeoutMs })) {
+    const lab = batch.getChild(column);
+    const ids = batch.getChild('_rowid');
+    if (!lab || !ids) throw new LanceError('internal', `Column ${column} was not returned by the engine.`);
+    for (let r = 0; r < batch.numRows; r++) {
+      const p = position.get(BigInt(ids.get(r) as bigint));
+      if (p !== undefined) codes[p] = labelCode(lab.get(r), index, values);
+    }
+    done += batch.numRows;
+    opts.progress?.(done, total);
+  }
+  return { codes, values };
+}

@@ -32,6 +32,8 @@ export class DatasetPanel {
   private static readonly selectionListeners = new Set<Listener>();
   /** Where embedding maps are cached: the extension's global storage (set on activation), never the dataset. */
   static mapCacheFolder: string | undefined;
+  /** Where curation signals are cached: the extension's global storage (set on activation), never the dataset. */
+  static curationCacheFolder: string | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
   private readonly endpoint: WebviewEndpoint;
@@ -165,7 +167,11 @@ export class DatasetPanel {
       const session = await DatasetSession.open(
         this.state.location,
         { version: this.state.version, tag: this.state.tag, storageOptions: s.storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
-        { maxImageBytes: s.maxInlineImageBytes, map: { maxPoints: s.mapMaxPoints, cacheFolder: DatasetPanel.mapCacheFolder, workerPath: this.mapWorkerPath } },
+        {
+          maxImageBytes: s.maxInlineImageBytes,
+          map: { maxPoints: s.mapMaxPoints, cacheFolder: DatasetPanel.mapCacheFolder, workerPath: this.mapWorkerPath },
+          curation: { cacheFolder: DatasetPanel.curationCacheFolder },
+        },
       );
       this.log.info(`Opened ${this.state.location.uri} at version ${session.dataset.version} in ${Date.now() - started} ms`);
       // The webview's first question, answered while it is still loading its script (cached per session).

@@ -10,7 +10,7 @@ import { combineFilters, conditionFor } from '../../shared/sql';
 import { uiSettings } from '../settings';
 import type { Cell, ErrorInfo, SchemaField, SimilarRequest, SimilarResult } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
-import { clear, h } from '../ui/dom';
+import { clear, formatDistance, formatMs, h } from '../ui/dom';
 import { button, checkbox, dropdown, progressRing, textField, type CheckboxControl, type ValueControl } from '../ui/toolkit';
 import type { PanelContext, SimilarViewApi } from './context';
 
@@ -46,11 +46,6 @@ export function cardColumnsOf(schema: SchemaField[]): string[] {
     .map(({ f }) => f.name);
 }
 
-export function formatDistance(d: number): string {
-  if (!Number.isFinite(d)) return '—';
-  return d === 0 ? '0' : d.toPrecision(4);
-}
-
 /** Lets labels such as "american_bulldog" or "a/b.jpg" wrap after _ - / . rather than mid-word (a <wbr>; the text is unchanged). */
 function allowBreaks(el: HTMLElement): void {
   const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -63,10 +58,6 @@ function allowBreaks(el: HTMLElement): void {
     parts.forEach((p, i) => frag.append(...(i ? [document.createElement('wbr'), p] : [p])));
     t.replaceWith(frag);
   }
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
 function parseIntIn(text: string, min: number, max: number): number | undefined {

@@ -38,3 +38,14 @@ export function formatBytes(n: number | undefined): string {
   }
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
+
+/** A distance as the result lists show it: four significant digits, 0 as 0, "—" when there is none. */
+export function formatDistance(d: number | null | undefined): string {
+  if (typeof d !== 'number' || !Number.isFinite(d)) return '—';
+  return d === 0 ? '0' : d.toPrecision(4);
+}
+
+/** A duration: milliseconds under a second, else seconds. */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
