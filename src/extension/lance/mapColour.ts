@@ -1,10 +1,12 @@
 // What colours the embedding map: one column's value for each point, read in one streamed scan of that
-// column alone (with the row ids, matched to the map's points). A column of few distinct values (a
+// column alone (with the row ids, matched to the map's points; categories through vectorColumn.ts's
+// readLabelCodes, as the curation signals read their label column). A column of few distinct values (a
 // label, a boolean, a split) colours by category; a numeric one on a continuous scale.
 import type { Table } from './engine';
 import { quoteIdent } from './columns';
 import { LanceError } from './errors';
 import { streamBatches } from './stream';
+import { readLabelCodes } from './vectorColumn';
 
 /** Categories kept by name, most frequent first; the rest are counted together as "other". */
 export const MAX_CATEGORIES = 24;
@@ -24,45 +26,35 @@ export async function readPointColour(
   rowIds: BigUint64Array,
   opts: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<PointColour> {
+  if (kind === 'category') {
+    const { codes, values } = await readLabelCodes(table, column, rowIds, opts);
+    return keepCommonest(column, codes, values);
+  }
   const position = new Map<bigint, number>();
   for (let i = 0; i < rowIds.length; i++) position.set(rowIds[i], i);
   const numbers = new Float32Array(rowIds.length).fill(NaN);
-  const raw = new Int32Array(rowIds.length).fill(NULL_CODE);
-  const index = new Map<string, number>();
-  const names: string[] = [];
   const q = table
     .query()
     .select({ [column]: quoteIdent(column) })
     .withRowId();
-  for await (const batch of streamBatches(q, { maxBatchLength: 16384, signal: opts.signal, timeoutMs: opts.timeoutMs })) {
+  for await (const batch of streamBatches(q, { maxBatchLength: 65_536, signal: opts.signal, timeoutMs: opts.timeoutMs })) {
     const col = batch.getChild(column);
     const ids = batch.getChild('_rowid');
     if (!col || !ids) throw new LanceError('internal', `Column ${column} was not returned by the engine.`);
     for (let r = 0; r < batch.numRows; r++) {
       const p = position.get(BigInt(ids.get(r) as bigint));
-      if (p === undefined) continue;
       const v: unknown = col.get(r);
-      if (v === null || v === undefined) continue;
-      if (kind === 'numeric') numbers[p] = Number(v);
-      else {
-        const key = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
-        let code = index.get(key);
-        if (code === undefined) index.set(key, (code = names.push(key) - 1));
-        raw[p] = code;
-      }
+      if (p !== undefined && v !== null && v !== undefined) numbers[p] = Number(v);
     }
   }
-  if (kind === 'numeric') {
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of numbers) {
-      if (!Number.isFinite(v)) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    return { kind, column, values: numbers, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of numbers) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  return keepCommonest(column, raw, names);
+  return { kind, column, values: numbers, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
 }
 
 /** Recodes to the MAX_CATEGORIES commonest values (most frequent first, ties by name); the rest are "other". */
