@@ -87,7 +87,8 @@ for (const force of [undefined, 'webgl', 'canvas'] as const) {
       page = wv.page;
       await page.waitForSelector(`[data-testid=map-stage][data-points="${ROWS}"]`, { timeout: 60_000 });
       map = await session.handlers.embeddingMap({ column: 'image_emb', method: 'pca', colorBy: 'label_name' }, new AbortController().signal, () => undefined);
-      stageBox = (await page.locator('[data-testid=map-stage]').boundingBox())!;
+      // Points are placed relative to the canvas (inside the stage's border).
+      stageBox = (await page.locator('[data-testid=map-canvas]').boundingBox())!;
       // Two frames: the draw is scheduled on the next animation frame.
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     });
@@ -191,6 +192,16 @@ for (const force of [undefined, 'webgl', 'canvas'] as const) {
       await page.keyboard.press('0');
       const reset = await screenPoints(page);
       assert.ok(Math.abs(spread(reset) - spread(before)) < 1, 'reset');
+      // Enter selects the point nearest the centre of the map (keyboard use: pan under the centre mark).
+      const pts = await screenPoints(page);
+      // The stage's size now (the selection bar below it took some of its height).
+      const c = await page.$eval('[data-testid=map-stage]', (e) => ({ x: e.clientWidth / 2, y: e.clientHeight / 2 }));
+      const dists = pts.map((p) => (p.shown ? Math.hypot(p.x - c.x, p.y - c.y) : Infinity));
+      const nearest = dists.indexOf(Math.min(...dists));
+      await page.keyboard.press('Enter');
+      const last = await page.evaluate(() => (window as unknown as MapWindow).__reports.at(-1));
+      if (dists[nearest] <= 24) assert.equal(last?.selectedRowId, rowIdAt(uint32Of(map.rowIds), nearest));
+      else assert.match((await page.textContent('[data-testid=map-live]')) ?? '', /No point at the centre/);
       assert.deepEqual(wv.consoleErrors(), []);
     });
   });

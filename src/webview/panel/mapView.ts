@@ -226,6 +226,17 @@ export function mapView(ctx: PanelContext): MapViewApi {
     const fg = getComputedStyle(stage).getPropertyValue('--vscode-focusBorder').trim() || '#0078d4';
     ring(hover, getComputedStyle(stage).color || '#ccc', 7);
     ring(clicked, fg, 9);
+    if (document.activeElement === stage && stage.matches(':focus-visible')) {
+      // The centre mark that Enter selects at (keyboard use).
+      g.beginPath();
+      g.moveTo(w / 2 - 8, hh / 2);
+      g.lineTo(w / 2 + 8, hh / 2);
+      g.moveTo(w / 2, hh / 2 - 8);
+      g.lineTo(w / 2, hh / 2 + 8);
+      g.lineWidth = 1;
+      g.strokeStyle = fg;
+      g.stroke();
+    }
     if (lasso.length >= 4) {
       g.beginPath();
       g.moveTo(lasso[0], lasso[1]);
@@ -259,7 +270,7 @@ export function mapView(ctx: PanelContext): MapViewApi {
     stage.dataset.points = String(drawn);
     stage.setAttribute(
       'aria-label',
-      `Embedding map of ${formatCount(drawn)} points (${points.info.method.toUpperCase()} of ${points.info.column}). Arrows pan, + and − zoom, 0 resets, Shift+drag selects.`,
+      `Embedding map of ${formatCount(drawn)} points (${points.info.method.toUpperCase()} of ${points.info.column}). Arrows pan, + and − zoom, 0 resets, Enter selects the point at the centre, Shift+drag selects an area.`,
     );
     draw();
   }
@@ -533,7 +544,8 @@ export function mapView(ctx: PanelContext): MapViewApi {
   let lasso: number[] = [];
   const local = (e: PointerEvent | WheelEvent | MouseEvent) => {
     const r = stage.getBoundingClientRect();
-    return { x: e.clientX - r.left, y: e.clientY - r.top };
+    // Relative to the canvas, which sits inside the stage's border.
+    return { x: e.clientX - r.left - stage.clientLeft, y: e.clientY - r.top - stage.clientTop };
   };
   stage.addEventListener('pointerdown', (e) => {
     if (!points || e.button !== 0) return;
@@ -611,6 +623,15 @@ export function mapView(ctx: PanelContext): MapViewApi {
       ArrowRight: () => ((cam.cx += step), draw()),
       ArrowUp: () => ((cam.cy += step), draw()),
       ArrowDown: () => ((cam.cy -= step), draw()),
+      // From the keyboard: pan the map under the centre mark, Enter selects the point nearest to it.
+      Enter: () => {
+        const { w, h: hh } = size();
+        const c = toData(w / 2, hh / 2);
+        const i = points!.grid.nearest(c.x, c.y, (4 * PICK_RADIUS) / cam.scale, shown);
+        selectPoint(i);
+        setHover(i, w / 2, hh / 2);
+        if (i < 0) live.textContent = 'No point at the centre of the map.';
+      },
       Escape: () => {
         setSelection([]);
         selectPoint(-1);
@@ -621,6 +642,8 @@ export function mapView(ctx: PanelContext): MapViewApi {
     e.preventDefault();
     fn();
   });
+  stage.addEventListener('focus', () => draw());
+  stage.addEventListener('blur', () => draw());
   new ResizeObserver(() => draw()).observe(stage);
 
   const element = h(
