@@ -177,6 +177,13 @@ for (const force of [undefined, 'webgl', 'canvas'] as const) {
       const pairs = uint32Of(map.rowIds);
       const inside = pts.flatMap((p, i) => (p.shown && insidePolygon(poly, p.x, p.y) ? [rowIdAt(pairs, i)] : []));
       assert.deepEqual(sent, inside, 'the kept ids are those of the points inside the polygon');
+      // "Export…": the same row set, named in the panel's view, then the Export Rows command on that view.
+      wv.host.handlers.command = async () => null;
+      await page.click('[data-testid=map-export]');
+      const cmd = await wv.host.waitForRequest('command');
+      assert.deepEqual(cmd.params, { id: 'exportRows' });
+      const viewAtExport = await page.evaluate(() => (window as unknown as MapWindow).__reports.at(-1) as { rowSet?: { label: string; count: number } });
+      assert.deepEqual([viewAtExport.rowSet?.label, viewAtExport.rowSet?.count], ['Map selection', expected]);
       await page.click('[data-testid=map-find-similar]');
       const call = await page.evaluate(() => (window as unknown as MapWindow).__calls.find((c) => c[0] === 'findSimilar'));
       assert.ok(call, 'Find similar starts from the selection');
