@@ -6,10 +6,12 @@ import { registerPaletteCommands } from './commands/paletteCommands';
 import { registerExportCommands } from './commands/exportCommands';
 import { registerSortSearchCommands } from './commands/sortSearchCommands';
 import { refreshDatasetContext } from './discovery';
-import { tableNameOf } from './lance/locate';
+import { isObjectStoreUri, tableNameOf } from './lance/locate';
 import { DatasetPanel, PANEL_VIEW_TYPE, type PanelState } from './panel/datasetPanel';
 import { PREVIEW_VIEW_ID, PreviewProvider } from './preview/previewProvider';
 import { DatasetsTree } from './tree/datasetsTree';
+import { RemoteDatasets } from './tree/remoteDatasets';
+import { registerCredentialCommands } from './objectStoreOptions';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Lance Inspector', { log: true });
@@ -18,11 +20,22 @@ export function activate(context: vscode.ExtensionContext): void {
   DatasetPanel.mapCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'maps').fsPath;
   DatasetPanel.curationCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'curation').fsPath;
 
-  const open = async (input: string | undefined, pin: { version?: number; tag?: string } = {}) => {
+  const remote = new RemoteDatasets(context.workspaceState);
+  /** `remembered`: opened from the tree's Remote group, so already in the list. */
+  const open = async (input: string | undefined, pin: { version?: number; tag?: string } = {}, remembered = false) => {
     if (!input) return;
     try {
       const location = await resolveToDataset(input);
-      if (location) DatasetPanel.show(context.extensionUri, log, { location, ...pin });
+      if (!location) return;
+      const panel = DatasetPanel.show(context.extensionUri, log, { location, ...pin });
+      const typed = input.trim().replace(/\/+$/, '');
+      if (isObjectStoreUri(typed) && !remembered) {
+        // Remembered once it opened: a mistyped URI does not join the list. A prefix that listed tables is a folder.
+        void panel.session().then(
+          () => remote.add({ uri: typed, kind: location.uri === typed ? 'dataset' : 'database' }),
+          () => undefined,
+        );
+      }
     } catch (err) {
       const msg = describeOpenError(err);
       log.warn(msg);
@@ -30,15 +43,19 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
 
-  const tree = new DatasetsTree();
+  const tree = new DatasetsTree(remote);
   const preview = new PreviewProvider(context.extensionUri);
   context.subscriptions.push(
     preview,
     vscode.window.registerWebviewViewProvider(PREVIEW_VIEW_ID, preview),
     vscode.window.createTreeView('lanceInspector.datasets', { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand('lanceInspector.openDataset', async (arg?: vscode.Uri | string | { dir?: string }) => {
+    vscode.commands.registerCommand('lanceInspector.openDataset', async (arg?: vscode.Uri | string | { dir?: string; remembered?: boolean }) => {
       const input = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : typeof arg?.dir === 'string' ? arg.dir : await pickLocation();
-      await open(input);
+      await open(input, {}, typeof arg === 'object' && !(arg instanceof vscode.Uri) && arg.remembered === true);
+    }),
+    vscode.commands.registerCommand('lanceInspector.removeRemote', async (arg?: { dir?: string; uri?: string }) => {
+      const uri = arg?.dir ?? arg?.uri;
+      if (uri) await remote.remove(uri);
     }),
     vscode.commands.registerCommand('lanceInspector.openFolder', async (uri?: vscode.Uri) => {
       await open(uri?.fsPath ?? (await pickLocation()));
@@ -74,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  registerCredentialCommands(context, () => DatasetPanel.current?.state.location.uri);
   registerPaletteCommands(context, preview);
   registerExportCommands(context);
   registerSortSearchCommands(context);

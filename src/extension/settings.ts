@@ -6,7 +6,6 @@ import type { UiSettings } from '../shared/types';
 export interface Settings {
   ui: UiSettings;
   maxInlineImageBytes: number;
-  storageOptions: Record<string, string>;
   queryTimeoutSeconds: number;
   /** retainContextWhenHidden for dataset panels. */
   keepPanelsLoaded: boolean;
@@ -28,7 +27,6 @@ export function readSettings(): Settings {
       queryTimeoutSeconds,
     },
     maxInlineImageBytes: Math.max(0, c.get<number>('maxInlineImageKB', 4096)) * 1024,
-    storageOptions: c.get<Record<string, string>>('storageOptions', {}),
     queryTimeoutSeconds,
     keepPanelsLoaded: c.get<boolean>('keepPanelsLoaded', true),
     mapMaxPoints: num('map.maxPoints', 100_000, 1000, 2_000_000),

@@ -11,7 +11,9 @@
 //                   100,000-row scale table and fewer iterations
 //   --no-generate   use the caches only; fail clearly when one is missing or stale
 //   --only LIST     run only these groups (open, pages, scroll-images, scroll-noimages, scroll-noimagecol,
-//                   scroll-naive, similar, versions, naive, vsraw, scale, scale-stats, sort, scale-sort, curation)
+//                   scroll-naive, similar, versions, naive, vsraw, scale, scale-stats, sort, scale-sort, curation,
+//                   remote: s3rver with 0 and 50 ms added per request beside the local folder, on the
+//                   5,000-row small-shape dataset whatever --rows says)
 //
 // Each scenario group runs in a fresh `node --expose-gc` child so its RSS is its own. The results
 // are printed as one table per group (with the load average) plus a summary, and written to
@@ -25,7 +27,11 @@ import { CacheMissingError, CachedDataset, ensureImagenet, ensureManyVersions, e
 import { fmtMB, fmtMs, fmtRatio, fmtSignedMB, MB, table } from './measure';
 import type { GroupName, NaiveResult, OpenResult, PagesResult, ScrollResult, SimilarResult, VersionsResult, VsRawResult, WorkerConfig } from './scenarios';
 import { printCuration, type CurationBenchResult } from './curationGroup';
-import { GROUPS, IMAGE_CAP, PAGE, pageOffsets, REF_PREFIX, runGroup, SCALE_GROUPS, SCROLL_VARIANTS, scrollPages } from './scenarios';
+import { GROUPS, IMAGE_CAP, OWN_DATA_GROUPS, PAGE, pageOffsets, REF_PREFIX, runGroup, SCALE_GROUPS, SCROLL_VARIANTS, scrollPages } from './scenarios';
+import { REMOTE_ACTIONS, type RemoteResult } from './remote';
+
+/** Rows of the small-shape dataset the remote group uploads (cached as imagenet-small-5000). */
+const REMOTE_ROWS = 5000;
 
 const USAGE = `usage: bench.cli.js [--rows N] [--scale-rows N] [--quick] [--no-generate] [--only ${GROUPS.join(',')}]`;
 
@@ -293,6 +299,20 @@ function printSimilar(r: SimilarResult): void {
   );
 }
 
+function printRemote(r: RemoteResult): void {
+  say(
+    `  ${n(r.rows)}-row small-shape ImageNet-like dataset; two copies (${n(r.uploadedFiles)} objects) uploaded in ${duration(r.uploadMs)}. One call of each action, in this order.`,
+  );
+  say(
+    table([
+      ['action', ...r.runs.map((x) => x.label)],
+      ...REMOTE_ACTIONS.map((a, i) => [a, ...r.runs.map((x) => `${fmtMs(x.steps[i].ms)}${x.steps[i].requests !== undefined ? ` · ${x.steps[i].requests} req` : ''}`)]),
+    ]),
+  );
+  const slow = r.runs.at(-1);
+  if (slow) say(`  requests by kind (${slow.label}): ${REMOTE_ACTIONS.map((a, i) => `${a} ${JSON.stringify(slow.steps[i].counts ?? {})}`).join('; ')}`);
+}
+
 function printVersions(r: VersionsResult): void {
   say(
     table([
@@ -417,16 +437,19 @@ async function main(): Promise<void> {
   const args = parseCli(argv);
   const root = projectRoot();
   const groups = args.only ?? GROUPS;
-  const needReplica = groups.some((g) => !SCALE_GROUPS.includes(g));
+  const needReplica = groups.some((g) => !SCALE_GROUPS.includes(g) && !OWN_DATA_GROUPS.includes(g));
+  const needRemote = groups.includes('remote');
   const needScale = groups.some((g) => SCALE_GROUPS.includes(g));
   const shape = args.quick ? 'small' : 'true';
   let data: CachedDataset | undefined;
   let many: CachedDataset | undefined;
   let scale: CachedDataset | undefined;
+  let remote: CachedDataset | undefined;
   try {
     if (needReplica) data = await ensureImagenet(args.rows, args.generate, log, shape);
     if (needReplica) many = await ensureManyVersions(args.generate, log);
     if (needScale) scale = await ensureScale(args.scaleRows, args.generate, log);
+    if (needRemote) remote = await ensureImagenet(REMOTE_ROWS, args.generate, log, 'small');
   } catch (err) {
     if (err instanceof CacheMissingError) {
       console.error(`bench: ${err.message}`);
@@ -463,6 +486,8 @@ async function main(): Promise<void> {
     scaleUri: scale?.uri ?? '',
     scaleName: scale?.name ?? '',
     scaleRows: args.scaleRows,
+    remoteUri: remote?.uri,
+    remoteRows: REMOTE_ROWS,
   };
   const runs: Partial<Record<GroupName, GroupRun>> = {};
   const t0 = performance.now();
@@ -470,7 +495,10 @@ async function main(): Promise<void> {
     log(`… ${g}`);
     const run = await runInChild(g, cfg);
     runs[g] = run;
-    if (g === 'open') {
+    if (g === 'remote') {
+      heading('Object store: s3rver (in-process) behind the fault proxy, beside the local folder', run);
+      if (run.ok) printRemote(run.result as RemoteResult);
+    } else if (g === 'open') {
       heading('Open, describe, count', run);
       if (run.ok) printOpen(run.result as OpenResult);
     } else if (g === 'pages') {

@@ -11,6 +11,7 @@ import { describeSort } from '../../src/shared/sort';
 import { engineOrdering } from '../../src/extension/lance/sortOrder';
 import { groupCuration } from './curationGroup';
 import { dist, Dist, fmtMB, fmtMs, fmtSignedMB, MB, repeat, RssSampler, settle, timed } from './measure';
+import { groupRemote } from './remote';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -27,6 +28,9 @@ export interface WorkerConfig {
   scaleRows: number;
   /** Time the engine's own sorted page of whole rows once (sort groups; the replica's took 41 s). */
   rawWholeRowSort?: boolean;
+  /** The small ImageNet-like dataset the remote group uploads to s3rver (see remote.ts). */
+  remoteUri?: string;
+  remoteRows?: number;
 }
 
 export const PAGE = 50;
@@ -984,7 +988,8 @@ export type GroupName =
   | 'scale-stats'
   | 'sort'
   | 'scale-sort'
-  | 'curation';
+  | 'curation'
+  | 'remote';
 
 export const GROUPS: GroupName[] = [
   'open',
@@ -1002,10 +1007,13 @@ export const GROUPS: GroupName[] = [
   'sort',
   'scale-sort',
   'curation',
+  'remote',
 ];
 
 /** Groups that read the million-row table (the others read the ImageNet-like replica). */
 export const SCALE_GROUPS: GroupName[] = ['scale', 'scale-stats', 'scale-sort'];
+/** Groups that bring their own dataset (the others read the replica or the scale table). */
+export const OWN_DATA_GROUPS: GroupName[] = ['remote'];
 
 export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> {
   switch (group) {
@@ -1039,5 +1047,8 @@ export function runGroup(group: GroupName, cfg: WorkerConfig): Promise<unknown> 
       return groupSort(cfg, true);
     case 'curation':
       return groupCuration(cfg);
+    case 'remote':
+      if (!cfg.remoteUri) throw new Error('the remote group needs its dataset (remoteUri)');
+      return groupRemote({ remoteUri: cfg.remoteUri, remoteRows: cfg.remoteRows ?? 0 });
   }
 }

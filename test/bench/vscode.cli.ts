@@ -35,7 +35,7 @@ import { parseArgs } from 'util';
 import type { Frame } from 'playwright-core';
 import { removeOnExit, startVSCode, type VSCodeSession } from '../e2e/harness';
 import { buildVsix } from '../e2e/vsix';
-import { activeTabTitle, fmt, gridRows, OPEN_COMMAND, showTab, waitForGrid, withTable } from '../e2e/util';
+import { activeTabTitle, fmt, gridRows, OPEN_COMMAND, showTab, waitForGrid, waitForSimilar, withTable } from '../e2e/util';
 import { CacheMissingError, ensureImagenet, lancedbVersion, projectRoot } from './cache';
 import { fmtMB, fmtMs, percentile, table } from './measure';
 import { codeServerTree, findExtensionHost, memOf, ourRenderers, type Mem } from './vscodeProc';
@@ -199,30 +199,6 @@ async function gotoRow(frame: Frame, i: number): Promise<void> {
       return !!img && img.complete && img.naturalWidth > 0;
     },
     i,
-    { polling: 50, timeout: WAIT_MS },
-  );
-}
-
-/** Waits until the Similar tab shows `queryId`'s card and 10 results, every image decoded. */
-async function waitForSimilar(frame: Frame, queryId: string): Promise<void> {
-  await frame.waitForFunction(
-    (id) => {
-      const q = document.querySelector('[data-testid=similar-query]');
-      const idOf = (card: Element) => {
-        const dt = Array.from(card.querySelectorAll('dt')).find((d) => d.textContent?.trim() === 'id');
-        return (dt?.nextElementSibling as HTMLElement | null)?.innerText.trim();
-      };
-      if (!q || idOf(q) !== id) return false;
-      const cards = [q, ...Array.from(document.querySelectorAll('[data-testid=similar-result]'))];
-      return (
-        cards.length === 11 &&
-        cards.every((c) => {
-          const img = c.querySelector<HTMLImageElement>('img');
-          return !!img && img.complete && img.naturalWidth > 0;
-        })
-      );
-    },
-    queryId,
     { polling: 50, timeout: WAIT_MS },
   );
 }
@@ -484,7 +460,7 @@ async function main(): Promise<void> {
       sim.loads.push(load1());
       const t0 = Date.now();
       await frame.locator('[data-testid=menu-find-similar]').click();
-      await waitForSimilar(frame, query.cells.id);
+      await waitForSimilar(frame, query.cells.id, WAIT_MS);
       sim.runs.push(Date.now() - t0);
       const info = await frame.evaluate(() => {
         const ab = document.querySelector<HTMLElement>('[data-testid=similar-answered-by]');

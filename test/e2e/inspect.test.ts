@@ -18,7 +18,23 @@ import type { Frame } from 'playwright-core';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
-import { activeTabTitle, changedFiles, fmt, gridRows, hashTree, openDataset, panelFrame, poll, rowCountText, showTab, timing, timings, waitForGrid, withTable } from './util';
+import {
+  activeTabTitle,
+  changedFiles,
+  fmt,
+  gridRows,
+  hashTree,
+  openDataset,
+  panelFrame,
+  poll,
+  rowCountText,
+  showTab,
+  timing,
+  timings,
+  waitForGrid,
+  waitForSimilar,
+  withTable,
+} from './util';
 
 const ROWS = 2000;
 const NAME = 'imagenet_val';
@@ -300,30 +316,6 @@ async function similarCards(frame: Frame) {
       time: document.querySelector<HTMLElement>('[data-testid=similar-time]')?.innerText.trim() ?? '',
     };
   });
-}
-
-/** Waits until the Similar tab shows `queryId`'s query card and 10 results with decoded images. */
-async function waitForSimilar(frame: Frame, queryId: string): Promise<void> {
-  await frame.waitForFunction(
-    (id) => {
-      const q = document.querySelector('[data-testid=similar-query]');
-      const idOf = (card: Element) => {
-        const dt = Array.from(card.querySelectorAll('dt')).find((d) => d.textContent?.trim() === 'id');
-        return (dt?.nextElementSibling as HTMLElement | null)?.innerText.trim();
-      };
-      if (!q || idOf(q) !== id) return false;
-      const cards = [q, ...Array.from(document.querySelectorAll('[data-testid=similar-result]'))];
-      return (
-        cards.length === 11 &&
-        cards.every((c) => {
-          const img = c.querySelector<HTMLImageElement>('img');
-          return !!img && img.complete && img.naturalWidth > 0;
-        })
-      );
-    },
-    queryId,
-    { polling: 50, timeout: 30_000 },
-  );
 }
 
 function assertNeighbours(cards: Awaited<ReturnType<typeof similarCards>>, queryLabel: string): void {

@@ -171,6 +171,30 @@ export async function waitForGrid(frame: Frame, opts: { count: RegExp; minThumbs
   return Date.now() - t0;
 }
 
+/** Waits until the Similar tab shows `queryId`'s query card and 10 results with decoded images. */
+export async function waitForSimilar(frame: Frame, queryId: string, timeoutMs = 30_000): Promise<void> {
+  await frame.waitForFunction(
+    (id) => {
+      const q = document.querySelector('[data-testid=similar-query]');
+      const idOf = (card: Element) => {
+        const dt = Array.from(card.querySelectorAll('dt')).find((d) => d.textContent?.trim() === 'id');
+        return (dt?.nextElementSibling as HTMLElement | null)?.innerText.trim();
+      };
+      if (!q || idOf(q) !== id) return false;
+      const cards = [q, ...Array.from(document.querySelectorAll('[data-testid=similar-result]'))];
+      return (
+        cards.length === 11 &&
+        cards.every((c) => {
+          const img = c.querySelector<HTMLImageElement>('img');
+          return !!img && img.complete && img.naturalWidth > 0;
+        })
+      );
+    },
+    queryId,
+    { polling: 50, timeout: timeoutMs },
+  );
+}
+
 /** `Locator` of the tree rows in the Lance activity-bar container. */
 export function lanceTreeRows(v: VSCodeSession): Locator {
   return v.page.locator('.part.sidebar .monaco-list-row');
@@ -186,4 +210,43 @@ export function timing(what: string, ms: number): void {
   const line = `${what}: ${ms} ms`;
   timings.push(line);
   console.log(`[e2e][timing] ${line}`);
+}
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  level: number;
+  expanded: string | null;
+}
+
+/** Rows of the Lance container's tree views, top to bottom. */
+export async function treeRows(v: VSCodeSession): Promise<TreeRow[]> {
+  return lanceTreeRows(v).evaluateAll((rows) =>
+    rows.map((r) => ({
+      label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+      level: Number(r.getAttribute('aria-level') ?? 0),
+      expanded: r.getAttribute('aria-expanded'),
+    })),
+  );
+}
+
+export function treeRow(v: VSCodeSession, label: string, level?: number) {
+  const rows = lanceTreeRows(v).filter({ has: v.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
+  return level === undefined ? rows.first() : rows.and(v.page.locator(`[aria-level="${level}"]`)).first();
+}
+
+/** Expands a tree row by its twistie (a click on the label would run the row's command). */
+export async function expand(v: VSCodeSession, label: string, level?: number): Promise<void> {
+  const row = treeRow(v, label, level);
+  await row.waitFor({ state: 'visible' });
+  if ((await row.getAttribute('aria-expanded')) === 'true') return;
+  await row.locator('.monaco-tl-twistie').click();
+  await poll(`tree row "${label}" expanded`, async () => ((await row.getAttribute('aria-expanded')) === 'true' ? true : undefined));
+}
+
+export async function showLanceContainer(v: VSCodeSession): Promise<void> {
+  const item = v.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Lance"]').first();
+  await item.click();
+  await v.page.locator('.part.sidebar .composite.title', { hasText: /LANCE/i }).waitFor({ state: 'visible' });
 }

@@ -16,7 +16,24 @@ import type { Frame } from 'playwright-core';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { removeOnExit, scenario, startVSCode, type VSCodeSession } from './harness';
 import { buildVsix } from './vsix';
-import { activeTabTitle, changedFiles, firstNumber, fmt, hashTree, lanceTreeRows, openDataset, poll, rowCountText, showTab, timing, timings, withTable } from './util';
+import {
+  activeTabTitle,
+  changedFiles,
+  expand,
+  firstNumber,
+  fmt,
+  hashTree,
+  openDataset,
+  poll,
+  rowCountText,
+  showLanceContainer,
+  showTab,
+  timing,
+  timings,
+  treeRow,
+  treeRows,
+  withTable,
+} from './util';
 
 const ROWS = 600;
 const NAME = 'imagenet_val';
@@ -114,51 +131,12 @@ after(async () => {
 // Helpers
 // ---------------------------------------------------------------------------------------------------------
 
-interface TreeRow {
-  label: string;
-  description: string;
-  level: number;
-  expanded: string | null;
-}
-
-/** Rows of the Lance container's tree views, top to bottom. */
-async function treeRows(v: VSCodeSession): Promise<TreeRow[]> {
-  return lanceTreeRows(v).evaluateAll((rows) =>
-    rows.map((r) => ({
-      label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
-      description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
-      level: Number(r.getAttribute('aria-level') ?? 0),
-      expanded: r.getAttribute('aria-expanded'),
-    })),
-  );
-}
-
-function treeRow(v: VSCodeSession, label: string, level?: number) {
-  const rows = lanceTreeRows(v).filter({ has: v.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
-  return level === undefined ? rows.first() : rows.and(v.page.locator(`[aria-level="${level}"]`)).first();
-}
-
-/** Expands a tree row by its twistie (a click on the label would run the row's command). */
-async function expand(v: VSCodeSession, label: string, level?: number): Promise<void> {
-  const row = treeRow(v, label, level);
-  await row.waitFor({ state: 'visible' });
-  if ((await row.getAttribute('aria-expanded')) === 'true') return;
-  await row.locator('.monaco-tl-twistie').click();
-  await poll(`tree row "${label}" expanded`, async () => ((await row.getAttribute('aria-expanded')) === 'true' ? true : undefined));
-}
-
 async function collapse(v: VSCodeSession, label: string, level?: number): Promise<void> {
   const row = treeRow(v, label, level);
   await row.waitFor({ state: 'visible' });
   if ((await row.getAttribute('aria-expanded')) !== 'true') return;
   await row.locator('.monaco-tl-twistie').click();
   await poll(`tree row "${label}" collapsed`, async () => ((await row.getAttribute('aria-expanded')) === 'false' ? true : undefined));
-}
-
-async function showLanceContainer(v: VSCodeSession): Promise<void> {
-  const item = v.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Lance"]').first();
-  await item.click();
-  await v.page.locator('.part.sidebar .composite.title', { hasText: /LANCE/i }).waitFor({ state: 'visible' });
 }
 
 async function headerRowCount(frame: Frame): Promise<number | undefined> {
@@ -434,7 +412,8 @@ test('B5 "Export Rows…" of a filter to JSON Lines with images as files', { tim
     );
     if (!progressGone) await v.screenshot('progress-still-shown');
     assert.ok(progressGone, 'the "Exporting …" progress notification closes when the export is done');
-    assert.match(note, new RegExp(`Exported ${fmt(truth.exportIds.length)} rows to tabby\\.jsonl and ${truth.exportIds.length} images`));
+    // It says where it wrote: the file's and the images folder's full paths.
+    assert.ok(note.includes(`Exported ${fmt(truth.exportIds.length)} rows to ${out} and ${truth.exportIds.length} images to ${out.replace(/\.jsonl$/, '_images')}`), note);
 
     const lines = fs
       .readFileSync(out, 'utf8')

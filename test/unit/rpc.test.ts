@@ -245,3 +245,60 @@ test('messages of an ended connection are ignored, not adopted', async () => {
   a.dispose();
   assert.equal(await late, 'cancelled');
 });
+
+test('the pending count is reported as it changes; cancelAll stops every waiting request and tells the host', async () => {
+  const aborted: string[] = [];
+  const { client, toHost } = pair({
+    count: (_p, signal) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          aborted.push('count');
+          reject(new Error('aborted'));
+        });
+      }),
+    versions: async () => ({ versions: [], total: 0, latest: 1 }),
+  });
+  const seen: number[] = [];
+  client.onPendingChange((n) => seen.push(n));
+  const a = client.request('count', {});
+  const b = client.request('count', { filter: 'x = 1' });
+  await client.request('versions', { offset: 0, limit: 1 });
+  assert.equal(client.pendingCount, 2);
+  assert.equal(client.cancelAll(), 2);
+  for (const p of [a, b]) await assert.rejects(p, (e: unknown) => e instanceof RpcError && e.info.kind === 'cancelled');
+  assert.equal(client.pendingCount, 0);
+  assert.deepEqual(seen, [1, 2, 3, 2, 1, 0]);
+  assert.equal(toHost.filter((m) => m.type === 'cancel').length, 2, 'the host is told of each');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(aborted, ['count', 'count'], 'the host aborted both');
+  assert.equal(client.cancelAll(), 0);
+});
+
+test('a handler that cannot stop: the caller gets "timeout" at the limit, and its slot stays taken until it ends', async () => {
+  let release!: () => void;
+  const stuck = new Promise<void>((r) => (release = r));
+  let started = 0;
+  let client!: RpcClient;
+  const server = new RpcServer(
+    (m) => client.handle(structuredClone(m)),
+    {
+      count: async () => {
+        started++;
+        await stuck; // ignores its signal, as an engine call waiting on a slow store does
+        return 1;
+      },
+    } as unknown as Handlers,
+    (err) => ({ kind: 'internal', message: String(err) }),
+    { queued: new Set(['count']), maxRunning: 1, timeoutMs: () => 100 },
+  );
+  client = new RpcClient((m) => void server.handle(structuredClone(m)), 5000);
+  const t0 = Date.now();
+  await assert.rejects(client.request('count', {}), (e: unknown) => e instanceof RpcError && e.info.kind === 'timeout');
+  assert.ok(Date.now() - t0 < 1000, `answered after ${Date.now() - t0} ms`);
+  const second = client.request('count', { filter: 'x = 1' });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(started, 1, 'the next request waits for the slot');
+  release();
+  assert.equal(await second, 1);
+  assert.equal(started, 2);
+});

@@ -209,8 +209,10 @@ describe('ImageNet-like fixture on s3:// (s3rver)', () => {
 
   test('tags: create and delete on a copy', { skip }, async () => {
     const loc = { uri: `s3://${s3!.bucket}/db/copy.lance`, name: 'copy' };
-    await createTag(loc, 'remote-tag', 1, so);
-    await assert.rejects(createTag(loc, 'remote-tag', 1, so), /already exists/);
+    assert.equal(await createTag(loc, 'remote-tag', 1, so), 'created');
+    // Asking again for the same version (a retry) writes nothing; another version is refused.
+    assert.equal(await createTag(loc, 'remote-tag', 1, so), 'existed');
+    await assert.rejects(createTag(loc, 'remote-tag', 2, so), /already exists \(on version 1\)/);
     const copy = await LanceDataset.open(loc, { storageOptions: so });
     try {
       const vs = await copy.versions(0, 100);

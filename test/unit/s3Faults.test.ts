@@ -9,8 +9,14 @@ import * as path from 'path';
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import { LanceError } from '../../src/extension/lance/errors';
 import { lance } from '../../src/extension/lance/engine';
+import { materializeSubset } from '../../src/extension/lance/subset';
+import { DATA_METHODS, DatasetSession, delegateToSession } from '../../src/extension/host/session';
+import { toErrorInfo } from '../../src/extension/lance/errors';
+import type { RequestMethod } from '../../src/shared/protocol';
+import { RpcClient, RpcError, RpcServer, type Handlers } from '../../src/shared/rpc';
+import { createTag } from '../../src/extension/lance/tags';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy';
+import { measureRequests, startFaultProxy, type FaultProxy } from '../helpers/faultProxy';
 import { s3StorageOptions, startS3, uploadDir, type S3Server } from '../helpers/s3';
 
 const ROWS = 400;
@@ -47,13 +53,7 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs one action and returns its request counts and time. */
-async function measured<T>(p: FaultProxy, fn: () => Promise<T>): Promise<{ value: T; counts: Record<string, number>; total: number; ms: number }> {
-  p.reset();
-  const t0 = performance.now();
-  const value = await fn();
-  return { value, counts: p.counts(), total: p.total(), ms: Math.round(performance.now() - t0) };
-}
+const measured = measureRequests;
 
 describe('s3:// through a fault-injecting proxy', () => {
   test('requests and time per action: local folder, s3 +0 ms, s3 +50 ms a request', { skip }, async () => {
@@ -202,5 +202,162 @@ describe('s3:// through a fault-injecting proxy', () => {
       p.reset();
     }
     p.set({});
+  });
+
+  test('a retried tag is not written twice: its write lands but the answer is lost; asking again writes nothing', { skip }, async () => {
+    const p = proxy!;
+    await uploadDir(s3!, localUri, 'tags/imagenet_val.lance');
+    const loc = { uri: `s3://${s3!.bucket}/tags/imagenet_val.lance`, name: 'imagenet_val' };
+    const outcomes: string[] = [];
+    try {
+      p.set({ lostPutAnswers: 1, seed: 9 });
+      p.reset();
+      // As a user would: ask again after an error, a few times.
+      for (let attempt = 0; attempt < 6 && !outcomes.some((o) => o === 'created' || o === 'existed'); attempt++) {
+        outcomes.push(await createTag(loc, 'retry-tag', 2, so).catch((err: unknown) => `error: ${(err as Error).message} ${(err as LanceError).detail ?? ''}`));
+      }
+      const lost = p.lostAnswers();
+      p.set({});
+      console.log(`tag with every PUT answer lost (${lost} lost): ${outcomes.join(' | ')}`);
+      assert.ok(lost > 0, 'the proxy lost at least one answer');
+      for (const o of outcomes.filter((x) => x.startsWith('error')))
+        assert.match(o, /^error: The object store answered with an error \(HTTP 500, InternalError\) after retries\. Tried s3:\/\//);
+      assert.ok(
+        outcomes.every((o) => o === 'created' || o === 'existed' || /^error: ./.test(o)),
+        outcomes.join('\n'),
+      );
+      p.reset();
+      assert.equal(await createTag(loc, 'retry-tag', 2, so), 'existed', 'the retry finds it and writes nothing');
+      assert.equal(p.counts().PUT ?? 0, 0, JSON.stringify(p.counts()));
+      const ds = await LanceDataset.open(loc, { storageOptions: so });
+      try {
+        const tags = await (await ds.engineTable().tags()).list();
+        assert.deepEqual(
+          Object.entries(tags)
+            .filter(([n]) => n === 'retry-tag')
+            .map(([, t]) => t.version),
+          [2],
+        );
+        assert.deepEqual(
+          (await ds.versions(0, 50)).versions.filter((v) => v.tags.includes('retry-tag')).map((v) => v.version),
+          [2],
+        );
+      } finally {
+        ds.close();
+      }
+    } finally {
+      p.set({});
+    }
+  });
+
+  test('a subset written to s3:// with lost answers: one copy of the rows, a retry never appends a second', { skip }, async () => {
+    const p = proxy!;
+    const dest = `s3://${s3!.bucket}/subsets/golden.lance`;
+    const filter = "label_name = 'golden_retriever'";
+    const src = await LanceDataset.open({ uri, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: 30_000 });
+    try {
+      const expected = await src.count(filter);
+      assert.ok(expected > 0);
+      const attempts: string[] = [];
+      p.set({ lostPutAnswers: 0.3, seed: 21 });
+      for (let attempt = 0; attempt < 6 && !attempts.some((a) => a.startsWith('wrote')); attempt++) {
+        const r = await materializeSubset(src, { filter, columns: ['id', 'image', 'label_name'], dest, destStorageOptions: so, flushRows: 7 }).then(
+          (res) => `wrote ${res.rows}`,
+          (err: unknown) => `error: ${(err as Error).message}`,
+        );
+        attempts.push(r);
+        // Between attempts the store may stay flaky; the last ones run without faults.
+        if (attempt >= 2) p.set({});
+      }
+      p.set({});
+      console.log(`subset with lost PUT answers: ${attempts.join(' | ')}`);
+      assert.ok(
+        attempts.some((a) => a === `wrote ${expected}`),
+        attempts.join('\n'),
+      );
+      const again = await materializeSubset(src, { filter, dest, destStorageOptions: so }).catch((err: unknown) => err);
+      assert.ok(again instanceof LanceError && /already holds a dataset/.test(again.message), String(again));
+      const out = await LanceDataset.open({ uri: dest, name: 'golden' }, { storageOptions: so });
+      try {
+        assert.equal(await out.count(), expected, 'exactly one copy of the rows');
+        const d = await out.describe();
+        assert.deepEqual(
+          d.schema.map((f) => [f.name, f.type]),
+          [
+            ['id', 'Int64'],
+            ['image', 'LargeBinary'],
+            ['label_name', 'Utf8'],
+          ],
+        );
+      } finally {
+        out.close();
+      }
+    } finally {
+      p.set({});
+      src.close();
+    }
+  });
+
+  test('a cancelled subset on s3:// leaves nothing behind', { skip }, async () => {
+    const dest = `s3://${s3!.bucket}/subsets/cancelled.lance`;
+    const src = await LanceDataset.open({ uri, name: 'imagenet_val' }, { storageOptions: so });
+    try {
+      const ac = new AbortController();
+      const res = await materializeSubset(src, {
+        dest,
+        destStorageOptions: so,
+        columns: ['id', 'label'],
+        flushRows: 50,
+        signal: ac.signal,
+        progress: (done) => {
+          if (done >= 100) ac.abort();
+        },
+      });
+      assert.ok(res.cancelled);
+      const gone = await LanceDataset.open({ uri: dest, name: 'cancelled' }, { storageOptions: so }).catch((e: unknown) => e);
+      assert.ok(gone instanceof LanceError, 'the partial dataset was dropped');
+    } finally {
+      src.close();
+    }
+  });
+
+  test("a slow store: the panel's requests answer 'timeout' at the time limit, and another dataset still opens", { skip }, async () => {
+    const p = proxy!;
+    const limitMs = 1500;
+    // As a panel wires it (WebviewEndpoint): data requests queued and time-limited, answered by a session still opening.
+    const serve = (session: Promise<DatasetSession>) => {
+      session.catch(() => undefined);
+      let client!: RpcClient;
+      const server = new RpcServer(
+        (m) => client.handle(structuredClone(m)),
+        delegateToSession(() => session) as unknown as Handlers,
+        (err) => toErrorInfo(err),
+        { queued: new Set<RequestMethod>(DATA_METHODS), maxRunning: 3, timeoutMs: () => limitMs },
+      );
+      client = new RpcClient((m) => void server.handle(structuredClone(m)), 60_000);
+      return { client, session };
+    };
+    p.set({ latencyMs: 4000 });
+    const slow = serve(DatasetSession.open({ uri, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: limitMs }, { maxImageBytes: 1 << 20 }));
+    try {
+      const t0 = performance.now();
+      const err = await slow.client.request('describe', {}).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const ms = performance.now() - t0;
+      assert.ok(err instanceof RpcError && err.info.kind === 'timeout', String(err));
+      assert.ok(ms < limitMs + 1000, `answered after ${Math.round(ms)} ms`);
+      console.log(`slow store (+4 s a request): describe answered "${err.info.message}" after ${Math.round(ms)} ms`);
+    } finally {
+      p.set({});
+    }
+    const other = serve(DatasetSession.open({ uri: uri50, name: 'imagenet_val' }, { storageOptions: so, timeoutMs: 30_000 }, { maxImageBytes: 1 << 20 }));
+    try {
+      assert.equal((await other.client.request('describe', {})).stats.rows, ROWS);
+    } finally {
+      await other.session.then((x) => x.close()).catch(() => undefined);
+      await slow.session.then((x) => x.close()).catch(() => undefined);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { LanceError } from '../lance/errors';
 import { locate } from '../lance/locate';
 import { describeStop, searchWorkspaceDatasets } from '../discovery';
 import { readSettings } from '../settings';
+import { storageOptionsFor } from '../objectStoreOptions';
 
 interface Pick extends vscode.QuickPickItem {
   action: 'browse' | 'path';
@@ -79,7 +80,7 @@ export async function pickLocation(): Promise<string | undefined> {
  */
 export async function resolveToDataset(input: string): Promise<DatasetLocation | undefined> {
   // The storage options reach the listing of an s3:// prefix (its tables), as they reach the engine.
-  const found = await locate(input, readSettings().storageOptions);
+  const found = await locate(input, await storageOptionsFor(input.trim()), readSettings().queryTimeoutSeconds * 1000);
   if (found.kind === 'dataset') return found.location;
   const pick = await vscode.window.showQuickPick(
     found.tables.map((t) => ({ label: t.name, description: t.uri, t })),

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { DatasetLocation } from '../../shared/types';
 import { createTag, deleteTag, validateTagName } from '../lance/tags';
 import { toErrorInfo } from '../lance/errors';
-import { readSettings } from '../settings';
+import { storageOptionsFor } from '../objectStoreOptions';
 import { requireWorkspaceTrust } from './workspaceTrust';
 
 export async function confirmCreateTag(location: DatasetLocation, version: number, name?: string): Promise<boolean> {
@@ -26,14 +26,19 @@ export async function confirmCreateTag(location: DatasetLocation, version: numbe
     'Create Tag',
   );
   if (ok !== 'Create Tag') return false;
+  let outcome: 'created' | 'existed';
   try {
-    await createTag(location, tagName.trim(), version, readSettings().storageOptions);
+    outcome = await createTag(location, tagName.trim(), version, await storageOptionsFor(location.uri));
   } catch (err) {
     const e = toErrorInfo(err);
     void vscode.window.showErrorMessage(`Could not create the tag: ${e.message} ${e.detail ?? ''}`);
     return false;
   }
-  void vscode.window.showInformationMessage(`Tag "${tagName.trim()}" now points at version ${version}.`);
+  void vscode.window.showInformationMessage(
+    outcome === 'existed'
+      ? `Tag "${tagName.trim()}" already pointed at version ${version}; nothing was written.`
+      : `Tag "${tagName.trim()}" now points at version ${version} (written to ${location.uri}).`,
+  );
   return true;
 }
 
@@ -46,7 +51,7 @@ export async function confirmDeleteTag(location: DatasetLocation, name: string):
   );
   if (ok !== 'Delete Tag') return false;
   try {
-    await deleteTag(location, name, readSettings().storageOptions);
+    await deleteTag(location, name, await storageOptionsFor(location.uri));
   } catch (err) {
     void vscode.window.showErrorMessage(`Could not delete the tag: ${toErrorInfo(err).message}`);
     return false;

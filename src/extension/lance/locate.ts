@@ -4,16 +4,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DatasetLocation, TableEntry } from '../../shared/types';
+import { isObjectStoreUri } from '../../shared/objectStoreUri';
 import { LanceError } from './errors';
 import { listS3Folders } from './s3List';
 
 export type Located = { kind: 'dataset'; location: DatasetLocation } | { kind: 'database'; uri: string; tables: TableEntry[] };
 
-const OBJECT_STORE = /^(s3|s3\+ddb|gs|az|abfss?|memory):\/\//i;
-
-export function isObjectStoreUri(uri: string): boolean {
-  return OBJECT_STORE.test(uri);
-}
+export { isObjectStoreUri };
 
 export function tableNameOf(uri: string): string {
   const base =
@@ -32,9 +29,9 @@ export async function isDatasetDir(dir: string): Promise<boolean> {
   }
 }
 
-export async function locate(input: string, storageOptions?: Record<string, string>): Promise<Located> {
+export async function locate(input: string, storageOptions?: Record<string, string>, timeoutMs?: number): Promise<Located> {
   const trimmed = input.trim().replace(/^file:\/\//, '');
-  if (isObjectStoreUri(trimmed)) return locateRemote(trimmed.replace(/\/+$/, ''), storageOptions);
+  if (isObjectStoreUri(trimmed)) return locateRemote(trimmed.replace(/\/+$/, ''), storageOptions, timeoutMs);
   const abs = path.resolve(trimmed);
   let st: fs.Stats;
   try {
@@ -55,10 +52,10 @@ export async function locate(input: string, storageOptions?: Record<string, stri
  * prefix holding `_versions/` is itself a dataset. Other stores (gs://, az://) are taken to name one
  * dataset, as before: listing them needs their own signing, not written yet.
  */
-async function locateRemote(uri: string, storageOptions?: Record<string, string>): Promise<Located> {
+async function locateRemote(uri: string, storageOptions?: Record<string, string>, timeoutMs?: number): Promise<Located> {
   const dataset: Located = { kind: 'dataset', location: { uri, name: tableNameOf(uri) } };
   if (/\.lance$/i.test(uri) || !/^s3:\/\//i.test(uri)) return dataset;
-  const folders = await listS3Folders(uri, storageOptions);
+  const folders = await listS3Folders(uri, storageOptions, timeoutMs);
   if (folders.includes('_versions')) return dataset;
   const tables = folders.filter((f) => /\.lance$/i.test(f)).map((f) => ({ name: tableNameOf(f), uri: `${uri}/${f}` }));
   if (tables.length) return { kind: 'database', uri, tables: tables.sort((a, b) => a.name.localeCompare(b.name)) };

@@ -13,8 +13,8 @@ const MAX_SKIP_SCAN = 200;
  * each: the first key after the last folder found ("<folder>0" sorts right after every "<folder>/…"),
  * so a prefix of N tables costs N + 2 requests, whatever the size of the tables.
  */
-export async function listS3Folders(uri: string, options?: Record<string, string>): Promise<string[]> {
-  const t = s3Target(uri, options);
+export async function listS3Folders(uri: string, options?: Record<string, string>, timeoutMs?: number): Promise<string[]> {
+  const t = { ...s3Target(uri, options), timeoutMs };
   const body = await s3ListXml(t, `delimiter=%2F&list-type=2&max-keys=1000&prefix=${rfc3986(t.prefix)}`);
   const folders = [...body.matchAll(/<CommonPrefixes>\s*<Prefix>([^<]*)<\/Prefix>/g)].map((m) => xmlText(m[1]).slice(t.prefix.length).replace(/\/$/, ''));
   if (folders.length) return folders;

@@ -8,6 +8,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { LanceError } from './errors';
 import { classifyObjectStore } from './objectStoreErrors';
+import { withSourcesOf } from './storageOptions';
 
 export interface S3Target {
   endpoint: URL;
@@ -22,6 +23,8 @@ export interface S3Target {
   allowHttp: boolean;
   /** Time limit for one read, retries included (the inspector's query timeout); REQUEST_TIMEOUT_MS when unset. */
   timeoutMs?: number;
+  /** The options it was made from (their sources name where a key came from in errors). */
+  options?: Record<string, string>;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -44,6 +47,7 @@ export function s3Target(uri: string, options: Record<string, string> = {}, env:
     secret: o.aws_secret_access_key ?? o.secret_access_key ?? env.AWS_SECRET_ACCESS_KEY,
     token: o.aws_session_token ?? o.session_token ?? env.AWS_SESSION_TOKEN,
     allowHttp: (o.allow_http ?? env.AWS_ALLOW_HTTP ?? 'false') === 'true',
+    options,
   };
 }
 
@@ -96,8 +100,17 @@ export async function s3ListXml(t: S3Target, query: string): Promise<string> {
   return (await s3Get(t, undefined, query)).body.toString('utf8');
 }
 
+/** The endpoint and key id for an error message; those from the environment are left to describeAttempt, which names the variable. */
 function keyOptions(t: S3Target): Record<string, string> {
-  return { aws_endpoint: t.endpoint.origin, ...(t.keyId ? { aws_access_key_id: t.keyId } : {}) };
+  const given = new Set(Object.keys(t.options ?? {}).map((k) => k.toLowerCase()));
+  const fromOptions = (...keys: string[]) => keys.some((k) => given.has(k)) || !t.options;
+  return withSourcesOf(
+    {
+      ...(fromOptions('aws_endpoint', 'endpoint') ? { aws_endpoint: t.endpoint.origin } : {}),
+      ...(t.keyId && fromOptions('aws_access_key_id', 'access_key_id') ? { aws_access_key_id: t.keyId } : {}),
+    },
+    t.options,
+  );
 }
 
 function get(url: string, headers: Record<string, string>, deadline: number): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {

@@ -11,7 +11,10 @@
 // Schema metadata (e.g. lance:class_names) and field nullability/metadata are carried over by handing
 // lancedb an Arrow Table with the source's schema. Indices are not copied.
 //
-// The destination must not exist. On cancel or failure the partial dataset is removed.
+// The destination must not exist. On cancel or failure the partial dataset is removed. It may be a local
+// folder or an object-store URI (s3://bucket/path/name.lance, with its own storage options): there the
+// partial dataset is dropped through the engine, and a destination that already holds a dataset is
+// refused — so a retry after a failure never appends a second copy of the rows to the first.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Binary, Field, RecordBatch, Schema, Struct, Table as ArrowTable, Type, Utf8, makeData } from 'apache-arrow';
@@ -19,7 +22,8 @@ import type { LanceDataset } from './dataset';
 import { quoteIdent } from './columns';
 import { Connection, lance, Table } from './engine';
 import { classify, LanceError } from './errors';
-import { isObjectStoreUri } from './locate';
+import { isObjectStoreUri, tableNameOf } from './locate';
+import { classifyAt } from './objectStoreErrors';
 import { readManifest } from './manifest';
 import { batchBytes, viewBatches } from './viewBatches';
 import type { SortKey, TextQuery } from '../../shared/types';
@@ -34,8 +38,10 @@ export interface SubsetOptions {
   rowSet?: string;
   /** Columns to keep, in this order; all when undefined. */
   columns?: string[];
-  /** Absolute folder path of the new dataset; must not exist; the name ends in `.lance`. */
+  /** Absolute folder path or object-store URI of the new dataset; must not exist; the name ends in `.lance`. */
   dest: string;
+  /** For an object-store `dest`: its storage options (endpoint, credentials). */
+  destStorageOptions?: Record<string, string>;
   signal?: AbortSignal;
   progress?: (done: number, total: number) => void;
   /** Rows per write (each write is one fragment and one version); default: ~32 MB or 100,000 rows. */
@@ -84,22 +90,10 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
   // rebatch take the read columns by position).
   const select = new Map(columns.map((c) => [c.name, c.expr] as const));
 
-  await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-  // Claim the folder atomically (fails if it appeared since the check): the cleanup below then only
-  // ever removes a folder this call created, never a dataset someone else wrote meanwhile.
-  try {
-    await fs.promises.mkdir(dest);
-  } catch (err) {
-    throw new LanceError('io', `Could not create ${dest}: ${(err as Error).message}`);
-  }
-  let db: Connection;
-  try {
-    db = await lance().connect(path.dirname(dest));
-  } catch (err) {
-    await fs.promises.rm(dest, { recursive: true, force: true });
-    throw classify(err);
-  }
-  const name = path.basename(dest).replace(/\.lance$/i, '');
+  const name = tableNameOf(dest);
+  const target = isObjectStoreUri(dest) ? remoteDest(dest, name, opts.destStorageOptions) : localDest(dest);
+  const db = await target.claim();
+  const removePartial = () => target.remove(db);
   let out: Table | undefined;
   let schema: Schema | undefined;
   let pending: RecordBatch[] = [];
@@ -112,7 +106,7 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
     pending = [];
     pendingBytes = pendingRows = 0;
     if (!out) {
-      out = await db.createTable(name, table, { storageOptions });
+      out = await db.createTable(name, table, { storageOptions: { ...opts.destStorageOptions, ...storageOptions } });
       await restoreLargeTypes(out, columns);
     } else await out.add(table);
   };
@@ -135,24 +129,89 @@ export async function materializeSubset(ds: LanceDataset, opts: SubsetOptions): 
       await flush();
       if (!out) {
         // No row matched: an empty dataset with the source's schema.
-        out = await db.createEmptyTable(name, emptySchema(await sourceSchema(ds), columns, schemaMetadata), { storageOptions });
+        out = await db.createEmptyTable(name, emptySchema(await sourceSchema(ds), columns, schemaMetadata), {
+          storageOptions: { ...opts.destStorageOptions, ...storageOptions },
+        });
         await restoreLargeTypes(out, columns);
       }
     }
   } catch (err) {
     out?.close();
+    await removePartial();
     db.close();
-    await fs.promises.rm(dest, { recursive: true, force: true });
     // The filter was already checked by the count above: an engine error here is not the filter's fault.
-    throw classify(err);
+    throw classifyAt(err, dest, opts.destStorageOptions);
   }
   out?.close();
+  if (res.cancelled) await removePartial();
   db.close();
-  if (res.cancelled) await fs.promises.rm(dest, { recursive: true, force: true });
   return res;
 }
 
+interface Destination {
+  /** Makes sure nothing is there yet and returns a connection to the parent to write into. */
+  claim(): Promise<Connection>;
+  /** Removes what a failed or cancelled write left. */
+  remove(db: Connection): Promise<void>;
+}
+
+function localDest(dest: string): Destination {
+  return {
+    async claim() {
+      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+      // Claim the folder atomically (fails if it appeared since the check): the cleanup then only ever
+      // removes a folder this call created, never a dataset someone else wrote meanwhile.
+      try {
+        await fs.promises.mkdir(dest);
+      } catch (err) {
+        throw new LanceError('io', `Could not create ${dest}: ${(err as Error).message}`);
+      }
+      try {
+        return await lance().connect(path.dirname(dest));
+      } catch (err) {
+        await fs.promises.rm(dest, { recursive: true, force: true });
+        throw classify(err);
+      }
+    },
+    remove: () => fs.promises.rm(dest, { recursive: true, force: true }),
+  };
+}
+
+function remoteDest(dest: string, name: string, storageOptions: Record<string, string> | undefined): Destination {
+  const parent = dest.slice(0, dest.lastIndexOf('/'));
+  const fail = (err: unknown) => classifyAt(err, dest, storageOptions);
+  return {
+    async claim() {
+      const db = await lance()
+        .connect(parent, { storageOptions })
+        .catch((err: unknown) => {
+          throw fail(err);
+        });
+      // An object store has no atomic "create folder": a dataset already there (e.g. a failed attempt's
+      // that could not be dropped) is refused rather than appended to.
+      const existing = await db.openTable(name, undefined, { storageOptions }).catch(() => undefined);
+      if (existing) {
+        existing.close();
+        db.close();
+        throw new LanceError('io', `${dest} already holds a dataset; choose a new name (or remove it first).`);
+      }
+      return db;
+    },
+    async remove(db) {
+      await db.dropTable(name).catch(() => undefined);
+    },
+  };
+}
+
 function checkDest(ds: LanceDataset, dest: string): string {
+  if (isObjectStoreUri(dest)) {
+    const uri = dest.replace(/\/+$/, '');
+    if (!/\.lance$/i.test(uri) || tableNameOf(uri).length === 0 || !/^[a-z0-9+]+:\/\/[^/]+\/./i.test(uri))
+      throw new LanceError('io', `The new dataset's URI must name a folder ending in .lance inside a bucket (got ${dest}).`);
+    if (uri === ds.location.uri.replace(/\/+$/, '') || uri.startsWith(`${ds.location.uri.replace(/\/+$/, '')}/`))
+      throw new LanceError('io', 'The new dataset cannot be written inside the dataset it is taken from.');
+    return uri;
+  }
   if (!path.isAbsolute(dest)) throw new LanceError('io', `The new dataset needs an absolute path (got ${dest}).`);
   const abs = path.resolve(dest);
   if (!/\.lance$/i.test(abs) || path.basename(abs).length <= '.lance'.length)

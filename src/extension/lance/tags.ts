@@ -3,7 +3,8 @@
 // refuses writes.
 import type { DatasetLocation } from '../../shared/types';
 import { LanceDataset } from './dataset';
-import { classify, LanceError } from './errors';
+import { LanceError } from './errors';
+import { classifyAt } from './objectStoreErrors';
 
 const TAG_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -19,20 +20,29 @@ async function withLatest<T>(location: DatasetLocation, storageOptions: Record<s
   try {
     return await fn(ds);
   } catch (err) {
-    throw classify(err);
+    throw classifyAt(err, location.uri, storageOptions);
   } finally {
     ds.close();
   }
 }
 
-export async function createTag(location: DatasetLocation, name: string, version: number, storageOptions?: Record<string, string>): Promise<void> {
+/**
+ * Creates the tag; 'existed' when a tag of that name already points at that version (nothing written).
+ * That makes a retry safe: after an error whose write did land (an object store that stored the tag
+ * file but whose answer was lost), asking again neither fails nor writes a second time.
+ */
+export async function createTag(location: DatasetLocation, name: string, version: number, storageOptions?: Record<string, string>): Promise<'created' | 'existed'> {
   const problem = validateTagName(name);
   if (problem) throw new LanceError('bad-filter', problem);
-  await withLatest(location, storageOptions, async (ds) => {
+  return withLatest(location, storageOptions, async (ds) => {
     const tags = await ds.engineTable().tags();
     const existing = await tags.list();
-    if (Object.prototype.hasOwnProperty.call(existing, name)) throw new LanceError('internal', `A tag named "${name}" already exists.`);
+    if (Object.prototype.hasOwnProperty.call(existing, name)) {
+      if (existing[name].version === version) return 'existed';
+      throw new LanceError('internal', `A tag named "${name}" already exists (on version ${existing[name].version}).`);
+    }
     await tags.create(name, version);
+    return 'created';
   });
 }
 

@@ -10,6 +10,7 @@ import { toErrorInfo } from '../lance/errors';
 import { isObjectStoreUri } from '../lance/locate';
 import { listManifestVersions } from '../lance/manifest';
 import { readSettings } from '../settings';
+import { storageOptionsFor } from '../objectStoreOptions';
 import { confirmCreateTag, confirmDeleteTag } from '../commands/tagCommands';
 import { panelHtml } from './html';
 import { WebviewEndpoint } from './webviewEndpoint';
@@ -97,7 +98,7 @@ export class DatasetPanel {
     DatasetPanel.open.add(this);
     DatasetPanel.setActive(this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lance.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, titleOf(state), 'panel', isObjectStoreUri(state.location.uri) ? state.location.uri : undefined);
     this.sessionPromise = this.openSession();
     this.endpoint = new WebviewEndpoint(panel.webview, this.handlers());
     this.disposables.push(this.endpoint);
@@ -164,9 +165,10 @@ export class DatasetPanel {
     const s = readSettings();
     const started = Date.now();
     try {
+      const storageOptions = await storageOptionsFor(this.state.location.uri);
       const session = await DatasetSession.open(
         this.state.location,
-        { version: this.state.version, tag: this.state.tag, storageOptions: s.storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
+        { version: this.state.version, tag: this.state.tag, storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
         {
           maxImageBytes: s.maxInlineImageBytes,
           map: { maxPoints: s.mapMaxPoints, cacheFolder: DatasetPanel.mapCacheFolder, workerPath: this.mapWorkerPath },

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 /** Stylesheets of the webviews: one per UI area so areas can be styled without touching each other. */
 const STYLES = ['panel.css', 'grid.css', 'similar.css', 'tabs.css', 'preview.css', 'curation.css', 'map.css'];
 
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, bundle: 'panel' | 'preview' = 'panel'): string {
+/** `remoteUri`: an object-store dataset's URI, said while it opens (the first reads can take seconds). */
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, bundle: 'panel' | 'preview' = 'panel', remoteUri?: string): string {
   const nonce = crypto.randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
   const styles = STYLES.map((f) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)));
@@ -28,8 +29,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
 ${styles.map((u) => `<link rel="stylesheet" href="${u}">`).join('\n')}
 <title>${escapeHtml(title)}</title>
 </head>
-<body>
-<div id="app" aria-busy="true"><p class="muted">Opening ${escapeHtml(title)}…</p></div>
+<body${remoteUri ? ` data-remote-uri="${escapeHtml(remoteUri)}"` : ''}>
+<div id="app" aria-busy="true"><p class="muted">Opening ${escapeHtml(title)}…${remoteUri ? ` Reading from ${escapeHtml(remoteUri)}.` : ''}</p></div>
 <script type="module" nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

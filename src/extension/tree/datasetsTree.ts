@@ -1,17 +1,23 @@
 // The "Datasets" tree in the Lance activity-bar container: every dataset in the workspace (any folder
 // holding _versions/, whatever its name; a LanceDB folder shows its tables under it), each expandable
 // into columns, versions, tags and indices. Details load when a dataset is expanded, not before.
+// A "Remote" group lists the object-store datasets and LanceDB folders the user opened (per workspace).
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DatasetDescription, SchemaField, VersionsPage } from '../../shared/types';
 import { LanceDataset } from '../lance/dataset';
 import { toErrorInfo } from '../lance/errors';
-import { tableNameOf } from '../lance/locate';
+import { isObjectStoreUri, locate, tableNameOf } from '../lance/locate';
 import { describeStop, searchWorkspaceDatasets } from '../discovery';
+import { storageOptionsFor } from '../objectStoreOptions';
+import { readSettings } from '../settings';
+import type { RemoteDatasets } from './remoteDatasets';
 
 type Node =
   | { kind: 'database'; dir: string; tables: string[] }
-  | { kind: 'dataset'; dir: string; inDatabase?: boolean }
+  | { kind: 'dataset'; dir: string; inDatabase?: boolean; remembered?: boolean }
+  | { kind: 'remote' }
+  | { kind: 'remoteDatabase'; uri: string }
   | { kind: 'group'; dir: string; group: 'columns' | 'versions' | 'tags' | 'indices'; count: number }
   | { kind: 'field'; dir: string; field: SchemaField }
   | { kind: 'version'; dir: string; version: number; label: string; detail: string }
@@ -31,6 +37,10 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
   readonly onDidChangeTreeData = this.changed.event;
   private readonly details = new Map<string, Promise<Details>>();
 
+  constructor(private readonly remote?: RemoteDatasets) {
+    remote?.onDidChange(() => this.changed.fire(undefined));
+  }
+
   refresh(): void {
     this.details.clear();
     this.changed.fire(undefined);
@@ -41,6 +51,10 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
     switch (node.kind) {
       case 'database':
         return node.tables.map((dir) => ({ kind: 'dataset', dir, inDatabase: true }));
+      case 'remote':
+        return (this.remote?.list() ?? []).map((e): Node => (e.kind === 'database' ? { kind: 'remoteDatabase', uri: e.uri } : { kind: 'dataset', dir: e.uri, remembered: true }));
+      case 'remoteDatabase':
+        return this.remoteTables(node.uri);
       case 'dataset': {
         const det = await this.load(node.dir).catch((err) => err as Error);
         if (det instanceof Error) return [{ kind: 'message', text: toErrorInfo(det).message, error: true }];
@@ -67,8 +81,32 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
         item.contextValue = 'lanceDatabase';
         return item;
       }
+      case 'remote': {
+        const item = new vscode.TreeItem('Remote', C.Expanded);
+        item.iconPath = new vscode.ThemeIcon('cloud');
+        item.description = `${this.remote?.list().length ?? 0} opened`;
+        item.tooltip = 'Object-store datasets and LanceDB folders opened in this workspace (remembered per workspace; Remove forgets one)';
+        return item;
+      }
+      case 'remoteDatabase': {
+        const item = new vscode.TreeItem(tableNameOf(node.uri) || node.uri, C.Collapsed);
+        item.description = node.uri;
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.tooltip = `LanceDB folder ${node.uri}: expand to list its tables`;
+        item.contextValue = 'lanceRemoteDatabase';
+        return item;
+      }
       case 'dataset': {
         const item = new vscode.TreeItem(tableNameOf(node.dir), C.Collapsed);
+        if (isObjectStoreUri(node.dir)) {
+          item.description = node.inDatabase ? '' : node.dir.slice(0, node.dir.lastIndexOf('/'));
+          item.iconPath = new vscode.ThemeIcon('table');
+          item.tooltip = node.dir;
+          item.contextValue = node.remembered ? 'lanceRemoteDataset' : 'lanceDataset';
+          // Opened from here: already remembered (or under a remembered folder).
+          item.command = { command: 'lanceInspector.openDataset', title: 'Open', arguments: [{ dir: node.dir, remembered: true }] };
+          return item;
+        }
         // Where it is, relative to the workspace (asRelativePath gives a workspace folder itself as an
         // absolute path: nothing for a dataset at the root, or the folder's name in a multi-root workspace).
         const parent = path.dirname(node.dir);
@@ -128,12 +166,13 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
   }
 
   private async roots(): Promise<Node[]> {
+    const remote: Node[] = this.remote?.list().length ? [{ kind: 'remote' }] : [];
     const search = await searchWorkspaceDatasets();
     const dirs = search.datasets;
     // The search is bounded (depth, time, folders): when it stopped early, the tree says so last.
     const stopped = describeStop(search);
     const note: Node[] = stopped && search.stoppedBy !== 'aborted' ? [{ kind: 'message', text: `${stopped} Lance: Open Dataset… opens any folder.` }] : [];
-    if (!dirs.length) return [{ kind: 'message', text: 'No Lance datasets in this workspace (a dataset is a folder holding _versions/).' }, ...note];
+    if (!dirs.length) return [{ kind: 'message', text: 'No Lance datasets in this workspace (a dataset is a folder holding _versions/).' }, ...note, ...remote];
     // Folders holding two or more datasets are LanceDB databases: their tables go under them.
     const byParent = new Map<string, string[]>();
     for (const d of dirs) byParent.set(path.dirname(d), [...(byParent.get(path.dirname(d)) ?? []), d]);
@@ -142,14 +181,26 @@ export class DatasetsTree implements vscode.TreeDataProvider<Node> {
       if (tables.length > 1) out.push({ kind: 'database', dir: parent, tables });
       else out.push({ kind: 'dataset', dir: tables[0] });
     }
-    return [...out, ...note];
+    return [...out, ...note, ...remote];
+  }
+
+  /** A remembered LanceDB folder's tables, listed when it is expanded (one listing request on S3). */
+  private async remoteTables(uri: string): Promise<Node[]> {
+    try {
+      const found = await locate(uri, await storageOptionsFor(uri), readSettings().queryTimeoutSeconds * 1000);
+      if (found.kind === 'dataset') return [{ kind: 'dataset', dir: found.location.uri, inDatabase: true }];
+      return found.tables.map((t) => ({ kind: 'dataset', dir: t.uri, inDatabase: true }));
+    } catch (err) {
+      return [{ kind: 'message', text: toErrorInfo(err).message, error: true }];
+    }
   }
 
   private load(dir: string): Promise<Details> {
     let p = this.details.get(dir);
     if (!p) {
       p = (async () => {
-        const ds = await LanceDataset.open({ uri: dir, name: tableNameOf(dir) });
+        const s = readSettings();
+        const ds = await LanceDataset.open({ uri: dir, name: tableNameOf(dir) }, { storageOptions: await storageOptionsFor(dir), timeoutMs: s.queryTimeoutSeconds * 1000 });
         try {
           return { d: await ds.describe(), versions: await ds.versions(0, VERSIONS_SHOWN) };
         } finally {

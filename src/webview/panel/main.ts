@@ -15,6 +15,7 @@ import { rowsView } from './rowsView';
 import { schemaView } from './schemaView';
 import { similarView } from './similarView';
 import { versionsView } from './versionsView';
+import { remoteActivity } from './remoteActivity';
 
 interface UiState {
   location?: DatasetDescription['location'];
@@ -47,6 +48,24 @@ function patchState(p: Partial<UiState>): void {
   vscodeApi.setState({ ...state(), ...p });
 }
 
+// Outside #app, so it shows while the dataset opens and survives an error replacing the panel.
+const cancelledBanner = h('div', { class: 'info-banner', hidden: true, role: 'status', 'data-testid': 'remote-cancelled' });
+const activity = remoteActivity(rpc, () => {
+  cancelledBanner.hidden = false;
+  cancelledBanner.replaceChildren(
+    'Stopped reading from the object store. ',
+    button('Read Again', () => {
+      void (async () => {
+        cancelledBanner.hidden = true;
+        await rpc.request('reload', {}).catch(() => undefined);
+        await start();
+      })();
+    }),
+  );
+});
+activity.setUri(document.body.dataset.remoteUri ?? state().location?.uri);
+document.body.append(cancelledBanner, activity.element);
+
 function showError(message: string, detail?: string): void {
   app.setAttribute('aria-busy', 'false');
   app.replaceChildren(h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'error' }, message, detail ? h('pre', { class: 'detail' }, detail) : null));
@@ -65,6 +84,7 @@ async function start(): Promise<void> {
     const [desc, settings] = await Promise.all([rpc.request('describe', {}), rpc.request('settings', {}).catch(() => undefined)]);
     mark('describe-received');
     d = desc;
+    activity.setUri(d.location.uri);
     if (settings) useSettings(settings);
   } catch (err) {
     const info = err instanceof RpcError ? err.info : undefined;
