@@ -25,7 +25,8 @@ function listFiles(dir, pattern) {
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
-    entryPoints: { extension: 'src/extension/extension.ts' },
+    // The embedding map's worker thread (PCA, UMAP with umap-js bundled in): a script of its own.
+    entryPoints: { extension: 'src/extension/extension.ts', mapWorker: 'src/extension/lance/mapWorker.ts' },
     outdir: 'dist',
     bundle: true,
     platform: 'node',

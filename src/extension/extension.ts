@@ -17,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Lance Inspector', { log: true });
   context.subscriptions.push(log);
   log.info('Lance Inspector activated');
+  DatasetPanel.mapCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'maps').fsPath;
   DatasetPanel.curationCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'curation').fsPath;
 
   const remote = new RemoteDatasets(context.workspaceState);

@@ -9,6 +9,8 @@ export interface Settings {
   queryTimeoutSeconds: number;
   /** retainContextWhenHidden for dataset panels. */
   keepPanelsLoaded: boolean;
+  /** The embedding map's largest number of points (a seeded sample beyond). */
+  mapMaxPoints: number;
 }
 
 export function readSettings(): Settings {
@@ -27,5 +29,6 @@ export function readSettings(): Settings {
     maxInlineImageBytes: Math.max(0, c.get<number>('maxInlineImageKB', 4096)) * 1024,
     queryTimeoutSeconds,
     keepPanelsLoaded: c.get<boolean>('keepPanelsLoaded', true),
+    mapMaxPoints: num('map.maxPoints', 100_000, 1000, 2_000_000),
   };
 }

@@ -5,6 +5,8 @@ import type {
   Cell,
   ColumnStats,
   DatasetDescription,
+  EmbeddingMap,
+  MapRequest,
   ExactValue,
   ErrorInfo,
   FullRow,
@@ -47,6 +49,12 @@ export interface HostRequests {
   cell: { params: { rowId: string; column: string }; result: Cell };
   /** Statistics of one column, streamed over only that column; progress arrives as 'progress' events. */
   columnStats: { params: { column: string; filter?: string; topK?: number }; result: ColumnStats };
+  /**
+   * The 2-D map of a vector column (PCA or UMAP, computed off the extension host's thread, cached in the
+   * extension's storage); progress arrives as 'progress' events with a stage. Not time-limited: UMAP of
+   * 50,000 rows takes minutes; the webview shows Cancel.
+   */
+  embeddingMap: { params: MapRequest; result: EmbeddingMap };
   /** Values of a column with their counts (for "filter by class"), most frequent first. */
   distinct: { params: { column: string; limit: number }; result: { value: string | number | boolean; count: number; exact?: ExactValue }[] };
   compareVersions: { params: { from: number; to: number }; result: VersionDiff };
@@ -92,7 +100,7 @@ export interface WebviewEvents {
     | { action: 'setSort'; sort: SortKey[] }
     | { action: 'setSearch'; search?: TextQuery }
     | { action: 'goToRow'; index: number }
-    | { action: 'showTab'; tab: 'schema' | 'rows' | 'versions' | 'indices' }
+    | { action: 'showTab'; tab: 'schema' | 'rows' | 'versions' | 'indices' | 'map' }
     | { action: 'findSimilar'; rowId: string }
     | { action: 'selectRelative'; delta: number }
     | { action: 'compare'; from: number; to: number };

@@ -352,6 +352,56 @@ export interface ViewState {
   selectedByClick?: boolean;
 }
 
+/** How the embedding map projects vectors to 2-D. */
+export type MapMethod = 'pca' | 'umap';
+
+export interface MapRequest {
+  /** The vector column. */
+  column: string;
+  method: MapMethod;
+  /** Colour by this column (a low-cardinality one by category, a numeric one on a scale); none: one colour. */
+  colorBy?: string;
+  /** Compute again, replacing the cached map. */
+  recompute?: boolean;
+}
+
+/**
+ * A 2-D map of a vector column. The arrays travel as bytes (a Uint8Array is what every webview transport
+ * carries intact; see shared/typedBytes.ts for the typed views): `x`, `y` Float32 per point; `rowIds`
+ * two Uint32 per point (low word, high word) so u64 row ids keep every bit.
+ */
+export interface EmbeddingMap {
+  column: string;
+  method: MapMethod;
+  count: number;
+  x: Uint8Array;
+  y: Uint8Array;
+  rowIds: Uint8Array;
+  /** Rows of the table, and whether the points are a seeded sample of them (at most `maxPoints`). */
+  totalRows: number;
+  sampled: boolean;
+  maxPoints: number;
+  seed: number;
+  /** Rows left out: null vector or a NaN/±Infinity in it. */
+  skipped: number;
+  colour?: MapColour;
+  /** Reading the vectors and computing the projection, ms (as when it was computed, for a cached map). */
+  readMs: number;
+  computeMs: number;
+  /** When it was computed (epoch ms), and whether this answer came from the cache. */
+  computedAt: number;
+  cached: boolean;
+  /** PCA: share of the variance along each axis. */
+  explained?: [number, number];
+  /** UMAP: the neighbour lists it was fed (the vector index, or an exact scan without one). */
+  neighbours?: { k: number; metric: string; answeredBy: string; ms: number };
+}
+
+/** What colours the map: Int32 codes per point into `values` (-1 null), or Float32 values per point (NaN null). */
+export type MapColour =
+  | { column: string; kind: 'category'; codes: Uint8Array; values: string[]; counts: number[]; otherCount: number }
+  | { column: string; kind: 'numeric'; values: Uint8Array; min: number; max: number };
+
 /** The curation signals (Curation tab); each can be shown in Rows as a row set ordered by its score. */
 export type CurationSignal = 'duplicates' | 'byteDuplicates' | 'labelErrors' | 'outliers';
 

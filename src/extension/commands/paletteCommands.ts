@@ -136,6 +136,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     ['showSchema', 'schema'],
     ['showVersions', 'versions'],
     ['showIndices', 'indices'],
+    ['showEmbeddingMap', 'map'],
   ] as const) {
     reg(id, async () => (await activePanel())?.uiAction({ action: 'showTab', tab }));
   }

@@ -4,6 +4,7 @@ import type { Handlers } from '../../shared/rpc';
 import type { DatasetDescription, DatasetLocation } from '../../shared/types';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
+import { embeddingMap, type MapSettings } from '../lance/embeddingMap';
 import { DatasetCuration, type CurationSettings } from '../lance/datasetCuration';
 import { labelCandidates } from '../../shared/labelColumn';
 
@@ -28,10 +29,11 @@ export const DATA_METHODS = [
   'curationRowSet',
 ] as const;
 /**
- * Requests answered from the data that may run for minutes (the curation signals' neighbour search): not
- * queued behind pages nor stopped at the query time limit; they report progress and stop on cancel.
+ * Requests answered from the data that may run for minutes (an embedding map's UMAP, the curation
+ * signals' neighbour search): not queued behind pages nor stopped at the query time limit; they report
+ * progress and stop on cancel.
  */
-export const LONG_DATA_METHODS = ['curationSignals'] as const;
+export const LONG_DATA_METHODS = ['embeddingMap', 'curationSignals'] as const;
 export type DataMethod = (typeof DATA_METHODS)[number] | (typeof LONG_DATA_METHODS)[number];
 
 /** Handlers of the data requests, each answered by the session `get` gives when the request arrives. */
@@ -47,9 +49,13 @@ export function delegateToSession(get: () => Promise<DatasetSession>): Pick<Hand
 export interface SessionSettings {
   /** Largest image sent to the webview inline; bigger ones show as metadata. */
   maxImageBytes: number;
+  /** The embedding map's sample size, cache folder and worker script (none: computed on this thread, not cached). */
+  map?: MapSettings;
   /** The curation signals' cache folder (the extension's global storage) and limits; none: kept in memory only. */
   curation?: CurationSettings;
 }
+
+const DEFAULT_MAP: MapSettings = { maxPoints: 100_000 };
 
 export class DatasetSession {
   private constructor(
@@ -100,6 +106,23 @@ export class DatasetSession {
     columnStats: (p, signal, progress) => this.dataset.columnStats(p, signal, progress),
     distinct: ({ column, limit }, signal) => this.dataset.distinct(column, limit, signal),
     compareVersions: ({ from, to }) => this.dataset.compareVersions(from, to),
+    embeddingMap: async (req, signal, progress) => {
+      const { schema } = await this.describe();
+      const labels = new Set(labelCandidates(schema).map((c) => c.field.name));
+      const kindOf = (column: string) => schema.find((f) => f.name === column)?.kind;
+      return embeddingMap(
+        {
+          table: this.dataset.engineTable(),
+          uri: this.dataset.location.uri,
+          version: this.dataset.version,
+          // A label stored as a class index is a category, not a quantity.
+          colourKind: (c) => (!labels.has(c) && (kindOf(c) === 'int' || kindOf(c) === 'float') ? 'numeric' : 'category'),
+        },
+        req,
+        this.settings.map ?? DEFAULT_MAP,
+        { signal, progress },
+      );
+    },
     keepRowSet: async (p) => this.dataset.rowSets.keep(p),
     curationSignals: (p, signal, progress) => this.curation.signals(p, signal, progress),
     curationRowSet: async ({ signal }) => this.curation.rowSet(signal),

@@ -62,3 +62,23 @@ export async function loadNeighbours(folder: string, parts: CacheKeyParts): Prom
     meta,
   };
 }
+
+/** An embedding map as cached: the points (x, y, row id) and what the map says about itself. */
+export interface CachedMap<M> {
+  meta: M;
+  x: Float32Array;
+  y: Float32Array;
+  rowIds: BigUint64Array;
+}
+
+export function saveMap<M>(folder: string, parts: CacheKeyParts, map: CachedMap<M>): Promise<string> {
+  return writeCached<M>(folder, parts, { meta: map.meta, arrays: { x: map.x, y: map.y, rowIds: map.rowIds } });
+}
+
+export async function loadMap<M>(folder: string, parts: CacheKeyParts): Promise<CachedMap<M> | undefined> {
+  const c = await readCached<M>(folder, parts);
+  if (!c) return undefined;
+  const { x, y, rowIds } = c.arrays;
+  if (!(x instanceof Float32Array && y instanceof Float32Array && rowIds instanceof BigUint64Array)) return undefined;
+  return { meta: c.meta, x, y, rowIds };
+}

@@ -31,6 +31,8 @@ export class DatasetPanel {
   private static active: DatasetPanel | undefined;
   private static readonly activeListeners = new Set<Listener>();
   private static readonly selectionListeners = new Set<Listener>();
+  /** Where embedding maps are cached: the extension's global storage (set on activation), never the dataset. */
+  static mapCacheFolder: string | undefined;
   /** Where curation signals are cached: the extension's global storage (set on activation), never the dataset. */
   static curationCacheFolder: string | undefined;
 
@@ -40,6 +42,7 @@ export class DatasetPanel {
   /** What the webview last said it shows (filter, columns, selection). */
   view: ViewState = {};
   selectedIndex: number | undefined;
+  private readonly mapWorkerPath: string;
 
   /** The dataset panel the user used last (palette commands act on it). */
   static get current(): DatasetPanel | undefined {
@@ -91,6 +94,7 @@ export class DatasetPanel {
     private readonly log: vscode.LogOutputChannel,
     public state: PanelState,
   ) {
+    this.mapWorkerPath = vscode.Uri.joinPath(extensionUri, 'dist', 'mapWorker.js').fsPath;
     DatasetPanel.open.add(this);
     DatasetPanel.setActive(this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lance.svg');
@@ -165,7 +169,11 @@ export class DatasetPanel {
       const session = await DatasetSession.open(
         this.state.location,
         { version: this.state.version, tag: this.state.tag, storageOptions, timeoutMs: s.queryTimeoutSeconds * 1000 },
-        { maxImageBytes: s.maxInlineImageBytes, curation: { cacheFolder: DatasetPanel.curationCacheFolder } },
+        {
+          maxImageBytes: s.maxInlineImageBytes,
+          map: { maxPoints: s.mapMaxPoints, cacheFolder: DatasetPanel.mapCacheFolder, workerPath: this.mapWorkerPath },
+          curation: { cacheFolder: DatasetPanel.curationCacheFolder },
+        },
       );
       this.log.info(`Opened ${this.state.location.uri} at version ${session.dataset.version} in ${Date.now() - started} ms`);
       // The webview's first question, answered while it is still loading its script (cached per session).

@@ -4,7 +4,7 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 
 /** Stylesheets of the webviews: one per UI area so areas can be styled without touching each other. */
-const STYLES = ['panel.css', 'grid.css', 'similar.css', 'tabs.css', 'preview.css', 'curation.css'];
+const STYLES = ['panel.css', 'grid.css', 'similar.css', 'tabs.css', 'preview.css', 'curation.css', 'map.css'];
 
 /** `remoteUri`: an object-store dataset's URI, said while it opens (the first reads can take seconds). */
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, bundle: 'panel' | 'preview' = 'panel', remoteUri?: string): string {

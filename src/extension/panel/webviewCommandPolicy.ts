@@ -1,7 +1,7 @@
 // Which VS Code commands a webview may run through its `command` request, and with what arguments.
 // The webviews are a less trusted side (they render dataset contents: text, images, metadata), so
 // a `command` request is not a way to run any `lanceInspector.*` command with any arguments: only
-// the three commands the dataset panel and the preview really send are accepted, each with its
+// the commands the dataset panel and the preview really send are accepted, each with its
 // arguments checked for shape and type and rebuilt from the checked values (extra keys dropped).
 // Pure (no `vscode` import), so it is tested in plain Node; webviewCommands.ts runs what this allows.
 import { LanceError } from '../lance/errors';
@@ -27,6 +27,15 @@ const POLICY: ReadonlyMap<string, Check> = new Map<string, Check>([
     'showPreview',
     (args) => {
       if (args !== undefined && args !== null && !(isPlainObject(args) && Object.keys(args).length === 0)) throw refuse('showPreview', 'takes no arguments');
+      return undefined;
+    },
+  ],
+  // Map tab: "Export…" of a lasso selection, after it was kept as a row set and shown in Rows (the panel's
+  // view then names the set). No arguments; the command asks for trust and a destination itself.
+  [
+    'exportRows',
+    (args) => {
+      if (args !== undefined && args !== null && !(isPlainObject(args) && Object.keys(args).length === 0)) throw refuse('exportRows', 'takes no arguments');
       return undefined;
     },
   ],

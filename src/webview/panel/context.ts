@@ -4,7 +4,7 @@
 import type { RpcClient } from '../../shared/rpc';
 import type { DatasetDescription, RowSetInfo, SortKey, TextQuery, ViewState } from '../../shared/types';
 
-export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar' | 'curation';
+export type TabId = 'schema' | 'rows' | 'versions' | 'indices' | 'similar' | 'curation' | 'map';
 
 export interface PanelContext {
   rpc: RpcClient;

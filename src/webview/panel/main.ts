@@ -10,6 +10,7 @@ import { badge, button, registerToolkit, tabs } from '../ui/toolkit';
 import type { PanelContext, RowsViewApi, SimilarViewApi, TabId, VersionsViewApi, View } from './context';
 import { curationView } from './curationView';
 import { indicesView } from './indicesView';
+import { mapView, type MapViewApi } from './mapView';
 import { rowsView } from './rowsView';
 import { schemaView } from './schemaView';
 import { similarView } from './similarView';
@@ -26,10 +27,18 @@ interface UiState {
 
 registerToolkit();
 const app = document.getElementById('app')!;
-const TAB_LABELS: Record<TabId, string> = { rows: 'Rows', schema: 'Schema', versions: 'Versions', indices: 'Indices & stats', similar: 'Similar', curation: 'Curation' };
-const TAB_ORDER: TabId[] = ['rows', 'schema', 'versions', 'indices', 'similar', 'curation'];
+const TAB_LABELS: Record<TabId, string> = {
+  rows: 'Rows',
+  schema: 'Schema',
+  versions: 'Versions',
+  indices: 'Indices & stats',
+  similar: 'Similar',
+  curation: 'Curation',
+  map: 'Map',
+};
+const TAB_ORDER: TabId[] = ['rows', 'schema', 'versions', 'indices', 'similar', 'curation', 'map'];
 
-let views: { rows: RowsViewApi; schema: View; versions: VersionsViewApi; indices: View; similar: SimilarViewApi; curation: View } | undefined;
+let views: { rows: RowsViewApi; schema: View; versions: VersionsViewApi; indices: View; similar: SimilarViewApi; curation: View; map: MapViewApi } | undefined;
 let tabsEl: HTMLElement | undefined;
 
 function state(): UiState {
@@ -123,7 +132,15 @@ async function start(): Promise<void> {
       patchState({ views: { ...state().views, [key]: value } });
     },
   };
-  views = { rows: rowsView(ctx), schema: schemaView(ctx), versions: versionsView(ctx), indices: indicesView(ctx), similar: similarView(ctx), curation: curationView(ctx) };
+  views = {
+    rows: rowsView(ctx),
+    schema: schemaView(ctx),
+    versions: versionsView(ctx),
+    indices: indicesView(ctx),
+    similar: similarView(ctx),
+    curation: curationView(ctx),
+    map: mapView(ctx),
+  };
   const active = state().tab ?? 'rows';
   tabsEl = tabs(
     TAB_ORDER.map((id) => ({ id, label: TAB_LABELS[id], content: views![id].element })),
