@@ -100,7 +100,7 @@ export interface WebviewEvents {
     | { action: 'setSort'; sort: SortKey[] }
     | { action: 'setSearch'; search?: TextQuery }
     | { action: 'goToRow'; index: number }
-    | { action: 'showTab'; tab: 'schema' | 'rows' | 'versions' | 'indices' | 'map' }
+    | { action: 'showTab'; tab: 'schema' | 'rows' | 'versions' | 'indices' | 'curation' | 'map' }
     | { action: 'findSimilar'; rowId: string }
     | { action: 'selectRelative'; delta: number }
     | { action: 'compare'; from: number; to: number };

@@ -247,3 +247,28 @@ test('row ids keep every bit of a u64 as Uint32 pairs', () => {
     Array.from(ids, (v) => v.toString()),
   );
 });
+
+test('colour by a curation signal: refused with what to do before the signals are computed, then the same scores as the Curation tab, point by point', async () => {
+  const s = await open();
+  try {
+    await assert.rejects(
+      run(s, { column: 'image_emb', method: 'pca', colorBy: 'signal:outliers' }),
+      (e: Error & { kind?: string }) => e.kind === 'not-found' && /compute the signals in the Curation tab first/.test(e.message),
+    );
+    await s.handlers.curationSignals({ column: 'image_emb', labelColumn: 'label_name' }, new AbortController().signal, () => undefined);
+    const map = await run(s, { column: 'image_emb', method: 'pca', colorBy: 'signal:outliers' });
+    assert.equal(map.colour?.kind, 'numeric');
+    const values = float32Of((map.colour as { values: Uint8Array }).values);
+    const pairs = uint32Of(map.rowIds);
+    const ids = BigUint64Array.from({ length: map.count }, (_, i) => BigInt(rowIdAt(pairs, i)));
+    const expected = s.curation.signalScores('outliers', ids)!;
+    assert.deepEqual(Array.from(values), Array.from(expected));
+    assert.ok(
+      Array.from(values).every((v) => Number.isFinite(v) && v >= 0),
+      'every point has an outlier distance',
+    );
+    assert.ok(new Set(values).size > map.count / 2, 'the scores differ from point to point');
+  } finally {
+    s.close();
+  }
+});

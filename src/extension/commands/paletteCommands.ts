@@ -137,6 +137,7 @@ export function registerPaletteCommands(context: vscode.ExtensionContext, previe
     ['showVersions', 'versions'],
     ['showIndices', 'indices'],
     ['showEmbeddingMap', 'map'],
+    ['showCuration', 'curation'],
   ] as const) {
     reg(id, async () => (await activePanel())?.uiAction({ action: 'showTab', tab }));
   }

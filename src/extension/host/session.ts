@@ -117,6 +117,7 @@ export class DatasetSession {
           version: this.dataset.version,
           // A label stored as a class index is a category, not a quantity.
           colourKind: (c) => (!labels.has(c) && (kindOf(c) === 'int' || kindOf(c) === 'float') ? 'numeric' : 'category'),
+          signalScores: (kind, rowIds) => this.curation.signalScores(kind, rowIds),
         },
         req,
         this.settings.map ?? DEFAULT_MAP,

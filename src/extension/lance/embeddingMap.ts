@@ -2,7 +2,8 @@
 // and column-only; for UMAP, neighbour lists through the vector index; the arithmetic in a worker), then
 // the colour column matched to its points. vscode-free: the cache folder and the worker's script are
 // given by the caller (the extension's global storage and dist/mapWorker.js).
-import type { EmbeddingMap, MapColour, MapRequest } from '../../shared/types';
+import { SIGNAL_COLOUR_LABELS, signalOfColour } from '../../shared/signalColour';
+import type { CurationSignal, EmbeddingMap, MapColour, MapRequest } from '../../shared/types';
 import { bytesOf, rowIdPairs } from '../../shared/typedBytes';
 import type { Table } from './engine';
 import { LanceError } from './errors';
@@ -30,6 +31,8 @@ export interface MapSource {
   version: number;
   /** How a colour column is read: by category or on a numeric scale (the caller knows the schema). */
   colourKind(column: string): 'category' | 'numeric';
+  /** A curation signal's score per point (NaN: none), from the Curation tab's last answer; undefined before one. */
+  signalScores?(kind: CurationSignal, rowIds: BigUint64Array): Float32Array | undefined;
 }
 
 export interface MapRunOptions {
@@ -78,7 +81,12 @@ export async function embeddingMap(src: MapSource, req: MapRequest, settings: Ma
     if (settings.cacheFolder) await saveMap(settings.cacheFolder, parts, map);
   }
   throwIfAborted(opts.signal);
-  const colour = req.colorBy ? await readPointColour(src.table, req.colorBy, src.colourKind(req.colorBy), map.rowIds, opts) : undefined;
+  const signal = signalOfColour(req.colorBy);
+  const colour = signal
+    ? signalColour(src, signal, map.rowIds)
+    : req.colorBy
+      ? await readPointColour(src.table, req.colorBy, src.colourKind(req.colorBy), map.rowIds, opts)
+      : undefined;
   const m = map.meta;
   return {
     column: req.column,
@@ -150,6 +158,22 @@ async function computeMap(src: MapSource, req: MapRequest, settings: MapSettings
   meta.computeMs = performance.now() - t1;
   meta.computedAt = Date.now();
   return { meta, x, y, rowIds: set.rowIds };
+}
+
+/** A signal's scores as a numeric colour; an error that says what to do when none were computed yet. */
+function signalColour(src: MapSource, signal: CurationSignal, rowIds: BigUint64Array): PointColour {
+  const values = src.signalScores?.(signal, rowIds);
+  if (!values) {
+    throw new LanceError('not-found', `No ${SIGNAL_COLOUR_LABELS[signal]} to colour by yet: compute the signals in the Curation tab first.`);
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { kind: 'numeric', column: SIGNAL_COLOUR_LABELS[signal], values, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
 }
 
 function colourForWire(c: PointColour): MapColour {

@@ -4,6 +4,7 @@
 import { labelColumnOf } from '../../shared/labelColumn';
 import { RpcError } from '../../shared/rpc';
 import { float32Of, int32Of, rowIdAt, uint32Of } from '../../shared/typedBytes';
+import { SIGNAL_COLOUR_LABELS, SIGNAL_COLOUR_PREFIX, signalOfColour } from '../../shared/signalColour';
 import type { Cell, EmbeddingMap, MapMethod } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
 import { bounds, PointGrid, pointsInPolygon } from '../map/geometry';
@@ -56,7 +57,10 @@ export function mapView(ctx: PanelContext): MapViewApi {
   const state: Required<MapUiState> = {
     column: vectorFields.some((f) => f.name === saved.column) ? saved.column! : (vectorFields[0]?.name ?? ''),
     method: saved.method === 'umap' ? 'umap' : 'pca',
-    colorBy: saved.colorBy !== undefined && (saved.colorBy === '' || colourFields.some((f) => f.name === saved.colorBy)) ? saved.colorBy : (labelColumn ?? ''),
+    colorBy:
+      saved.colorBy !== undefined && (saved.colorBy === '' || colourFields.some((f) => f.name === saved.colorBy) || signalOfColour(saved.colorBy))
+        ? saved.colorBy
+        : (labelColumn ?? ''),
   };
   const save = () => ctx.setState(STATE_KEY, state);
 
@@ -94,7 +98,11 @@ export function mapView(ctx: PanelContext): MapViewApi {
   const colourSelect = select(
     'map-colour',
     'Colour by',
-    [{ value: '', label: '(one colour)' }, ...colourFields.map((f) => ({ value: f.name, label: f.name }))],
+    [
+      { value: '', label: '(one colour)' },
+      ...colourFields.map((f) => ({ value: f.name, label: f.name })),
+      ...Object.entries(SIGNAL_COLOUR_LABELS).map(([kind, label]) => ({ value: SIGNAL_COLOUR_PREFIX + kind, label })),
+    ],
     state.colorBy,
     (v) => {
       state.colorBy = v;
