@@ -240,6 +240,37 @@ describe('ImageNet-like fixture on s3:// (s3rver)', () => {
     assert.deepEqual(found.kind === 'database' && found.tables.map((t) => t.name), ['copy', 'imagenet_val']);
   });
 
+  test("an AWS profile signs our own reads as it does the engine's: the listing works with its keys, and a wrong key in it is refused naming the profile", { skip }, async () => {
+    const noKeys = Object.fromEntries(Object.entries(so).filter(([k]) => !/^aws_(access_key_id|secret_access_key)$/.test(k)));
+    const aws = fs.mkdtempSync(path.join(os.tmpdir(), 'li-aws-'));
+    fs.writeFileSync(
+      path.join(aws, 'credentials'),
+      '[good]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n\n[bad]\naws_access_key_id=WRONGKEY\naws_secret_access_key=S3RVER\n',
+    );
+    const saved = { ...process.env };
+    try {
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete process.env[k];
+      process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(aws, 'credentials');
+      process.env.AWS_CONFIG_FILE = path.join(aws, 'config-none');
+      process.env.AWS_PROFILE = 'good';
+      const found = await locate(`s3://${s3!.bucket}/db`, noKeys);
+      assert.equal(found.kind, 'database');
+      process.env.AWS_PROFILE = 'bad';
+      const refused = await locate(`s3://${s3!.bucket}/db`, noKeys).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // Refused, so the key was sent: s3rver answers unsigned requests.
+      assert.ok(refused instanceof LanceError && refused.kind === 'access-denied', String(refused));
+      assert.match(refused.message, /profile "bad"/);
+      assert.ok(!refused.message.includes('S3RVER'), 'the secret is never shown');
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      fs.rmSync(aws, { recursive: true, force: true });
+    }
+  });
+
   test('a wrong key, a missing bucket and an unreachable endpoint say what was tried', { skip }, async () => {
     const open = (u: string, opts: Record<string, string>) =>
       LanceDataset.open({ uri: u, name: 'x' }, { storageOptions: opts }).then(

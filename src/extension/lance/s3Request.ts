@@ -1,11 +1,13 @@
 // Signed GET requests to S3 (AWS Signature V4), for the few reads the engine does not offer: listing
 // the tables under a prefix and reading manifests a page of versions at a time. The endpoint and
 // credentials come from the same storage options the engine gets. Credentials: the storage options,
-// else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN); AWS profiles and instance roles
-// are not read here (the engine still honours them for everything it reads itself).
+// else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else the static keys of the AWS
+// profile (awsProfile.ts); SSO, assumed roles and instance roles are not read here (the engine still
+// honours them for everything it reads itself).
 import * as crypto from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
+import { awsProfileKeys } from './awsProfile';
 import { LanceError } from './errors';
 import { classifyObjectStore } from './objectStoreErrors';
 import { withSourcesOf } from './storageOptions';
@@ -36,6 +38,9 @@ export function s3Target(uri: string, options: Record<string, string> = {}, env:
   const region = o.aws_region ?? o.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const custom = o.aws_endpoint ?? o.endpoint ?? env.AWS_ENDPOINT ?? env.AWS_ENDPOINT_URL;
   const prefix = m[2].replace(/\/+$/, '');
+  // Keys in the options or the environment come first, as for the engine; then the profile's.
+  const hasKeys = (o.aws_access_key_id ?? o.access_key_id ?? env.AWS_ACCESS_KEY_ID) !== undefined;
+  const profile = hasKeys ? undefined : awsProfileKeys(env);
   return {
     endpoint: new URL(custom ?? `https://s3.${region}.amazonaws.com`),
     bucket: m[1],
@@ -43,9 +48,9 @@ export function s3Target(uri: string, options: Record<string, string> = {}, env:
     region,
     // The engine's default is path-style for a custom endpoint unless told otherwise; AWS itself takes both.
     pathStyle: (o.aws_virtual_hosted_style_request ?? env.AWS_VIRTUAL_HOSTED_STYLE_REQUEST ?? 'false') !== 'true',
-    keyId: o.aws_access_key_id ?? o.access_key_id ?? env.AWS_ACCESS_KEY_ID,
-    secret: o.aws_secret_access_key ?? o.secret_access_key ?? env.AWS_SECRET_ACCESS_KEY,
-    token: o.aws_session_token ?? o.session_token ?? env.AWS_SESSION_TOKEN,
+    keyId: o.aws_access_key_id ?? o.access_key_id ?? env.AWS_ACCESS_KEY_ID ?? profile?.keyId,
+    secret: o.aws_secret_access_key ?? o.secret_access_key ?? env.AWS_SECRET_ACCESS_KEY ?? profile?.secret,
+    token: o.aws_session_token ?? o.session_token ?? env.AWS_SESSION_TOKEN ?? profile?.token,
     allowHttp: (o.allow_http ?? env.AWS_ALLOW_HTTP ?? 'false') === 'true',
     options,
   };
