@@ -452,12 +452,24 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
         // has it (clicking could hit the title-bar menu or the webview).
         await page.keyboard.press('Escape');
         await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
-        await page.keyboard.press('F1');
-        if (!(await quickInput.isVisible())) {
-          await quickInput.waitFor({ state: 'visible', timeout: 2_000 }).catch(async () => {
+        // F1 can be swallowed while a webview still holds focus (seen after the 2,000-column table's
+        // panel): then F1 again from an empty status-bar spot, then the title bar's command center.
+        const attempts: (() => Promise<unknown>)[] = [
+          () => page.keyboard.press('F1'),
+          async () => {
             await page.locator('.part.statusbar').click({ position: { x: 600, y: 5 } }); // empty status-bar spot
             await page.keyboard.press('F1');
-          });
+          },
+          () => page.locator('.command-center .search-label, .command-center-center').first().click(),
+        ];
+        for (const attempt of attempts) {
+          if (await quickInput.isVisible()) break;
+          await attempt();
+          const shown = await quickInput.waitFor({ state: 'visible', timeout: 3_000 }).then(
+            () => true,
+            () => false,
+          );
+          if (shown) break;
         }
         await quickInput.waitFor({ state: 'visible' });
         await quickInputBox.fill(`>${title}`);
