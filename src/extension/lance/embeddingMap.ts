@@ -8,7 +8,7 @@ import { bytesOf, rowIdPairs } from '../../shared/typedBytes';
 import type { Table } from './engine';
 import { LanceError } from './errors';
 import { loadMap, saveMap } from './mapCache';
-import { readPointColour, type PointColour } from './mapColour';
+import { numericColour, readPointColour, type PointColour } from './mapColour';
 import { runMapJob } from './mapJob';
 import { nearestNeighbours, vectorIndexOf } from './neighbours';
 import type { CacheKeyParts } from './resultCache';
@@ -166,14 +166,7 @@ function signalColour(src: MapSource, signal: CurationSignal, rowIds: BigUint64A
   if (!values) {
     throw new LanceError('not-found', `No ${SIGNAL_COLOUR_LABELS[signal]} to colour by yet: compute the signals in the Curation tab first.`);
   }
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { kind: 'numeric', column: SIGNAL_COLOUR_LABELS[signal], values, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+  return numericColour(SIGNAL_COLOUR_LABELS[signal], values);
 }
 
 function colourForWire(c: PointColour): MapColour {

@@ -47,14 +47,19 @@ export async function readPointColour(
       if (p !== undefined && v !== null && v !== undefined) numbers[p] = Number(v);
     }
   }
+  return numericColour(column, numbers);
+}
+
+/** A continuous scale over `values` (NaN: no value), from its finite minimum to its finite maximum. */
+export function numericColour(column: string, values: Float32Array): PointColour {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of numbers) {
+  for (const v of values) {
     if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return { kind, column, values: numbers, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+  return { kind: 'numeric', column, values, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
 }
 
 /** Recodes to the MAX_CATEGORIES commonest values (most frequent first, ties by name); the rest are "other". */

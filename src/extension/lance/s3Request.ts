@@ -39,8 +39,8 @@ export function s3Target(uri: string, options: Record<string, string> = {}, env:
   const custom = o.aws_endpoint ?? o.endpoint ?? env.AWS_ENDPOINT ?? env.AWS_ENDPOINT_URL;
   const prefix = m[2].replace(/\/+$/, '');
   // Keys in the options or the environment come first, as for the engine; then the profile's.
-  const hasKeys = (o.aws_access_key_id ?? o.access_key_id ?? env.AWS_ACCESS_KEY_ID) !== undefined;
-  const profile = hasKeys ? undefined : awsProfileKeys(env);
+  const givenKeyId = o.aws_access_key_id ?? o.access_key_id ?? env.AWS_ACCESS_KEY_ID;
+  const profile = givenKeyId === undefined ? awsProfileKeys(env) : undefined;
   return {
     endpoint: new URL(custom ?? `https://s3.${region}.amazonaws.com`),
     bucket: m[1],
@@ -48,7 +48,7 @@ export function s3Target(uri: string, options: Record<string, string> = {}, env:
     region,
     // The engine's default is path-style for a custom endpoint unless told otherwise; AWS itself takes both.
     pathStyle: (o.aws_virtual_hosted_style_request ?? env.AWS_VIRTUAL_HOSTED_STYLE_REQUEST ?? 'false') !== 'true',
-    keyId: o.aws_access_key_id ?? o.access_key_id ?? env.AWS_ACCESS_KEY_ID ?? profile?.keyId,
+    keyId: givenKeyId ?? profile?.keyId,
     secret: o.aws_secret_access_key ?? o.secret_access_key ?? env.AWS_SECRET_ACCESS_KEY ?? profile?.secret,
     token: o.aws_session_token ?? o.session_token ?? env.AWS_SESSION_TOKEN ?? profile?.token,
     allowHttp: (o.allow_http ?? env.AWS_ALLOW_HTTP ?? 'false') === 'true',
