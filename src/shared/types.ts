@@ -149,7 +149,18 @@ export type Cell =
   | { t: 'float'; v: FloatText }
   | { t: 'str'; v: string; length: number; md5: string }
   | { t: 'time'; v: string; type: string }
-  | { t: 'bin'; size: number; media?: string; head: string; bytes?: Uint8Array }
+  | {
+      t: 'bin';
+      size: number;
+      media?: string;
+      head: string;
+      bytes?: Uint8Array;
+      /**
+       * A small picture of the image (a 24-bit BMP, about `thumbnailPx` wide), sent instead of `bytes`
+       * when the request asked for thumbnails and the host could make one (see jpegThumbnail.ts).
+       */
+      thumb?: Uint8Array;
+    }
   | { t: 'vec'; dim: number; norm: WireFloat; head: WireFloat[]; values?: WireFloat[]; nonFinite?: number }
   | { t: 'list'; length: number; items: Cell[] }
   | { t: 'struct'; fields: Record<string, Cell> }
@@ -227,6 +238,11 @@ export interface RowsRequest {
   /** Send image bytes for binary cells sniffed as images (up to maxImageBytes each). */
   withImages?: boolean;
   maxImageBytes?: number;
+  /**
+   * With withImages: the width (device pixels) the images are shown at. JPEGs that the host can scale
+   * then travel as small `thumb` pictures instead of their bytes (a 64-px cell needs ~9 KB, not 120 KB).
+   */
+  thumbnailPx?: number;
 }
 
 export interface RowsPage {

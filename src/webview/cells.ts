@@ -128,6 +128,16 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
       return h('span', { class: 'cell-time', title: cell.type }, cell.v);
     case 'bin': {
       const label = `${cell.media ? (MEDIA_LABEL[cell.media] ?? cell.media) : 'binary'} · ${formatBytes(cell.size)}`;
+      if (cell.thumb) {
+        // Made by the host at the cell's size: shown as it is.
+        const img = h('img', { class: 'thumb', alt: label, title: label, decoding: 'async', 'data-testid': 'thumb' });
+        img.addEventListener('error', () =>
+          img.replaceWith(h('span', { class: 'cell-bin warn', title: cell.head, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`)),
+        );
+        if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
+        img.src = opts.images.make(cell.thumb, 'image/bmp');
+        return img;
+      }
       if (cell.bytes && cell.media) {
         const img = h('img', { class: 'thumb', alt: label, title: label, loading: 'lazy', decoding: 'async', 'data-testid': 'thumb' });
         // Bytes that start like an image but do not decode (truncated, a polyglot): say so, never a broken icon.

@@ -10,6 +10,7 @@ import type { Cell, WireFloat } from '../../shared/types';
 import { floatCell, fromWire, toWire } from '../../shared/floats';
 import { hexHead, sniffImage } from '../../shared/sniff';
 import { typeName } from './schema';
+import { jpegThumbnail } from './jpegThumbnail';
 
 export interface EncodeOptions {
   /** Include the bytes of binary cells sniffed as images, up to this many bytes each (0: never). */
@@ -24,6 +25,8 @@ export interface EncodeOptions {
    * row (fullVectors true). Infinity: never capped (the `cell` request).
    */
   maxStringChars?: number;
+  /** Make small thumbnails of JPEGs about this wide (device pixels), sent instead of their bytes (see jpegThumbnail.ts). */
+  thumbnailPx?: number;
   /**
    * List items (and map entries) in one cell at all nesting levels together, so a list of lists cannot
    * multiply (32 lists of 32 lists of 32 …). Default: 8 × maxListItems.
@@ -251,6 +254,9 @@ function utf16Units(x: number): number {
   return (x & 0xc0) === 0x80 ? 0 : x >= 0xf0 ? 2 : 1;
 }
 
+/** JPEGs smaller than this are sent as they are: an uncompressed thumbnail would not be much smaller. */
+const MIN_THUMBNAIL_SOURCE = 24 * 1024;
+
 export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
   const media = sniffImage(b);
   const cell: Cell = { t: 'bin', size: b.byteLength, head: hexHead(b), ...(media ? { media } : {}) };
@@ -259,7 +265,11 @@ export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
   // of this page (lancedb decodes each batch from its own copy of the IPC bytes; our batches never hold
   // more rows than the page), and VS Code posts a buffer shared by several views once
   // (serializeWebviewMessage keeps one copy per ArrayBuffer and sends each view's offset and length).
-  if (media && opts.maxImageBytes > 0 && b.byteLength <= opts.maxImageBytes) cell.bytes = b;
+  if (media && opts.maxImageBytes > 0 && b.byteLength <= opts.maxImageBytes) {
+    const thumb = opts.thumbnailPx && media === 'image/jpeg' && b.byteLength > MIN_THUMBNAIL_SOURCE ? jpegThumbnail(b, opts.thumbnailPx) : undefined;
+    if (thumb && thumb.bmp.byteLength < b.byteLength) cell.thumb = thumb.bmp;
+    else cell.bytes = b;
+  }
   return cell;
 }
 

@@ -1062,9 +1062,13 @@ function projection(plan: ColumnPlan, columns: string[]): string[] | Record<stri
   return Object.keys(sel).length ? sel : [];
 }
 
-function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number }): EncodeOptions {
-  return { maxImageBytes: req.withImages ? (req.maxImageBytes ?? 16 * 1024 * 1024) : 0, fullVectors: false, maxListItems: 32 };
+function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number; thumbnailPx?: number }): EncodeOptions {
+  const thumbnailPx = req.withImages && req.thumbnailPx && Number.isFinite(req.thumbnailPx) ? Math.min(MAX_THUMBNAIL_PX, Math.max(1, Math.round(req.thumbnailPx))) : undefined;
+  return { maxImageBytes: req.withImages ? (req.maxImageBytes ?? 16 * 1024 * 1024) : 0, fullVectors: false, maxListItems: 32, ...(thumbnailPx ? { thumbnailPx } : {}) };
 }
+
+/** Thumbnails wider than this are not worth making (an uncompressed BMP of them outweighs the JPEG). */
+const MAX_THUMBNAIL_PX = 512;
 
 /** How find similar reads the query row's vector: every value, nothing else. */
 const FULL_VECTOR: EncodeOptions = { maxImageBytes: 0, fullVectors: true, maxListItems: 0 };

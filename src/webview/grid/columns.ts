@@ -6,6 +6,8 @@ import { uiSettings } from '../settings';
 export const MAX_DEFAULT_COLUMNS = 16;
 /** Thumbnail edge: the lanceInspector.thumbnailSize setting. */
 export const thumbPx = (): number => uiSettings.thumbnailSize;
+/** The same in device pixels: the size the host scales JPEG thumbnails to (RowsRequest.thumbnailPx). */
+export const thumbDevicePx = (): number => Math.round(thumbPx() * (globalThis.devicePixelRatio || 1));
 /** Row heights: with thumbnails, without, and when long text wraps. */
 export const rowPxImages = (): number => thumbPx() + 8;
 export const ROW_PX_TEXT = 30;

@@ -6,6 +6,7 @@
 // scrolled-away page holds no URL.
 import type { RpcClient } from '../../shared/rpc';
 import { mark } from '../marks';
+import { thumbDevicePx } from './columns';
 import { uiSettings } from '../settings';
 import { RpcError } from '../../shared/rpc';
 import type { Cell, ErrorInfo, RowsPage, SortKey, TextQuery } from '../../shared/types';
@@ -116,6 +117,7 @@ export class RowsQuery {
       offset: page * this.pageRows,
       limit: this.pageRows,
       withImages: true,
+      thumbnailPx: thumbDevicePx(),
     });
     this.inflight.set(page, call.cancel);
     mark(`page-sent:${page}`);

@@ -53,7 +53,14 @@ export function rowThumbs(rpc: RpcClient, imageColumn: () => string | undefined,
     pagesAsked.add(page);
     const gen = generation;
     rpc
-      .request('rows', { rowSet: setId, columns: [col], offset: page * PAGE_ROWS, limit: PAGE_ROWS, withImages: true })
+      .request('rows', {
+        rowSet: setId,
+        columns: [col],
+        offset: page * PAGE_ROWS,
+        limit: PAGE_ROWS,
+        withImages: true,
+        thumbnailPx: Math.round(thumbPx * (globalThis.devicePixelRatio || 1)),
+      })
       .then((res) => {
         res.rowIds.forEach((id, i) => {
           const cell = res.rows[i][0] ?? null;

@@ -1,0 +1,181 @@
+// Host-made JPEG thumbnails (src/extension/lance/jpegThumbnail.ts), checked against an independent
+// decoder: jpeg-js decodes each fixture at full size, and every thumbnail pixel must match the mean
+// of the block of full-size pixels it stands for. The fixtures (test/fixtures/jpegs/README.md) were
+// written by libjpeg-turbo's cjpeg: chroma sampling 4:2:0, 4:2:2 and 4:4:4, grayscale, restart
+// intervals, optimized Huffman tables, progressive and arithmetic coding.
+// Then through the data layer: a page asked with thumbnailPx carries BMP thumbnails instead of bytes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as jpeg from 'jpeg-js';
+import { jpegThumbnail, thumbnailScale } from '../../src/extension/lance/jpegThumbnail';
+import { LanceDataset } from '../../src/extension/lance/dataset';
+import { generateImagenetLike } from '../fixtures/imagenetLike';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/jpegs');
+const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
+
+/** A 24-bit BMP's pixels as RGB rows top to bottom. */
+function bmpPixels(bmp: Uint8Array): { width: number; height: number; rgb: Uint8Array } {
+  assert.equal(String.fromCharCode(bmp[0], bmp[1]), 'BM');
+  const dv = new DataView(bmp.buffer, bmp.byteOffset, bmp.byteLength);
+  assert.equal(dv.getUint32(2, true), bmp.byteLength, 'file size field');
+  assert.equal(dv.getUint16(28, true), 24, '24 bits a pixel');
+  const width = dv.getInt32(18, true);
+  const height = dv.getInt32(22, true);
+  const row = (width * 3 + 3) & ~3;
+  assert.equal(bmp.byteLength, 54 + row * height);
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = 54 + (height - 1 - y) * row + x * 3;
+      rgb.set([bmp[o + 2], bmp[o + 1], bmp[o]], (y * width + x) * 3);
+    }
+  }
+  return { width, height, rgb };
+}
+
+/** Mean and largest absolute difference between a thumbnail and block means of jpeg-js's full decode (inner blocks only: edge blocks are partly padding). */
+function differenceFromFullDecode(bytes: Uint8Array, px: number): { mean: number; max: number; width: number; height: number; full: { width: number; height: number } } {
+  const t = jpegThumbnail(bytes, px);
+  assert.ok(t, 'a thumbnail');
+  const { width, height, rgb } = bmpPixels(t.bmp);
+  assert.equal(width, t.width);
+  assert.equal(height, t.height);
+  const full = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+  const scale = Math.round(full.width / width);
+  assert.ok([2, 4, 8].includes(scale), `scale ${full.width}/${width}`);
+  let sum = 0;
+  let max = 0;
+  let n = 0;
+  for (let y = 0; y < Math.floor(full.height / scale); y++) {
+    for (let x = 0; x < Math.floor(full.width / scale); x++) {
+      for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let yy = y * scale; yy < (y + 1) * scale; yy++) for (let xx = x * scale; xx < (x + 1) * scale; xx++) acc += full.data[(yy * full.width + xx) * 4 + c];
+        const d = Math.abs(acc / (scale * scale) - rgb[(y * width + x) * 3 + c]);
+        sum += d;
+        max = Math.max(max, d);
+        n++;
+      }
+    }
+  }
+  return { mean: sum / n, max, width, height, full };
+}
+
+describe('jpegThumbnail', () => {
+  // 203 × 151 pixels: 1/8 is 26 × 19, 1/4 is 51 × 38, 1/2 is 102 × 76.
+  for (const name of ['baseline-420.jpg', 'baseline-444.jpg', 'restart-422.jpg', 'gray.jpg', 'optimized-restart-rows.jpg']) {
+    test(`${name}: block means at 1/8, 1/4 and 1/2`, () => {
+      for (const [px, w, h] of [
+        [24, 26, 19],
+        [50, 51, 38],
+        [100, 102, 76],
+      ] as const) {
+        const d = differenceFromFullDecode(read(name), px);
+        assert.deepEqual([d.width, d.height], [w, h], `${name} at ${px} px`);
+        // jpeg-js's inverse DCT and colour conversion round differently; a wrong block, plane or
+        // colour would be off by tens.
+        assert.ok(d.mean < 1.5, `${name} at ${px} px: mean difference ${d.mean.toFixed(2)}`);
+        assert.ok(d.max < 40, `${name} at ${px} px: largest difference ${d.max.toFixed(0)}`);
+      }
+    });
+  }
+
+  test('progressive: 1/8 from the DC scans (chroma at 1/16, stretched); larger sizes are left to the browser', () => {
+    const bytes = read('progressive.jpg');
+    const t = jpegThumbnail(bytes, 24);
+    assert.ok(t);
+    const { rgb, width, height } = bmpPixels(t.bmp);
+    assert.deepEqual([width, height], [26, 19]);
+    // Luma is exact block means; compare it alone.
+    const full = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
+    let sum = 0;
+    let n = 0;
+    for (let y = 0; y < 18; y++) {
+      for (let x = 0; x < 25; x++) {
+        let acc = 0;
+        for (let yy = y * 8; yy < y * 8 + 8; yy++)
+          for (let xx = x * 8; xx < x * 8 + 8; xx++) acc += luma(...([0, 1, 2].map((c) => full.data[(yy * full.width + xx) * 4 + c]) as [number, number, number]));
+        const o = (y * width + x) * 3;
+        sum += Math.abs(acc / 64 - luma(rgb[o], rgb[o + 1], rgb[o + 2]));
+        n++;
+      }
+    }
+    assert.ok(sum / n < 3, `progressive luma mean difference ${(sum / n).toFixed(2)}`);
+    assert.equal(jpegThumbnail(bytes, 50), undefined, 'progressive at 1/4: not made');
+  });
+
+  test('what it does not cover comes back undefined, never a throw', () => {
+    assert.equal(jpegThumbnail(read('arithmetic.jpg'), 24), undefined, 'arithmetic coding');
+    assert.equal(jpegThumbnail(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 24), undefined, 'a PNG');
+    assert.equal(jpegThumbnail(new Uint8Array(0), 24), undefined, 'nothing');
+    assert.equal(jpegThumbnail(read('baseline-420.jpg'), 400), undefined, 'asked bigger than 1/2 scale');
+    const whole = read('baseline-420.jpg');
+    // Cut anywhere: no exception escapes (a cut in the entropy data decodes as zeros or fails cleanly).
+    for (const cut of [3, 20, 200, 700, whole.length >> 1, whole.length - 10]) {
+      const t = jpegThumbnail(whole.subarray(0, cut), 24);
+      if (t) bmpPixels(t.bmp);
+    }
+    const garbage = whole.slice();
+    for (let i = 700; i < garbage.length - 2; i += 7) garbage[i] = 0xff - garbage[i];
+    const g = jpegThumbnail(garbage, 24);
+    if (g) bmpPixels(g.bmp);
+  });
+
+  test('thumbnailScale: the smallest scale whose longer side reaches about px', () => {
+    assert.equal(thumbnailScale(500, 64, false), 1);
+    assert.equal(thumbnailScale(500, 128, false), 2);
+    assert.equal(thumbnailScale(500, 250, false), 4);
+    assert.equal(thumbnailScale(500, 300, false), 4);
+    assert.equal(thumbnailScale(500, 350, false), undefined);
+    assert.equal(thumbnailScale(420, 64, false), 1, 'a little under px is close enough');
+    assert.equal(thumbnailScale(500, 128, true), undefined);
+  });
+});
+
+describe('pages with thumbnails (data layer)', () => {
+  let tmp: string;
+  let ds: LanceDataset;
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lance-thumbs-'));
+    // Large enough JPEGs (~30–80 KB) for thumbnails to be made.
+    const uri = await generateImagenetLike({ dir: tmp, rows: 12, minSide: 400, maxSide: 500, quality: 95, indices: false, name: 'big_images' });
+    ds = await LanceDataset.open({ uri, name: 'big_images' });
+  });
+  after(() => {
+    ds?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('thumbnailPx: JPEGs travel as BMP thumbnails of about that size; without it, as their bytes', async () => {
+    const withThumbs = await ds.rows({ columns: ['id', 'image'], offset: 0, limit: 12, withImages: true, thumbnailPx: 64 });
+    const withBytes = await ds.rows({ columns: ['id', 'image'], offset: 0, limit: 12, withImages: true });
+    assert.equal(withThumbs.rows.length, 12);
+    for (let i = 0; i < 12; i++) {
+      const t = withThumbs.rows[i][1];
+      const b = withBytes.rows[i][1];
+      assert.ok(t && typeof t === 'object' && t.t === 'bin' && b && typeof b === 'object' && b.t === 'bin');
+      assert.ok(b.bytes && b.bytes.byteLength > 24 * 1024, 'a large JPEG');
+      assert.equal(t.bytes, undefined, 'no bytes beside the thumbnail');
+      assert.ok(t.thumb, `row ${i}: a thumbnail`);
+      assert.equal(t.size, b.size, 'the size is the image’s');
+      assert.equal(t.media, 'image/jpeg');
+      assert.equal(t.head, b.head);
+      const { width, height } = bmpPixels(t.thumb);
+      const full = jpeg.decode(b.bytes, { useTArray: true });
+      const side = Math.max(full.width, full.height);
+      const n = thumbnailScale(side, 64, false);
+      assert.ok(n, 'a scale');
+      assert.equal(Math.max(width, height), Math.ceil((side * n) / 8), `1/${8 / n} scale of ${side} px for 64 px`);
+      assert.ok(Math.max(width, height) >= 51, 'about 64 px');
+      assert.ok(t.thumb.byteLength < b.bytes.byteLength, 'smaller than the JPEG');
+    }
+    const none = await ds.rows({ columns: ['image'], offset: 0, limit: 2, withImages: false, thumbnailPx: 64 });
+    const c = none.rows[0][0];
+    assert.ok(c && typeof c === 'object' && c.t === 'bin' && !c.thumb && !c.bytes, 'withImages false: neither');
+  });
+});
