@@ -11,7 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as jpeg from 'jpeg-js';
 import { jpegThumbnail, thumbnailScale } from '../../src/extension/lance/jpegThumbnail';
+import { cachedJpegThumbnail, clearThumbnailCache, thumbnailCacheSize } from '../../src/extension/lance/thumbnailCache';
 import { LanceDataset } from '../../src/extension/lance/dataset';
+import { DatasetSession } from '../../src/extension/host/session';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/jpegs');
@@ -126,6 +128,21 @@ describe('jpegThumbnail', () => {
     if (g) bmpPixels(g.bmp);
   });
 
+  test('cachedJpegThumbnail: made once per content and size; what cannot be scaled is remembered as such', () => {
+    clearThumbnailCache();
+    const a = read('baseline-420.jpg');
+    const first = cachedJpegThumbnail(a, 24);
+    assert.ok(first);
+    assert.deepEqual(first, jpegThumbnail(a, 24)?.bmp);
+    assert.equal(cachedJpegThumbnail(a.slice(), 24), first, 'same bytes in another buffer: the kept thumbnail');
+    assert.notEqual(cachedJpegThumbnail(a, 50), first, 'another size: another thumbnail');
+    assert.equal(cachedJpegThumbnail(read('arithmetic.jpg'), 24), undefined);
+    assert.equal(cachedJpegThumbnail(read('arithmetic.jpg'), 24), undefined);
+    assert.equal(thumbnailCacheSize().entries, 3);
+    clearThumbnailCache();
+    assert.equal(thumbnailCacheSize().entries, 0);
+  });
+
   test('thumbnailScale: the smallest scale whose longer side reaches about px', () => {
     assert.equal(thumbnailScale(500, 64, false), 1);
     assert.equal(thumbnailScale(500, 128, false), 2);
@@ -140,10 +157,11 @@ describe('jpegThumbnail', () => {
 describe('pages with thumbnails (data layer)', () => {
   let tmp: string;
   let ds: LanceDataset;
+  let uri: string;
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lance-thumbs-'));
     // Large enough JPEGs (~30–80 KB) for thumbnails to be made.
-    const uri = await generateImagenetLike({ dir: tmp, rows: 12, minSide: 400, maxSide: 500, quality: 95, indices: false, name: 'big_images' });
+    uri = await generateImagenetLike({ dir: tmp, rows: 12, minSide: 400, maxSide: 500, quality: 95, indices: false, name: 'big_images' });
     ds = await LanceDataset.open({ uri, name: 'big_images' });
   });
   after(() => {
@@ -177,5 +195,21 @@ describe('pages with thumbnails (data layer)', () => {
     const none = await ds.rows({ columns: ['image'], offset: 0, limit: 2, withImages: false, thumbnailPx: 64 });
     const c = none.rows[0][0];
     assert.ok(c && typeof c === 'object' && c.t === 'bin' && !c.thumb && !c.bytes, 'withImages false: neither');
+  });
+
+  test('a session makes the first rows’ thumbnails while the webview loads; pages asked meanwhile wait for them', async () => {
+    clearThumbnailCache();
+    const session = await DatasetSession.open({ uri, name: 'big_images' }, {}, { maxImageBytes: 16 * 1024 * 1024 });
+    try {
+      session.warmThumbnails(64, 5);
+      const page = await session.handlers.rows({ columns: ['image'], offset: 8, limit: 1, withImages: true, thumbnailPx: 64 }, new AbortController().signal, () => undefined);
+      assert.ok(page.rows[0][0] && typeof page.rows[0][0] === 'object' && page.rows[0][0].t === 'bin' && page.rows[0][0].thumb);
+      assert.equal(thumbnailCacheSize().entries, 6, 'the 5 warmed (done before the page was read) and the page’s own');
+      const first = await session.handlers.rows({ columns: ['image'], offset: 0, limit: 5, withImages: true, thumbnailPx: 64 }, new AbortController().signal, () => undefined);
+      assert.equal(first.rows.length, 5);
+      assert.equal(thumbnailCacheSize().entries, 6, 'the first page: all made ahead');
+    } finally {
+      session.close();
+    }
   });
 });

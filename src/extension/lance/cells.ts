@@ -10,7 +10,7 @@ import type { Cell, WireFloat } from '../../shared/types';
 import { floatCell, fromWire, toWire } from '../../shared/floats';
 import { hexHead, sniffImage } from '../../shared/sniff';
 import { typeName } from './schema';
-import { jpegThumbnail } from './jpegThumbnail';
+import { cachedJpegThumbnail } from './thumbnailCache';
 
 export interface EncodeOptions {
   /** Include the bytes of binary cells sniffed as images, up to this many bytes each (0: never). */
@@ -266,8 +266,8 @@ export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
   // more rows than the page), and VS Code posts a buffer shared by several views once
   // (serializeWebviewMessage keeps one copy per ArrayBuffer and sends each view's offset and length).
   if (media && opts.maxImageBytes > 0 && b.byteLength <= opts.maxImageBytes) {
-    const thumb = opts.thumbnailPx && media === 'image/jpeg' && b.byteLength > MIN_THUMBNAIL_SOURCE ? jpegThumbnail(b, opts.thumbnailPx) : undefined;
-    if (thumb && thumb.bmp.byteLength < b.byteLength) cell.thumb = thumb.bmp;
+    const thumb = opts.thumbnailPx && media === 'image/jpeg' && b.byteLength > MIN_THUMBNAIL_SOURCE ? cachedJpegThumbnail(b, opts.thumbnailPx) : undefined;
+    if (thumb && thumb.byteLength < b.byteLength) cell.thumb = thumb;
     else cell.bytes = b;
   }
   return cell;

@@ -16,6 +16,8 @@ import { panelHtml } from './html';
 import { WebviewEndpoint } from './webviewEndpoint';
 
 export const PANEL_VIEW_TYPE = 'lanceInspector.dataset';
+/** Rows whose thumbnails are made while a new panel's webview loads (about its first two pages). */
+const WARM_THUMBNAIL_ROWS = 24;
 
 /** What a panel needs to come back after a window reload (kept by VS Code through the webview state). */
 export interface PanelState {
@@ -176,8 +178,11 @@ export class DatasetPanel {
         },
       );
       this.log.info(`Opened ${this.state.location.uri} at version ${session.dataset.version} in ${Date.now() - started} ms`);
-      // The webview's first question, answered while it is still loading its script (cached per session).
+      // The webview's first question, answered while it is still loading its script (cached per session),
+      // and the first pages' thumbnails (two pages of the true shape's ~12 rows; at device pixel ratio 1,
+      // the webview's own is not known yet: another ratio asks for other sizes, made then).
       session.describe().catch(() => undefined);
+      session.warmThumbnails(s.ui.thumbnailSize, WARM_THUMBNAIL_ROWS);
       return session;
     } catch (err) {
       const info = toErrorInfo(err);
