@@ -182,7 +182,8 @@ export class DatasetPanel {
       // and the first pages' thumbnails (two pages of the true shape's ~12 rows; at device pixel ratio 1,
       // the webview's own is not known yet: another ratio asks for other sizes, made then).
       session.describe().catch(() => undefined);
-      session.warmThumbnails(s.ui.thumbnailSize, WARM_THUMBNAIL_ROWS);
+      // Not for object stores: there a read costs round trips, and the webview's page pays them anyway.
+      if (!isObjectStoreUri(this.state.location.uri)) session.warmThumbnails(s.ui.thumbnailSize, WARM_THUMBNAIL_ROWS);
       return session;
     } catch (err) {
       const info = toErrorInfo(err);
