@@ -252,7 +252,7 @@ function printOpen(r: OpenResult): void {
 function printPages(r: PagesResult, rows: number): void {
   say(
     table([
-      [`page of ${PAGE} rows, all columns, images ≤ 4 MB`, 'rows', 'images', 'image bytes', 'first', `p50 (${r.pages[0]?.warm.n ?? 0} more)`, 'p95'],
+      [`page (${PAGE} rows unless said), all columns, images ≤ 4 MB`, 'rows', 'images', 'image bytes', 'first', `p50 (${r.pages[0]?.warm.n ?? 0} more)`, 'p95'],
       ...r.pages.map((p) => [p.label, p.rowsReturned, p.images, mbs(p.imageBytes), fmtMs(p.first), fmtMs(p.warm.p50), fmtMs(p.warm.p95)]),
     ]),
   );
