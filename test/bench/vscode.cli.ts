@@ -148,6 +148,8 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
     resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
       .filter((r) => /\.(js|css)(\?|$)/.test(r.name))
       .map((r) => [r.name.split('/').pop()!.split('?')[0], r.startTime, r.responseEnd] as const),
+    // Marked by the webview itself (bundleStart.ts) from when its script began.
+    longTasks: performance.getEntriesByName('li:long-task', 'measure').map((m) => [m.startTime, m.duration] as const),
   }));
   const at = (ms: number) => `${Math.round(marks.origin + ms - t0)}`;
   return [
@@ -155,6 +157,7 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
     ...(marks.nav ? [`frame page ${at(marks.nav[0])}–${at(marks.nav[1])}`] : []),
     ...marks.resources.map(([n, a, b]) => `${n} ${at(a)}–${at(b)}`),
     ...marks.marks.map(([n, ms]) => `${n} ${at(ms)}`),
+    `main-thread tasks over 50 ms ${marks.longTasks.map(([s, d]) => `${at(s)}+${Math.round(d)}`).join(' ') || 'none'}`,
   ].join(', ');
 }
 
