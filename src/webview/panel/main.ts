@@ -38,7 +38,32 @@ const TAB_LABELS: Record<TabId, string> = {
 };
 const TAB_ORDER: TabId[] = ['rows', 'schema', 'versions', 'indices', 'similar', 'curation', 'map'];
 
-let views: { rows: RowsViewApi; schema: View; versions: VersionsViewApi; indices: View; similar: SimilarViewApi; curation: View; map: MapViewApi } | undefined;
+interface PanelViews {
+  rows: RowsViewApi;
+  schema: View;
+  versions: VersionsViewApi;
+  indices: View;
+  similar: SimilarViewApi;
+  curation: View;
+  map: MapViewApi;
+}
+const MAKERS: { [K in TabId]: (ctx: PanelContext) => PanelViews[K] } = {
+  rows: rowsView,
+  schema: schemaView,
+  versions: versionsView,
+  indices: indicesView,
+  similar: similarView,
+  curation: curationView,
+  map: mapView,
+};
+
+/**
+ * The views of the dataset shown now, each made when first wanted (its tab shown, or another view or
+ * a palette command asking for it): making all seven when the panel opened was one main-thread task of
+ * 110–330 ms in the real VS Code, and the first page's answer waited behind it.
+ */
+let views: (<K extends TabId>(id: K) => PanelViews[K]) | undefined;
+let madeViews: Partial<PanelViews> = {};
 let tabsEl: HTMLElement | undefined;
 
 function state(): UiState {
@@ -74,7 +99,7 @@ function showError(message: string, detail?: string): void {
 function showTab(id: TabId): void {
   tabsEl?.setAttribute('activeid', `tab-${id}`);
   patchState({ tab: id });
-  views?.[id].onShow?.();
+  views?.(id).onShow?.();
 }
 
 async function start(): Promise<void> {
@@ -91,7 +116,8 @@ async function start(): Promise<void> {
     showError(info?.message ?? String(err), info?.detail);
     return;
   }
-  for (const v of Object.values(views ?? {})) v.dispose?.();
+  for (const v of Object.values(madeViews) as View[]) v.dispose?.();
+  madeViews = {};
   // What the panel serializer needs to bring this panel back after a reload.
   patchState({ location: d.location, version: d.pinned && !d.tag ? d.version : undefined, tag: d.tag });
 
@@ -105,15 +131,15 @@ async function start(): Promise<void> {
     showTab,
     setFilter(filter) {
       showTab('rows');
-      views?.rows.setFilter(filter);
+      views?.('rows').setFilter(filter);
     },
     showRowSet(set) {
       showTab('rows');
-      views?.rows.showRowSet(set);
+      views?.('rows').showRowSet(set);
     },
     findSimilar(rowId) {
       showTab('similar');
-      views?.similar.run(rowId);
+      views?.('similar').run(rowId);
     },
     reportView(v) {
       reported = { ...reported, ...v };
@@ -132,28 +158,32 @@ async function start(): Promise<void> {
       patchState({ views: { ...state().views, [key]: value } });
     },
   };
-  views = {
-    rows: rowsView(ctx),
-    schema: schemaView(ctx),
-    versions: versionsView(ctx),
-    indices: indicesView(ctx),
-    similar: similarView(ctx),
-    curation: curationView(ctx),
-    map: mapView(ctx),
+  // Each tab's panel holds a slot its view moves into when it is made.
+  const made: Partial<PanelViews> = (madeViews = {});
+  const slots = new Map(TAB_ORDER.map((id) => [id, h('div', { class: 'tab-slot' })]));
+  const view = <K extends TabId>(id: K): PanelViews[K] => {
+    const had = made[id];
+    if (had) return had;
+    const v = MAKERS[id](ctx);
+    made[id] = v;
+    slots.get(id)!.replaceChildren(v.element);
+    return v;
   };
+  views = view;
   const active = state().tab ?? 'rows';
+  view(active);
   tabsEl = tabs(
-    TAB_ORDER.map((id) => ({ id, label: TAB_LABELS[id], content: views![id].element })),
+    TAB_ORDER.map((id) => ({ id, label: TAB_LABELS[id], content: slots.get(id)! })),
     active,
     (id) => {
       patchState({ tab: id as TabId });
-      views?.[id as TabId].onShow?.();
+      view(id as TabId).onShow?.();
     },
   );
   app.setAttribute('aria-busy', 'false');
   app.replaceChildren(header(d), changedBanner, tabsEl);
   mark('header-shown');
-  views[active].onShow?.();
+  view(active).onShow?.();
 }
 
 const changedBanner = h('div', { class: 'info-banner', hidden: true, 'data-testid': 'version-available', role: 'status' });
@@ -180,33 +210,33 @@ rpc.on('uiAction', (a) => {
   switch (a.action) {
     case 'setFilter':
       showTab('rows');
-      views.rows.setFilter(a.filter);
+      views('rows').setFilter(a.filter);
       break;
     case 'goToRow':
       showTab('rows');
-      views.rows.goToRow(a.index);
+      views('rows').goToRow(a.index);
       break;
     case 'setSort':
       showTab('rows');
-      views.rows.setSort(a.sort);
+      views('rows').setSort(a.sort);
       break;
     case 'setSearch':
       showTab('rows');
-      views.rows.setSearch(a.search);
+      views('rows').setSearch(a.search);
       break;
     case 'selectRelative':
-      views.rows.selectRelative(a.delta);
+      views('rows').selectRelative(a.delta);
       break;
     case 'showTab':
       showTab(a.tab);
       break;
     case 'findSimilar':
       showTab('similar');
-      views.similar.run(a.rowId);
+      views('similar').run(a.rowId);
       break;
     case 'compare':
       showTab('versions');
-      views.versions.compare(a.from, a.to);
+      views('versions').compare(a.from, a.to);
       break;
   }
 });
