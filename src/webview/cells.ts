@@ -68,14 +68,26 @@ export class ImageUrls {
     this.urls.add(url);
     return url;
   }
-  /** A URL of a thumbnail `px` wide (see thumbnailBlob); rejects when the bytes do not decode. */
-  async thumb(bytes: Uint8Array, media: string, px: number): Promise<string | undefined> {
+  /**
+   * Shows a thumbnail `px` wide (see thumbnailBlob) in `img` once made, unless its row left meanwhile;
+   * rejects when the bytes do not decode.
+   */
+  async thumb(img: HTMLImageElement, bytes: Uint8Array, media: string, px: number): Promise<void> {
     const gen = this.generation;
     const blob = await thumbnailBlob(bytes, media, px);
-    if (gen !== this.generation) return undefined;
-    const url = URL.createObjectURL(blob);
-    this.urls.add(url);
-    return url;
+    if (gen === this.generation) this.show(img, blob);
+  }
+  /**
+   * Shows `data` in `img` through a URL revoked once the image has loaded (or failed): the element
+   * keeps the decoded picture, and a row removed before its image arrived (a fast scroll, a new sort)
+   * cannot revoke the URL under a load still running ("ERR_FILE_NOT_FOUND").
+   */
+  show(img: HTMLImageElement, data: Uint8Array | Blob, media?: string): void {
+    const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data as BlobPart], { type: media }));
+    const done = () => URL.revokeObjectURL(url);
+    img.addEventListener('load', done, { once: true });
+    img.addEventListener('error', done, { once: true });
+    img.src = url;
   }
   revokeAll(): void {
     this.generation++;
@@ -135,7 +147,7 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
           img.replaceWith(h('span', { class: 'cell-bin warn', title: cell.head, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`)),
         );
         if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
-        img.src = opts.images.make(cell.thumb, 'image/bmp');
+        opts.images.show(img, cell.thumb, 'image/bmp');
         return img;
       }
       if (cell.bytes && cell.media) {
@@ -149,7 +161,7 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
         if (opts.thumbSize) {
           img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
           const px = Math.round(opts.thumbSize * (globalThis.devicePixelRatio || 1));
-          opts.images.thumb(cell.bytes, cell.media, px).then((url) => url && (img.src = url), broken);
+          opts.images.thumb(img, cell.bytes, cell.media, px).catch(broken);
         } else img.src = opts.images.make(cell.bytes, cell.media);
         return img;
       }

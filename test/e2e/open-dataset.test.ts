@@ -88,6 +88,8 @@ async function assertDatasetPanel(v: VSCodeSession, step: string): Promise<void>
     return t.startsWith('Lance: ') ? t : undefined;
   });
   const frame = await v.webviewFrame('[data-testid=dataset-name]');
+  // A tab's view is made when the tab is first shown: the schema's fields are on the Schema tab.
+  await frame.click('[data-testid=tab-schema]');
   // The panel may render in stages (name first, schema and count once the dataset is read): wait for it
   // to be complete, then assert on that one state so failures say what was on screen.
   let state: PanelState | undefined;

@@ -539,7 +539,9 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     const s = await blobStats(page);
     console.log(`[grid] blob URLs after visiting 20 pages: created ${s.created}, revoked ${s.revoked}, live ${s.live}; ${s.blobImgs} blob images and ${s.domRows} rows in the DOM`);
     assert.ok(s.created > 200, `created ${s.created}`);
-    assert.equal(s.live, s.blobImgs, 'every live URL is an image on screen');
+    // A thumbnail's URL is revoked once its image has loaded (the element keeps the picture): live
+    // URLs are images still loading.
+    assert.ok(s.live <= s.blobImgs, `live URLs ${s.live}, blob images ${s.blobImgs}`);
     assert.ok(s.live < 100, `live URLs ${s.live}`);
 
     // A recent page is served from the cache; the oldest one was evicted and is asked again.
@@ -557,7 +559,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
       'evicted page asked again',
     );
     const s2 = await blobStats(page);
-    assert.equal(s2.live, s2.blobImgs);
+    assert.ok(s2.live <= s2.blobImgs);
     await wv.close();
   });
 
