@@ -122,6 +122,15 @@ describe('jpegThumbnail', () => {
       const t = jpegThumbnail(whole.subarray(0, cut), 24);
       if (t) bmpPixels(t.bmp);
     }
+    // A header declaring 65,535 × 65,535 pixels over the same few KB: no plane of hundreds of MB.
+    const huge = whole.slice();
+    for (let i = 2; i + 9 < huge.length; i++) {
+      if (huge[i] === 0xff && huge[i + 1] === 0xc0) {
+        huge.set([0xff, 0xff, 0xff, 0xff], i + 5);
+        break;
+      }
+    }
+    assert.equal(jpegThumbnail(huge, 24), undefined, 'declared 65,535 × 65,535');
     const garbage = whole.slice();
     for (let i = 700; i < garbage.length - 2; i += 7) garbage[i] = 0xff - garbage[i];
     const g = jpegThumbnail(garbage, 24);
@@ -150,6 +159,8 @@ describe('jpegThumbnail', () => {
     assert.equal(thumbnailScale(500, 300, false), 4);
     assert.equal(thumbnailScale(500, 350, false), undefined);
     assert.equal(thumbnailScale(420, 64, false), 1, 'a little under px is close enough');
+    assert.equal(thumbnailScale(2048, 64, false), 1, '1/8 is 256: four times 64, still made');
+    assert.equal(thumbnailScale(65_535, 64, false), undefined, 'a huge declared size: not made');
     assert.equal(thumbnailScale(500, 128, true), undefined);
   });
 });

@@ -25,6 +25,9 @@ const ZIGZAG = Uint8Array.from([
   51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
 
+/** How many times wider than asked a 1/8-scale thumbnail may be before none is made. */
+const MAX_OVERSIZE = 4;
+
 /**
  * The scale (output pixels per block side, 1, 2 or 4) for an image whose longer side is `side` to be
  * at least about `px` on that side (it is shown fitted into a px × px box); undefined when even 1/2 is
@@ -34,6 +37,9 @@ export function thumbnailScale(side: number, px: number, progressive: boolean): 
   // A little under px is close enough: 437 px at 1/8 is 55, shown at 64 without visible loss, and
   // 1/4 would send four times the pixels.
   const enough = (n: number) => Math.ceil((side * n) / 8) >= Math.floor(px * 0.8);
+  // Even 1/8 far larger than wanted (a panorama, or a header declaring 65,535 × 65,535 over a few bytes):
+  // not made here, where its planes would take hundreds of MB.
+  if (Math.ceil(side / 8) > MAX_OVERSIZE * Math.max(px, 1)) return undefined;
   if (enough(1)) return 1;
   if (progressive) return undefined;
   if (enough(2)) return 2;
