@@ -156,10 +156,12 @@ export type Cell =
       head: string;
       bytes?: Uint8Array;
       /**
-       * A small picture of the image (a 24-bit BMP, about `thumbnailPx` wide), sent instead of `bytes`
-       * when the request asked for thumbnails and the host could make one (see jpegThumbnail.ts).
+       * A small picture of the image about `thumbnailPx` on its longer side, as a `data:image/bmp;base64`
+       * URL, sent instead of `bytes` when the request asked for thumbnails and the host could make one
+       * (see jpegThumbnail.ts). A URL, not bytes: a Blob and a blob: URL per cell cost the webview
+       * ~2 ms of calls into the browser process each while scrolling (CPU profile in code-server).
        */
-      thumb?: Uint8Array;
+      thumb?: string;
     }
   | { t: 'vec'; dim: number; norm: WireFloat; head: WireFloat[]; values?: WireFloat[]; nonFinite?: number }
   | { t: 'list'; length: number; items: Cell[] }

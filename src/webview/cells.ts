@@ -78,12 +78,12 @@ export class ImageUrls {
     if (gen === this.generation) this.show(img, blob);
   }
   /**
-   * Shows `data` in `img` through a URL revoked once the image has loaded (or failed): the element
+   * Shows `blob` in `img` through a URL revoked once the image has loaded (or failed): the element
    * keeps the decoded picture, and a row removed before its image arrived (a fast scroll, a new sort)
    * cannot revoke the URL under a load still running ("ERR_FILE_NOT_FOUND").
    */
-  show(img: HTMLImageElement, data: Uint8Array | Blob, media?: string): void {
-    const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data as BlobPart], { type: media }));
+  private show(img: HTMLImageElement, blob: Blob): void {
+    const url = URL.createObjectURL(blob);
     const done = () => URL.revokeObjectURL(url);
     img.addEventListener('load', done, { once: true });
     img.addEventListener('error', done, { once: true });
@@ -147,7 +147,7 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
           img.replaceWith(h('span', { class: 'cell-bin warn', title: cell.head, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`)),
         );
         if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
-        opts.images.show(img, cell.thumb, 'image/bmp');
+        img.src = cell.thumb;
         return img;
       }
       if (cell.bytes && cell.media) {

@@ -69,7 +69,7 @@ function imageStats(page: RowsPage): { images: number; bytes: number } {
     for (const c of row)
       if (c && typeof c === 'object' && 't' in c && c.t === 'bin' && (c.bytes || c.thumb)) {
         images++;
-        bytes += (c.bytes ?? c.thumb)!.byteLength;
+        bytes += c.bytes ? c.bytes.byteLength : c.thumb!.length;
       }
   return { images, bytes };
 }

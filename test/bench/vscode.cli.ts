@@ -312,6 +312,14 @@ async function main(): Promise<void> {
         load1: number;
         /** Main-thread tasks of the panel over 50 ms while scrolling (PerformanceObserver 'longtask'), in ms. */
         longTasks: number[];
+        /** Where those tasks ran, as the Long Tasks API names it ('self', 'same-origin-ancestor', …): how many. */
+        longTaskWhere: Record<string, number>;
+        /**
+         * The longest animation frames while scrolling (Long Animation Frames API): what their time went
+         * to — scripts (by where they were invoked from), style and layout, the rest (rendering, GC, other
+         * frames of the same renderer such as the workbench).
+         */
+        longFrames: { ms: number; scriptMs: number; layoutMs: number; top: string }[];
         /** Memory every 50 screenfuls: is it a plateau or a climb? (largest renderer = the workbench's, with the webview) */
         trajectory: { row: number; exthostRss?: number; rendererRss?: number; webviewHeap?: number }[];
       }
@@ -385,12 +393,46 @@ async function main(): Promise<void> {
       const trajectory: NonNullable<typeof scroll>['trajectory'] = [];
       // Long tasks in the panel's frame (its main thread, shared with the workbench in this setup).
       await frame.evaluate(() => {
-        const w = window as unknown as { __longTasks: number[] };
+        const w = window as unknown as { __longTasks: number[]; __longTaskWhere: Record<string, number> };
         w.__longTasks = [];
+        w.__longTaskWhere = {};
         new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
+          for (const e of list.getEntries()) {
+            w.__longTasks.push(Math.round(e.duration));
+            // 'self': this document's own work; 'same-origin-ancestor' and the like: the workbench
+            // around it, which shares its main thread when webviews are served from its origin.
+            w.__longTaskWhere[e.name] = (w.__longTaskWhere[e.name] ?? 0) + 1;
+          }
         }).observe({ type: 'longtask' });
+        type Script = { duration: number; invoker: string; sourceFunctionName: string; sourceURL: string; forcedStyleAndLayoutDuration: number };
+        type Frame = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; scripts: Script[] };
+        const lf = window as unknown as { __longFrames: { ms: number; scriptMs: number; layoutMs: number; top: string }[] };
+        lf.__longFrames = [];
+        try {
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as Frame[]) {
+              if (e.duration < 50) continue;
+              const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration);
+              const scriptMs = scripts.reduce((a, s) => a + s.duration, 0);
+              const layoutMs = (e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0) + scripts.reduce((a, s) => a + s.forcedStyleAndLayoutDuration, 0);
+              const top = scripts
+                .slice(0, 2)
+                .map((s) => `${s.invoker || s.sourceFunctionName || '?'} ${Math.round(s.duration)} ms`)
+                .join(' + ');
+              lf.__longFrames.push({ ms: Math.round(e.duration), scriptMs: Math.round(scriptMs), layoutMs: Math.round(layoutMs), top });
+            }
+          }).observe({ type: 'long-animation-frame' });
+        } catch {
+          // No Long Animation Frames API in this Chromium.
+        }
       });
+      // LANCE_BENCH_PROFILE=<file>: a CPU profile of the renderer's main thread while scrolling (DevTools format).
+      const cdp = process.env.LANCE_BENCH_PROFILE ? await v.page.context().newCDPSession(v.page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+        await cdp.send('Profiler.start');
+      }
       const s0 = Date.now();
       const l = load1();
       while (last < scrollRows) {
@@ -407,8 +449,15 @@ async function main(): Promise<void> {
           trajectory.push({ row: r!.last, exthostRss: p.exthost?.rss, rendererRss: p.renderers[0]?.rss, webviewHeap: p.webviewHeap?.used });
         }
       }
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        fs.writeFileSync(process.env.LANCE_BENCH_PROFILE!, JSON.stringify(profile));
+        log(`CPU profile of the scroll: ${process.env.LANCE_BENCH_PROFILE}`);
+      }
       const longTasks = await frame.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks };
+      const longTaskWhere = await frame.evaluate(() => (window as unknown as { __longTaskWhere: Record<string, number> }).__longTaskWhere);
+      const longFrames = await frame.evaluate(() => (window as unknown as { __longFrames: { ms: number; scriptMs: number; layoutMs: number; top: string }[] }).__longFrames);
+      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks, longTaskWhere, longFrames };
       await shot(v, `scrolled-to-row-${last}`);
       mem.push(await memPoint(v, `after scrolling ${fmt(last)} rows`, frame));
     }
@@ -534,6 +583,24 @@ async function main(): Promise<void> {
               .sort((a, b) => b - a)
               .slice(0, 8)
               .join(', ')} ms)`
+          : ''
+      }`,
+    );
+    say(
+      `    where (Long Tasks API attribution): ${
+        Object.entries(scroll.longTaskWhere)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || '—'
+      }`,
+    );
+    const frames = scroll.longFrames.slice().sort((a, b) => b.ms - a.ms);
+    say(
+      `  animation frames over 50 ms while scrolling: ${frames.length}${
+        frames.length
+          ? `; the longest (total: scripts / style+layout; top scripts): ${frames
+              .slice(0, 6)
+              .map((f) => `${f.ms} ms: ${f.scriptMs} / ${f.layoutMs}${f.top ? ` (${f.top})` : ''}`)
+              .join('; ')}`
           : ''
       }`,
     );

@@ -270,7 +270,7 @@ export async function openWebview(opts: OpenOptions): Promise<Webview> {
     `,
   });
   // The production CSP's rules for images (blob: only) and scripts (no inline); styles as in production.
-  const csp = `default-src 'none'; img-src ${ORIGIN} blob:; style-src ${ORIGIN} 'unsafe-inline'; font-src ${ORIGIN}; script-src ${ORIGIN}`;
+  const csp = `default-src 'none'; img-src ${ORIGIN} blob: data:; style-src ${ORIGIN} 'unsafe-inline'; font-src ${ORIGIN}; script-src ${ORIGIN}`;
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <style>${THEME_CSS}</style><style>${css}</style></head>

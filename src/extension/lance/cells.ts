@@ -267,7 +267,7 @@ export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
   // (serializeWebviewMessage keeps one copy per ArrayBuffer and sends each view's offset and length).
   if (media && opts.maxImageBytes > 0 && b.byteLength <= opts.maxImageBytes) {
     const thumb = opts.thumbnailPx && media === 'image/jpeg' && b.byteLength > MIN_THUMBNAIL_SOURCE ? cachedJpegThumbnail(b, opts.thumbnailPx) : undefined;
-    if (thumb && thumb.byteLength < b.byteLength) cell.thumb = thumb;
+    if (thumb) cell.thumb = thumb;
     else cell.bytes = b;
   }
   return cell;

@@ -11,30 +11,34 @@ import { jpegThumbnail } from './jpegThumbnail';
  * The extension host's memory counts (bench:vscode: +176 MB over its start after 10,000 rows with 32 MB).
  */
 const MAX_BYTES = 16 * 1024 * 1024;
-/** A JPEG that could not be scaled: remembered too, so it is not tried again. */
-const NONE = new Uint8Array(0);
+/** A JPEG that could not be scaled (or not to fewer bytes): remembered too, so it is not tried again. */
+const NONE = '';
 
-const kept = new Map<string, Uint8Array>();
+const kept = new Map<string, string>();
 let keptBytes = 0;
 
-/** The BMP thumbnail of a JPEG about `px` on its longer side (see jpegThumbnail), made once. */
-export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): Uint8Array | undefined {
+/**
+ * The thumbnail of a JPEG about `px` on its longer side (see jpegThumbnail) as a `data:image/bmp`
+ * URL, made once; undefined when none can be made or it would not be smaller than the JPEG.
+ */
+export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): string | undefined {
   const key = `${px}:${crypto.createHash('md5').update(jpeg).digest('base64')}`;
-  let bmp = kept.get(key);
-  if (bmp) {
+  let url = kept.get(key);
+  if (url !== undefined) {
     kept.delete(key);
-    kept.set(key, bmp);
+    kept.set(key, url);
   } else {
-    bmp = jpegThumbnail(jpeg, px)?.bmp ?? NONE;
-    kept.set(key, bmp);
-    keptBytes += bmp.byteLength + key.length;
+    const bmp = jpegThumbnail(jpeg, px)?.bmp;
+    url = bmp && bmp.byteLength < jpeg.byteLength ? `data:image/bmp;base64,${Buffer.from(bmp.buffer, bmp.byteOffset, bmp.byteLength).toString('base64')}` : NONE;
+    kept.set(key, url);
+    keptBytes += url.length + key.length;
     for (const [k, v] of kept) {
       if (keptBytes <= MAX_BYTES) break;
       kept.delete(k);
-      keptBytes -= v.byteLength + k.length;
+      keptBytes -= v.length + k.length;
     }
   }
-  return bmp === NONE ? undefined : bmp;
+  return url === NONE ? undefined : url;
 }
 
 /** Thumbnails kept now (for tests and the benchmark). */

@@ -12,10 +12,11 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
   const styles = STYLES.map((f) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)));
   // The toolkit's web components style themselves with constructed stylesheets and inline styles,
-  // hence 'unsafe-inline' for styles only; scripts stay nonce-only.
+  // hence 'unsafe-inline' for styles only; scripts stay nonce-only. Images: blob: for image bytes, data:
+  // for the host's thumbnails (a data:image/bmp URL each; see Cell `thumb`).
   const csp = [
     "default-src 'none'",
-    `img-src ${webview.cspSource} blob:`,
+    `img-src ${webview.cspSource} blob: data:`,
     `style-src ${webview.cspSource} 'unsafe-inline'`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
