@@ -98,8 +98,10 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
     case Type.Bool:
       return Boolean(vec.get(i));
     case Type.Utf8:
-    case Type.LargeUtf8:
-      return utf8Cell(vec, i, ctx.maxChars);
+    case Type.LargeUtf8: {
+      const bytes = utf8Bytes(vec, i);
+      return bytes ? utf8Cell(bytes, ctx.maxChars) : textCell(String(vec.get(i)), ctx.maxChars);
+    }
     case Type.Binary:
     case Type.LargeBinary:
     case Type.FixedSizeBinary:
@@ -153,10 +155,12 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
   }
 }
 
-function intCell(v: unknown): Cell {
-  if (typeof v === 'bigint') {
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : { t: 'i64', v: v.toString() };
-  }
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+/** An integer cell: a number while exact, else (beyond 2^53) its decimal text. */
+export function intCell(v: unknown): Cell {
+  if (typeof v === 'bigint') return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : { t: 'i64', v: v.toString() };
   return v as number;
 }
 
@@ -196,10 +200,10 @@ function headChars(s: string, n: number): string {
  * A Utf8 / LargeUtf8 cell from its bytes: a long value is never decoded whole (a 20 MB string costs its
  * MD5 and a count of its characters, not a 20 MB JS string).
  */
-function utf8Cell(vec: Vector, i: number, maxChars: number): Cell {
-  const bytes = utf8Bytes(vec, i);
-  // Up to maxChars bytes is up to maxChars characters: decode as is.
-  if (!bytes || bytes.byteLength <= maxChars) return textCell(String(vec.get(i)), maxChars);
+export function utf8Cell(bytes: Uint8Array, maxChars: number): Cell {
+  // Up to maxChars bytes is up to maxChars characters: decode as is (as arrow-js's get() does: the same
+  // default TextDecoder, which drops a leading BOM and replaces invalid sequences).
+  if (bytes.byteLength <= maxChars) return DECODER.decode(bytes);
   const length = utf16Length(bytes);
   if (length <= maxChars) return DECODER.decode(bytes);
   // maxChars UTF-16 units take at most 3 bytes each; cut at a character boundary.
@@ -266,7 +270,11 @@ export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
 export function vectorCell(items: Vector, opts: EncodeOptions): Cell {
   // Float16 vectors: toArray() gives the raw half-float bits (Uint16Array); get() decodes them.
   const half = (items.type as unknown as { precision?: Precision }).precision === Precision.HALF;
-  const arr: ArrayLike<number> = half ? Array.from({ length: items.length }, (_, k) => items.get(k) as number) : (items.toArray() as ArrayLike<number>);
+  return vectorCellOf(half ? Array.from({ length: items.length }, (_, k) => items.get(k) as number) : (items.toArray() as ArrayLike<number>), opts);
+}
+
+/** A vector cell from its values (a float32 / float64 view, or decoded half floats). */
+export function vectorCellOf(arr: ArrayLike<number>, opts: EncodeOptions): Cell {
   let nonFinite = 0;
   let special = false; // any value needing its text form (NaN, ±Infinity, -0)
   for (let k = 0; k < arr.length; k++) {
