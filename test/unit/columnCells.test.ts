@@ -274,3 +274,47 @@ test('timestampText: the number path (safe integers) equals the BigInt path', ()
   assert.equal(timestampText(-1, 2, true), '1969-12-31T23:59:59.999999Z');
   assert.equal(timestampText(-1n, 2, true), '1969-12-31T23:59:59.999999Z');
 });
+
+/** The norm as vector cells computed it before the one-pass loop (two passes: largest magnitude, then squares). */
+function twoPassNorm(arr: ArrayLike<number>): number {
+  let max = 0;
+  for (let k = 0; k < arr.length; k++) {
+    const a = Math.abs(arr[k]);
+    if (Number.isNaN(a)) return NaN;
+    if (a > max) max = a;
+  }
+  if (max === Infinity) return Infinity;
+  if (max === 0) return 0;
+  const scale = max > 1e150 || max < 1e-150 ? max : 1;
+  let sum = 0;
+  for (let k = 0; k < arr.length; k++) {
+    const x = arr[k] / scale;
+    sum += x * x;
+  }
+  return Math.sqrt(sum) * scale;
+}
+
+/** Magnitudes on both sides of each scaling threshold (1e-150, 1e150): |values| up to half of 10^exp. */
+const EXPONENTS = [-160, -150, -100, -20, 0, 20, 100, 150, 155, 160];
+
+test('vector cells: the one-pass norm is the same number as the two-pass one', () => {
+  const vectors: Float64Array[] = [];
+  for (let k = 0; k < 500; k++) {
+    const dim = 1 + (k % 600);
+    const exp = EXPONENTS[k % EXPONENTS.length];
+    vectors.push(Float64Array.from({ length: dim }, () => (Math.random() - 0.5) * 10 ** exp));
+    vectors.push(Float64Array.from(Float32Array.from({ length: dim }, () => Math.random() - 0.5)));
+  }
+  vectors.push(
+    Float64Array.from([1e200, 1e-200]),
+    Float64Array.from([1e-300, 2e-300]),
+    Float64Array.from([0, -0]),
+    Float64Array.from([3, NaN, Infinity]),
+    Float64Array.from([3, -Infinity]),
+  );
+  for (const v of vectors) {
+    const cell = encodeCell(makeVector(column(new FixedSizeList(v.length, new Field('item', new Float64(), true)), [Array.from(v)])), 0) as { norm: unknown };
+    const expected = twoPassNorm(v);
+    assert.deepStrictEqual(cell.norm, Number.isFinite(expected) && !Object.is(expected, -0) ? expected : String(expected), `dim ${v.length}, first ${v[0]}`);
+  }
+});

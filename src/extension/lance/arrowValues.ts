@@ -20,7 +20,8 @@ const FRACTION_DIGITS = [0, 3, 6, 9];
 /**
  * Exact ISO 8601 text of a count of `unit` (0 s, 1 ms, 2 µs, 3 ns) since the epoch. A safe integer
  * `value` takes number arithmetic (exact below 2^53: % and the division of an exact multiple do not
- * round), a third of the cost of BigInt division on a page of timestamps; anything else BigInt's.
+ * round), so a page's timestamps allocate no BigInt (a quarter off this function; toISOString is most
+ * of the rest); anything else BigInt's.
  */
 export function timestampText(value: bigint | number, unit: number, utc: boolean): string {
   let secs: number;
