@@ -37,7 +37,6 @@ import {
 } from 'apache-arrow';
 import { DEFAULT_ENCODE, encodeCell, PAGE_STRING_CHARS, type EncodeOptions } from '../../src/extension/lance/cells';
 import { columnEncoder } from '../../src/extension/lance/columnCells';
-import { timestampText } from '../../src/extension/lance/arrowValues';
 import { column, rawColumn } from '../fixtures/arrowUtil';
 
 const OPTIONS: Record<string, EncodeOptions> = {
@@ -256,23 +255,6 @@ test('the test cases hold what they claim: nulls, slices, int64 beyond 2^53, non
   assert.ok(all.some((c) => c.vec.data[0].offset % 8 !== 0 && c.vec.data[0].nullCount > 0));
   const ts = cell('timestamp[us, UTC]', TIMESTAMPS.indexOf(1_700_000_000_123_456n));
   assert.deepEqual(ts, { t: 'time', v: '2023-11-14T22:13:20.123456Z', type: 'Timestamp<MICROSECOND, UTC>' });
-});
-
-test('timestampText: the number path (safe integers) equals the BigInt path', () => {
-  const values = [...TIMESTAMPS.filter((v) => v >= -(P53 - 1n) && v <= P53 - 1n)];
-  for (let k = 0; k < 2000; k++) values.push(BigInt(Math.round((Math.random() - 0.5) * 2 * 8.64e15)));
-  for (const unit of [0, 1, 2, 3]) {
-    for (const v of values) {
-      const viaBigInt = outcome(() => timestampText(v, unit, unit % 2 === 0));
-      assert.deepStrictEqual(
-        outcome(() => timestampText(Number(v), unit, unit % 2 === 0)),
-        viaBigInt,
-        `${v} in unit ${unit}`,
-      );
-    }
-  }
-  assert.equal(timestampText(-1, 2, true), '1969-12-31T23:59:59.999999Z');
-  assert.equal(timestampText(-1n, 2, true), '1969-12-31T23:59:59.999999Z');
 });
 
 /** The norm as vector cells computed it before the one-pass loop (two passes: largest magnitude, then squares). */
