@@ -38,6 +38,8 @@ import {
 import { DEFAULT_ENCODE, encodeCell, PAGE_STRING_CHARS, type EncodeOptions } from '../../src/extension/lance/cells';
 import { columnEncoder } from '../../src/extension/lance/columnCells';
 import { column, rawColumn } from '../fixtures/arrowUtil';
+import { toWire } from '../../src/shared/floats';
+import type { Cell, WireFloat } from '../../src/shared/types';
 
 const OPTIONS: Record<string, EncodeOptions> = {
   page: DEFAULT_ENCODE,
@@ -257,46 +259,77 @@ test('the test cases hold what they claim: nulls, slices, int64 beyond 2^53, non
   assert.deepEqual(ts, { t: 'time', v: '2023-11-14T22:13:20.123456Z', type: 'Timestamp<MICROSECOND, UTC>' });
 });
 
-/** The norm as vector cells computed it before the one-pass loop (two passes: largest magnitude, then squares). */
-function twoPassNorm(arr: ArrayLike<number>): number {
-  let max = 0;
+/**
+ * A vector cell as vectorCell built it before the one-pass loop: each value checked for NaN, ±Infinity
+ * and -0, then the norm in two passes (largest magnitude, then squares, scaled beyond 1e±150).
+ */
+function referenceVectorCell(arr: ArrayLike<number>, fullVectors: boolean): Cell {
+  let nonFinite = 0;
+  let special = false;
   for (let k = 0; k < arr.length; k++) {
-    const a = Math.abs(arr[k]);
-    if (Number.isNaN(a)) return NaN;
-    if (a > max) max = a;
+    const x = arr[k];
+    if (!Number.isFinite(x)) nonFinite++;
+    if (!special && (!Number.isFinite(x) || (x === 0 && Object.is(x, -0)))) special = true;
   }
-  if (max === Infinity) return Infinity;
-  if (max === 0) return 0;
-  const scale = max > 1e150 || max < 1e-150 ? max : 1;
-  let sum = 0;
-  for (let k = 0; k < arr.length; k++) {
-    const x = arr[k] / scale;
-    sum += x * x;
-  }
-  return Math.sqrt(sum) * scale;
+  const norm = (() => {
+    let max = 0;
+    for (let k = 0; k < arr.length; k++) {
+      const a = Math.abs(arr[k]);
+      if (Number.isNaN(a)) return NaN;
+      if (a > max) max = a;
+    }
+    if (max === Infinity) return Infinity;
+    if (max === 0) return 0;
+    const scale = max > 1e150 || max < 1e-150 ? max : 1;
+    let sum = 0;
+    for (let k = 0; k < arr.length; k++) {
+      const x = arr[k] / scale;
+      sum += x * x;
+    }
+    return Math.sqrt(sum) * scale;
+  })();
+  const wire = (k: number): WireFloat => (special ? toWire(arr[k]) : arr[k]);
+  const head: WireFloat[] = [];
+  for (let k = 0; k < Math.min(8, arr.length); k++) head.push(wire(k));
+  const cell: Cell = { t: 'vec', dim: arr.length, norm: toWire(norm), head };
+  if (nonFinite) cell.nonFinite = nonFinite;
+  if (fullVectors) cell.values = special ? Array.from(arr, toWire) : Array.from(arr);
+  return cell;
 }
 
-/** Magnitudes on both sides of each scaling threshold (1e-150, 1e150): |values| up to half of 10^exp. */
-const EXPONENTS = [-160, -150, -100, -20, 0, 20, 100, 150, 155, 160];
+/** Magnitudes on both sides of each scaling threshold (1e-150, 1e150; squares overflow from 1.3e154): |values| up to half of 10^exp. */
+const EXPONENTS = [-160, -150, -100, -20, 0, 20, 100, 150, 152, 155, 160];
 
-test('vector cells: the one-pass norm is the same number as the two-pass one', () => {
-  const vectors: Float64Array[] = [];
+test('vector cells: the one-pass loop gives the cells of the checked two-pass one (norm, head, values, non-finite count)', () => {
+  const vectors: number[][] = [];
   for (let k = 0; k < 500; k++) {
     const dim = 1 + (k % 600);
     const exp = EXPONENTS[k % EXPONENTS.length];
-    vectors.push(Float64Array.from({ length: dim }, () => (Math.random() - 0.5) * 10 ** exp));
-    vectors.push(Float64Array.from(Float32Array.from({ length: dim }, () => Math.random() - 0.5)));
+    vectors.push(Array.from({ length: dim }, () => (Math.random() - 0.5) * 10 ** exp));
+    vectors.push(Array.from(Float32Array.from({ length: dim }, () => Math.random() - 0.5)));
+  }
+  const specials = [NaN, Infinity, -Infinity, -0, 0, 1e200, 1e-200, 1e-320];
+  for (let k = 0; k < 300; k++) {
+    const v = Array.from({ length: 1 + (k % 20) }, () => Math.random() - 0.5);
+    for (let m = 0; m <= k % 3; m++) v[Math.floor(Math.random() * v.length)] = specials[(k + m) % specials.length];
+    vectors.push(v);
   }
   vectors.push(
-    Float64Array.from([1e200, 1e-200]),
-    Float64Array.from([1e-300, 2e-300]),
-    Float64Array.from([0, -0]),
-    Float64Array.from([3, NaN, Infinity]),
-    Float64Array.from([3, -Infinity]),
+    [1e200, 1e-200],
+    [1e-300, 2e-300],
+    [0, -0],
+    [-0, -0],
+    [3, NaN, Infinity],
+    [3, -Infinity],
+    [Infinity, -Infinity],
+    Array.from({ length: 300 }, () => 1e150),
   );
-  for (const v of vectors) {
-    const cell = encodeCell(makeVector(column(new FixedSizeList(v.length, new Field('item', new Float64(), true)), [Array.from(v)])), 0) as { norm: unknown };
-    const expected = twoPassNorm(v);
-    assert.deepStrictEqual(cell.norm, Number.isFinite(expected) && !Object.is(expected, -0) ? expected : String(expected), `dim ${v.length}, first ${v[0]}`);
+  for (const fullVectors of [false, true]) {
+    for (const v of vectors) {
+      const vec = makeVector(column(new FixedSizeList(v.length, new Field('item', new Float64(), true)), [v]));
+      const opts = { ...DEFAULT_ENCODE, fullVectors };
+      assert.deepStrictEqual(encodeCell(vec, 0, opts), referenceVectorCell(v, fullVectors), `dim ${v.length}: ${v.slice(0, 4).join(', ')}…`);
+      assert.deepStrictEqual(columnEncoder(vec, opts)(0), referenceVectorCell(v, fullVectors));
+    }
   }
 });
