@@ -101,8 +101,10 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
     case Type.Bool:
       return Boolean(vec.get(i));
     case Type.Utf8:
-    case Type.LargeUtf8:
-      return utf8Cell(vec, i, ctx.maxChars);
+    case Type.LargeUtf8: {
+      const bytes = utf8Bytes(vec, i);
+      return bytes ? utf8Cell(bytes, ctx.maxChars) : textCell(String(vec.get(i)), ctx.maxChars);
+    }
     case Type.Binary:
     case Type.LargeBinary:
     case Type.FixedSizeBinary:
@@ -156,10 +158,12 @@ function encode(vec: Vector, i: number, ctx: Ctx): Cell {
   }
 }
 
-function intCell(v: unknown): Cell {
-  if (typeof v === 'bigint') {
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : { t: 'i64', v: v.toString() };
-  }
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+/** An integer cell: a number while exact, else (beyond 2^53) its decimal text. */
+export function intCell(v: unknown): Cell {
+  if (typeof v === 'bigint') return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : { t: 'i64', v: v.toString() };
   return v as number;
 }
 
@@ -199,10 +203,10 @@ function headChars(s: string, n: number): string {
  * A Utf8 / LargeUtf8 cell from its bytes: a long value is never decoded whole (a 20 MB string costs its
  * MD5 and a count of its characters, not a 20 MB JS string).
  */
-function utf8Cell(vec: Vector, i: number, maxChars: number): Cell {
-  const bytes = utf8Bytes(vec, i);
-  // Up to maxChars bytes is up to maxChars characters: decode as is.
-  if (!bytes || bytes.byteLength <= maxChars) return textCell(String(vec.get(i)), maxChars);
+export function utf8Cell(bytes: Uint8Array, maxChars: number): Cell {
+  // Up to maxChars bytes is up to maxChars characters: decode as is (as arrow-js's get() does: the same
+  // default TextDecoder, which drops a leading BOM and replaces invalid sequences).
+  if (bytes.byteLength <= maxChars) return DECODER.decode(bytes);
   const length = utf16Length(bytes);
   if (length <= maxChars) return DECODER.decode(bytes);
   // maxChars UTF-16 units take at most 3 bytes each; cut at a character boundary.
@@ -276,20 +280,37 @@ export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
 export function vectorCell(items: Vector, opts: EncodeOptions): Cell {
   // Float16 vectors: toArray() gives the raw half-float bits (Uint16Array); get() decodes them.
   const half = (items.type as unknown as { precision?: Precision }).precision === Precision.HALF;
-  const arr: ArrayLike<number> = half ? Array.from({ length: items.length }, (_, k) => items.get(k) as number) : (items.toArray() as ArrayLike<number>);
-  let nonFinite = 0;
-  let special = false; // any value needing its text form (NaN, ±Infinity, -0)
+  return vectorCellOf(half ? Array.from({ length: items.length }, (_, k) => items.get(k) as number) : (items.toArray() as ArrayLike<number>), opts);
+}
+
+/** A vector cell from its values (a float32 / float64 view, or decoded half floats). */
+export function vectorCellOf(arr: ArrayLike<number>, opts: EncodeOptions): Cell {
+  // One tight pass (a page holds 50 vectors of 512): the largest magnitude and the sum of squares, summed
+  // in norm()'s order so the norm is the same number. Checking each value for NaN, ±Infinity and -0 took
+  // three quarters of the time; a NaN or an infinity makes the sum non-finite, and only then are they
+  // counted (norm() then decides). -0 needs no search: toWire writes it, and leaves finite values alone.
+  let max = 0;
+  let sum = 0;
   for (let k = 0; k < arr.length; k++) {
     const x = arr[k];
-    if (!Number.isFinite(x)) nonFinite++;
-    if (!special && (!Number.isFinite(x) || (x === 0 && Object.is(x, -0)))) special = true;
+    const a = Math.abs(x);
+    if (a > max) max = a;
+    sum += x * x;
   }
-  const wire = (k: number): WireFloat => (special ? toWire(arr[k]) : arr[k]);
+  let nonFinite = 0;
+  let n: number;
+  if (Number.isFinite(sum)) {
+    // Squares that would overflow or underflow: norm() scales them.
+    n = max === 0 ? 0 : max > 1e150 || max < 1e-150 ? norm(arr) : Math.sqrt(sum);
+  } else {
+    for (let k = 0; k < arr.length; k++) if (!Number.isFinite(arr[k])) nonFinite++;
+    n = norm(arr);
+  }
   const head: WireFloat[] = [];
-  for (let k = 0; k < Math.min(VECTOR_HEAD, arr.length); k++) head.push(wire(k));
-  const cell: Cell = { t: 'vec', dim: arr.length, norm: toWire(norm(arr)), head };
+  for (let k = 0; k < Math.min(VECTOR_HEAD, arr.length); k++) head.push(toWire(arr[k]));
+  const cell: Cell = { t: 'vec', dim: arr.length, norm: toWire(n), head };
   if (nonFinite) cell.nonFinite = nonFinite;
-  if (opts.fullVectors) cell.values = special ? Array.from(arr, toWire) : Array.from(arr);
+  if (opts.fullVectors) cell.values = Array.from(arr, toWire);
   return cell;
 }
 

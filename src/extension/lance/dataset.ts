@@ -29,7 +29,8 @@ import {
   VersionInfo,
   VersionsPage,
 } from '../../shared/types';
-import { encodeCell, EncodeOptions, hasNonFinite, vectorValues } from './cells';
+import { EncodeOptions, hasNonFinite, vectorValues } from './cells';
+import { columnEncoder, type ColumnEncoder } from './columnCells';
 import { ColumnPlan, planFromArrow, planFromManifest, selectFor } from './columns';
 import { conditionFor } from '../../shared/sql';
 import { lance, Table } from './engine';
@@ -1078,24 +1079,28 @@ function encodeBatch(batch: RecordBatch, columns: string[], plan: ColumnPlan, en
   const idCol = batch.getChild(ROW_ID)!;
   const encs = Array.isArray(enc) ? enc : columns.map(() => enc);
   const cols = columns.map((c) => batch.getChild(c));
+  // One encoder per column, chosen once per batch from its type (columnCells.ts).
+  const encoders = cols.map((v, j) => (v ? columnEncoder(v, encs[j]) : undefined));
   const placeholders = columns.map((c): Cell => {
     const u = plan.unreadable.get(c);
     return u ? { t: 'unsupported', type: u.type, reason: u.reason } : null;
   });
   for (let i = 0; i < batch.numRows; i++) {
-    emit(
-      idCol.get(i) as bigint,
-      cols.map((v, j) => (v ? safeEncode(v, i, encs[j]) : placeholders[j])),
-    );
+    const row = new Array<Cell>(columns.length);
+    for (let j = 0; j < columns.length; j++) {
+      const encode = encoders[j];
+      row[j] = encode ? safeEncode(encode, cols[j]!.type as DataType, i) : placeholders[j];
+    }
+    emit(idCol.get(i) as bigint, row);
   }
 }
 
 /** One odd value never breaks a page: it becomes a labelled placeholder. */
-function safeEncode(v: Parameters<typeof encodeCell>[0], i: number, enc: EncodeOptions): Cell {
+function safeEncode(encode: ColumnEncoder, type: DataType, i: number): Cell {
   try {
-    return encodeCell(v, i, enc);
+    return encode(i);
   } catch (err) {
-    return { t: 'unsupported', type: String(v.type), reason: (err as Error).message };
+    return { t: 'unsupported', type: String(type), reason: (err as Error).message };
   }
 }
 
