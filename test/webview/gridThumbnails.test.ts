@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RowsRequest } from '../../src/shared/types';
-import { openRealRows, type RealRows } from './realHost';
+import { openWebview } from './harness';
+import { openRealRows, sessionHandlers, type RealRows } from './realHost';
 
 let r: RealRows;
 
@@ -42,5 +43,38 @@ describe('Rows grid thumbnails made by the host', () => {
       'every cell of the page is a thumbnail',
     );
     await wv.screenshot('01-host-thumbnails');
+  });
+
+  test('at device pixel ratio 2 the host is asked for 128 px and sends 1/4-scale thumbnails, shown at 64 CSS px', async () => {
+    const wv = await openWebview({
+      entry: { path: 'test/webview/rowsEntry.ts' },
+      css: ['panel.css', 'grid.css'],
+      name: 'thumbnails-dpr2',
+      viewport: { width: 1200, height: 900 },
+      deviceScaleFactor: 2,
+      browser: r.browser,
+      handlers: sessionHandlers(r.session),
+    });
+    try {
+      const req = (await wv.host.waitForRequest('rows', 0)).params as RowsRequest;
+      assert.equal(req.thumbnailPx, 128);
+      await wv.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=thumb]')].filter((i) => i.complete && i.naturalWidth > 0).length >= 10);
+      const thumbs = await wv.page.$$eval('[data-testid=thumb]', (imgs) =>
+        imgs.slice(0, 10).map((i) => {
+          const img = i as HTMLImageElement;
+          const b = img.getBoundingClientRect();
+          return { w: img.naturalWidth, h: img.naturalHeight, shown: Math.max(b.width, b.height), src: img.src.slice(0, 22) };
+        }),
+      );
+      for (const t of thumbs) {
+        // 420–500 px at 1/4: 105–125 px on the longer side, drawn into 64 CSS px (128 device px).
+        assert.ok(Math.max(t.w, t.h) >= 103 && Math.max(t.w, t.h) <= 128, `a 1/4-scale thumbnail: ${t.w}×${t.h}`);
+        assert.ok(t.shown <= 64.5, `shown within the 64-px cell: ${t.shown}`);
+        assert.equal(t.src, 'data:image/bmp;base64,');
+      }
+      await wv.screenshot('01-host-thumbnails-dpr2');
+    } finally {
+      await wv.close();
+    }
   });
 });

@@ -83,6 +83,8 @@ export interface OpenOptions {
   /** More script to run before the page's own (e.g. wrappers that count calls). */
   initScript?: string;
   viewport?: { width: number; height: number };
+  /** Device pixel ratio of the page (default 1). */
+  deviceScaleFactor?: number;
   /** Screenshots go to test-results/webview/<name>/. */
   name: string;
   /** Handlers to install before the page loads (requests sent on load need them). */
@@ -183,7 +185,7 @@ export async function openWebview(opts: OpenOptions): Promise<Webview> {
   const css = opts.css.map((f) => fs.readFileSync(path.join(repoRoot, 'media', f), 'utf8')).join('\n');
   const ownBrowser = !opts.browser;
   const browser: Browser = opts.browser ?? (await launchBrowser());
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1000, height: 800 } });
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1000, height: 800 }, deviceScaleFactor: opts.deviceScaleFactor ?? 1 });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
