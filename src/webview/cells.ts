@@ -2,7 +2,7 @@
 // every URL made here is revoked through the ImageUrls that made it when its rows go away.
 import type { Cell, WireFloat } from '../shared/types';
 import { floatDisplay, fromWire } from '../shared/floats';
-import { formatBytes, h } from './ui/dom';
+import { devicePx, formatBytes, h } from './ui/dom';
 
 /**
  * Small thumbnails, made once per image bytes (while their page is cached) and size: decoded and scaled
@@ -140,29 +140,19 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
       return h('span', { class: 'cell-time', title: cell.type }, cell.v);
     case 'bin': {
       const label = `${cell.media ? (MEDIA_LABEL[cell.media] ?? cell.media) : 'binary'} · ${formatBytes(cell.size)}`;
-      if (cell.thumb) {
-        // Made by the host at the cell's size: shown as it is.
-        const img = h('img', { class: 'thumb', alt: label, title: label, decoding: 'async', 'data-testid': 'thumb' });
-        img.addEventListener('error', () =>
-          img.replaceWith(h('span', { class: 'cell-bin warn', title: cell.head, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`)),
-        );
-        if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
-        img.src = cell.thumb;
-        return img;
-      }
-      if (cell.bytes && cell.media) {
-        const img = h('img', { class: 'thumb', alt: label, title: label, loading: 'lazy', decoding: 'async', 'data-testid': 'thumb' });
+      if (cell.thumb || (cell.bytes && cell.media)) {
+        const img = h('img', { class: 'thumb', alt: label, title: label, ...(cell.thumb ? {} : { loading: 'lazy' }), decoding: 'async', 'data-testid': 'thumb' });
         // Bytes that start like an image but do not decode (truncated, a polyglot): say so, never a broken icon.
         const broken = () =>
           img.replaceWith(
             h('span', { class: 'cell-bin warn', title: `${cell.head}: the browser could not decode this image`, 'data-testid': 'thumb-broken' }, `⚠ ${label} · cannot be decoded`),
           );
         img.addEventListener('error', broken);
-        if (opts.thumbSize) {
-          img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
-          const px = Math.round(opts.thumbSize * (globalThis.devicePixelRatio || 1));
-          opts.images.thumb(img, cell.bytes, cell.media, px).catch(broken);
-        } else img.src = opts.images.make(cell.bytes, cell.media);
+        if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
+        // The host's thumbnail is made at the cell's size: shown as it is.
+        if (cell.thumb) img.src = cell.thumb;
+        else if (opts.thumbSize) opts.images.thumb(img, cell.bytes!, cell.media!, devicePx(opts.thumbSize)).catch(broken);
+        else img.src = opts.images.make(cell.bytes!, cell.media!);
         return img;
       }
       return h('span', { class: 'cell-bin', title: cell.head }, label, h('code', {}, ' ' + cell.head.slice(0, 23)));

@@ -62,10 +62,15 @@ function itemCtx(ctx: Ctx): Ctx {
 
 const NO_IMAGES: EncodeOptions = { ...DEFAULT_ENCODE, maxImageBytes: 0 };
 
+/** Characters of a string sent as they are under `opts` (see EncodeOptions.maxStringChars). */
+export function stringCharsCap(opts: EncodeOptions): number {
+  return opts.maxStringChars ?? (opts.fullVectors ? FULL_ROW_STRING_CHARS : PAGE_STRING_CHARS);
+}
+
 export function encodeCell(vec: Vector, i: number, opts: EncodeOptions = DEFAULT_ENCODE): Cell {
   const ctx: Ctx = {
     opts,
-    maxChars: opts.maxStringChars ?? (opts.fullVectors ? FULL_ROW_STRING_CHARS : PAGE_STRING_CHARS),
+    maxChars: stringCharsCap(opts),
     budget: { items: opts.maxCellItems ?? opts.maxListItems * 8 },
     nested: false,
   };

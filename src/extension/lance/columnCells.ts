@@ -10,7 +10,7 @@
 import { type Data, DataType, Precision, Type, type Vector } from 'apache-arrow';
 import { timestampText } from './arrowValues';
 import { typeName } from './schema';
-import { encodeCell, type EncodeOptions, intCell, PAGE_STRING_CHARS, FULL_ROW_STRING_CHARS, shortestFloat32, utf8Cell, vectorCellOf } from './cells';
+import { encodeCell, type EncodeOptions, intCell, shortestFloat32, stringCharsCap, utf8Cell, vectorCellOf } from './cells';
 import type { Cell } from '../../shared/types';
 import { floatCell } from '../../shared/floats';
 
@@ -60,7 +60,7 @@ function fastEncoder(d: Data<DataType>, opts: EncodeOptions): ColumnEncoder | un
       const offsets = d.valueOffsets as unknown as Int32Array | BigInt64Array;
       const values = d.values as unknown as Uint8Array;
       if (!offsets || !values) return undefined;
-      const maxChars = opts.maxStringChars ?? (opts.fullVectors ? FULL_ROW_STRING_CHARS : PAGE_STRING_CHARS);
+      const maxChars = stringCharsCap(opts);
       read = (i) => utf8Cell(values.subarray(Number(offsets[i]), Number(offsets[i + 1])), maxChars);
       break;
     }

@@ -1,13 +1,14 @@
 // Which columns the grid shows by default and how wide each kind of column is.
 import type { SchemaField } from '../../shared/types';
 import { uiSettings } from '../settings';
+import { devicePx } from '../ui/dom';
 
 /** At most this many columns are shown by default (the chooser shows the rest). */
 export const MAX_DEFAULT_COLUMNS = 16;
 /** Thumbnail edge: the lanceInspector.thumbnailSize setting. */
 export const thumbPx = (): number => uiSettings.thumbnailSize;
 /** The same in device pixels: the size the host scales JPEG thumbnails to (RowsRequest.thumbnailPx). */
-export const thumbDevicePx = (): number => Math.round(thumbPx() * (globalThis.devicePixelRatio || 1));
+export const thumbDevicePx = (): number => devicePx(thumbPx());
 /** Row heights: with thumbnails, without, and when long text wraps. */
 export const rowPxImages = (): number => thumbPx() + 8;
 export const ROW_PX_TEXT = 30;

@@ -117,7 +117,6 @@ async function start(): Promise<void> {
     return;
   }
   for (const v of Object.values(madeViews) as View[]) v.dispose?.();
-  madeViews = {};
   // What the panel serializer needs to bring this panel back after a reload.
   patchState({ location: d.location, version: d.pinned && !d.tag ? d.version : undefined, tag: d.tag });
 

@@ -5,7 +5,7 @@
 import type { RpcClient } from '../../shared/rpc';
 import type { Cell } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
-import { h } from '../ui/dom';
+import { devicePx, h } from '../ui/dom';
 
 /** Rows per page read: about a screenful of tiles, ~1.5 MB of 120 KB images. */
 const PAGE_ROWS = 12;
@@ -59,7 +59,7 @@ export function rowThumbs(rpc: RpcClient, imageColumn: () => string | undefined,
         offset: page * PAGE_ROWS,
         limit: PAGE_ROWS,
         withImages: true,
-        thumbnailPx: Math.round(thumbPx * (globalThis.devicePixelRatio || 1)),
+        thumbnailPx: devicePx(thumbPx),
       })
       .then((res) => {
         res.rowIds.forEach((id, i) => {

@@ -27,6 +27,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** CSS pixels in device pixels (what an image shown `css` px wide needs to look sharp). */
+export function devicePx(css: number): number {
+  return Math.round(css * (globalThis.devicePixelRatio || 1));
+}
+
 export function formatBytes(n: number | undefined): string {
   if (n === undefined) return 'unknown';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
