@@ -314,12 +314,6 @@ async function main(): Promise<void> {
         longTasks: number[];
         /** Where those tasks ran, as the Long Tasks API names it ('self', 'same-origin-ancestor', …): how many. */
         longTaskWhere: Record<string, number>;
-        /**
-         * The longest animation frames while scrolling (Long Animation Frames API): what their time went
-         * to — scripts (by where they were invoked from), style and layout, the rest (rendering, GC, other
-         * frames of the same renderer such as the workbench).
-         */
-        longFrames: { ms: number; scriptMs: number; layoutMs: number; top: string }[];
         /** Memory every 50 screenfuls: is it a plateau or a climb? (largest renderer = the workbench's, with the webview) */
         trajectory: { row: number; exthostRss?: number; rendererRss?: number; webviewHeap?: number }[];
       }
@@ -404,27 +398,6 @@ async function main(): Promise<void> {
             w.__longTaskWhere[e.name] = (w.__longTaskWhere[e.name] ?? 0) + 1;
           }
         }).observe({ type: 'longtask' });
-        type Script = { duration: number; invoker: string; sourceFunctionName: string; sourceURL: string; forcedStyleAndLayoutDuration: number };
-        type Frame = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; scripts: Script[] };
-        const lf = window as unknown as { __longFrames: { ms: number; scriptMs: number; layoutMs: number; top: string }[] };
-        lf.__longFrames = [];
-        try {
-          new PerformanceObserver((list) => {
-            for (const e of list.getEntries() as Frame[]) {
-              if (e.duration < 50) continue;
-              const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration);
-              const scriptMs = scripts.reduce((a, s) => a + s.duration, 0);
-              const layoutMs = (e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0) + scripts.reduce((a, s) => a + s.forcedStyleAndLayoutDuration, 0);
-              const top = scripts
-                .slice(0, 2)
-                .map((s) => `${s.invoker || s.sourceFunctionName || '?'} ${Math.round(s.duration)} ms`)
-                .join(' + ');
-              lf.__longFrames.push({ ms: Math.round(e.duration), scriptMs: Math.round(scriptMs), layoutMs: Math.round(layoutMs), top });
-            }
-          }).observe({ type: 'long-animation-frame' });
-        } catch {
-          // No Long Animation Frames API in this Chromium.
-        }
       });
       // LANCE_BENCH_PROFILE=<file>: a CPU profile of the renderer's main thread while scrolling (DevTools format).
       const cdp = process.env.LANCE_BENCH_PROFILE ? await v.page.context().newCDPSession(v.page) : undefined;
@@ -456,8 +429,7 @@ async function main(): Promise<void> {
       }
       const longTasks = await frame.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
       const longTaskWhere = await frame.evaluate(() => (window as unknown as { __longTaskWhere: Record<string, number> }).__longTaskWhere);
-      const longFrames = await frame.evaluate(() => (window as unknown as { __longFrames: { ms: number; scriptMs: number; layoutMs: number; top: string }[] }).__longFrames);
-      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks, longTaskWhere, longFrames };
+      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks, longTaskWhere };
       await shot(v, `scrolled-to-row-${last}`);
       mem.push(await memPoint(v, `after scrolling ${fmt(last)} rows`, frame));
     }
@@ -591,17 +563,6 @@ async function main(): Promise<void> {
         Object.entries(scroll.longTaskWhere)
           .map(([k, n]) => `${k} ${n}`)
           .join(', ') || '—'
-      }`,
-    );
-    const frames = scroll.longFrames.slice().sort((a, b) => b.ms - a.ms);
-    say(
-      `  animation frames over 50 ms while scrolling: ${frames.length}${
-        frames.length
-          ? `; the longest (total: scripts / style+layout; top scripts): ${frames
-              .slice(0, 6)
-              .map((f) => `${f.ms} ms: ${f.scriptMs} / ${f.layoutMs}${f.top ? ` (${f.top})` : ''}`)
-              .join('; ')}`
-          : ''
       }`,
     );
   }
