@@ -156,7 +156,7 @@ export type Cell =
       head: string;
       bytes?: Uint8Array;
       /**
-       * A small picture of the image about `thumbnailPx` on its longer side, as a `data:image/bmp;base64`
+       * A small picture of the image about `thumbnailPx` on its longer side, as a `data:image/jpeg;base64`
        * URL, sent instead of `bytes` when the request asked for thumbnails and the host could make one
        * (see jpegThumbnail.ts). A URL, not bytes: a Blob and a blob: URL per cell cost the webview
        * ~2 ms of calls into the browser process each while scrolling (CPU profile in code-server).
@@ -268,6 +268,8 @@ export interface SimilarRequest {
   columns?: string[];
   withImages?: boolean;
   maxImageBytes?: number;
+  /** With withImages: the cards' image width in device pixels; JPEGs then travel as thumbnails (see RowsRequest). */
+  thumbnailPx?: number;
 }
 
 export interface SimilarResult {

@@ -161,6 +161,18 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
   ].join(', ');
 }
 
+/** Find similar's phases in the webview (similarView.ts marks) as ms after `t0` (the click): request out, answer in, cards made. */
+async function similarMarks(frame: Frame, t0: number): Promise<string> {
+  const m = await frame.evaluate(() => ({
+    origin: performance.timeOrigin,
+    marks: performance
+      .getEntriesByType('mark')
+      .filter((e) => e.name.startsWith('li:similar-'))
+      .map((e) => [e.name.slice(3), e.startTime] as const),
+  }));
+  return m.marks.map(([n, ms]) => `${n} ${Math.round(m.origin + ms - t0)}`).join(', ') || '(no marks)';
+}
+
 async function openTimed(v: VSCodeSession, dataset: string, name: string): Promise<{ ms: number; tabMs: number; headerMs: number; frame: Frame; marks: string }> {
   await v.runCommand(OPEN_COMMAND);
   await v.waitForQuickInput('Open Lance Dataset');
@@ -482,6 +494,7 @@ async function main(): Promise<void> {
       await frame.locator('[data-testid=menu-find-similar]').hover();
       if (i === 0) await shot(v, 'row-menu');
       sim.loads.push(load1());
+      await frame.evaluate(() => performance.clearMarks()).catch(() => undefined);
       const t0 = Date.now();
       await frame.locator('[data-testid=menu-find-similar]').click();
       await waitForSimilar(frame, query.cells.id, WAIT_MS);
@@ -496,7 +509,10 @@ async function main(): Promise<void> {
         return { answeredBy: ab?.innerText.trim() ?? '', kind: ab?.dataset.kind, hostTime, labels };
       });
       similarInfo.push({ ...info, queryLabel: query.cells.label_name, sameClass: info.labels.filter((x) => x === query.cells.label_name).length });
-      log(`similar #${i + 1} (row ${index}, id ${query.cells.id}, ${query.cells.label_name}): ${sim.runs.at(-1)} ms; ${info.answeredBy} ${info.hostTime}`);
+      const phases = await similarMarks(frame, t0);
+      log(
+        `similar #${i + 1} (row ${index}, id ${query.cells.id}, ${query.cells.label_name}): ${sim.runs.at(-1)} ms; ${info.answeredBy} ${info.hostTime}; in the webview (ms after the click): ${phases}`,
+      );
       if (i === 0) await shot(v, 'similar');
     }
     mem.push(await memPoint(v, 'end', frame));

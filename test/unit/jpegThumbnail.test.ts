@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as jpeg from 'jpeg-js';
 import { jpegThumbnail, thumbnailScale } from '../../src/extension/lance/jpegThumbnail';
+import { encodeJpeg, type RgbaImage } from '../../src/extension/lance/jpegEncode';
 import { cachedJpegThumbnail, clearThumbnailCache, thumbnailCacheSize } from '../../src/extension/lance/thumbnailCache';
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import { DatasetSession } from '../../src/extension/host/session';
@@ -19,30 +20,22 @@ import { generateImagenetLike } from '../fixtures/imagenetLike';
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/jpegs');
 const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
 
-/** A 24-bit BMP's pixels as RGB rows top to bottom. */
-function bmpPixels(bmp: Uint8Array): { width: number; height: number; rgb: Uint8Array } {
-  assert.equal(String.fromCharCode(bmp[0], bmp[1]), 'BM');
-  const dv = new DataView(bmp.buffer, bmp.byteOffset, bmp.byteLength);
-  assert.equal(dv.getUint32(2, true), bmp.byteLength, 'file size field');
-  assert.equal(dv.getUint16(28, true), 24, '24 bits a pixel');
-  const width = dv.getInt32(18, true);
-  const height = dv.getInt32(22, true);
-  const row = (width * 3 + 3) & ~3;
-  assert.equal(bmp.byteLength, 54 + row * height);
+/** A thumbnail's pixels as RGB rows top to bottom (its alpha is always 255). */
+function rgbOf(t: RgbaImage): { width: number; height: number; rgb: Uint8Array } {
+  const { width, height, data } = t;
+  assert.equal(data.byteLength, width * height * 4);
   const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const o = 54 + (height - 1 - y) * row + x * 3;
-      rgb.set([bmp[o + 2], bmp[o + 1], bmp[o]], (y * width + x) * 3);
-    }
+  for (let i = 0; i < width * height; i++) {
+    assert.equal(data[i * 4 + 3], 255, 'opaque');
+    rgb.set(data.subarray(i * 4, i * 4 + 3), i * 3);
   }
   return { width, height, rgb };
 }
 
-/** The BMP of a thumbnail's data: URL. */
-function bmpOfUrl(url: string): Uint8Array {
-  const prefix = 'data:image/bmp;base64,';
-  assert.ok(url.startsWith(prefix), `a data:image/bmp URL: ${url.slice(0, 40)}`);
+/** The JPEG bytes of a thumbnail's data: URL. */
+function jpegOfUrl(url: string): Uint8Array {
+  const prefix = 'data:image/jpeg;base64,';
+  assert.ok(url.startsWith(prefix), `a data:image/jpeg URL: ${url.slice(0, 40)}`);
   return new Uint8Array(Buffer.from(url.slice(prefix.length), 'base64'));
 }
 
@@ -50,9 +43,7 @@ function bmpOfUrl(url: string): Uint8Array {
 function differenceFromFullDecode(bytes: Uint8Array, px: number): { mean: number; max: number; width: number; height: number; full: { width: number; height: number } } {
   const t = jpegThumbnail(bytes, px);
   assert.ok(t, 'a thumbnail');
-  const { width, height, rgb } = bmpPixels(t.bmp);
-  assert.equal(width, t.width);
-  assert.equal(height, t.height);
+  const { width, height, rgb } = rgbOf(t);
   const full = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
   const scale = Math.round(full.width / width);
   assert.ok([2, 4, 8].includes(scale), `scale ${full.width}/${width}`);
@@ -97,7 +88,7 @@ describe('jpegThumbnail', () => {
     const bytes = read('progressive.jpg');
     const t = jpegThumbnail(bytes, 24);
     assert.ok(t);
-    const { rgb, width, height } = bmpPixels(t.bmp);
+    const { rgb, width, height } = rgbOf(t);
     assert.deepEqual([width, height], [26, 19]);
     // Luma is exact block means; compare it alone.
     const full = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
@@ -127,7 +118,7 @@ describe('jpegThumbnail', () => {
     // Cut anywhere: no exception escapes (a cut in the entropy data decodes as zeros or fails cleanly).
     for (const cut of [3, 20, 200, 700, whole.length >> 1, whole.length - 10]) {
       const t = jpegThumbnail(whole.subarray(0, cut), 24);
-      if (t) bmpPixels(t.bmp);
+      if (t) rgbOf(t);
     }
     // A header declaring 65,535 × 65,535 pixels over the same few KB: no plane of hundreds of MB.
     const huge = whole.slice();
@@ -141,7 +132,7 @@ describe('jpegThumbnail', () => {
     const garbage = whole.slice();
     for (let i = 700; i < garbage.length - 2; i += 7) garbage[i] = 0xff - garbage[i];
     const g = jpegThumbnail(garbage, 24);
-    if (g) bmpPixels(g.bmp);
+    if (g) rgbOf(g);
   });
 
   test('cachedJpegThumbnail: made once per content and size; what cannot be scaled is remembered as such', () => {
@@ -149,7 +140,7 @@ describe('jpegThumbnail', () => {
     const a = read('baseline-420.jpg');
     const first = cachedJpegThumbnail(a, 24);
     assert.ok(first);
-    assert.deepEqual(bmpOfUrl(first), jpegThumbnail(a, 24)?.bmp);
+    assert.deepEqual(jpegOfUrl(first), encodeJpeg(jpegThumbnail(a, 24)!, 85, '4:4:4'), 'the thumbnail written as a 4:4:4 JPEG of quality 85');
     assert.equal(cachedJpegThumbnail(a.slice(), 24), first, 'same bytes in another buffer: the kept thumbnail');
     assert.notEqual(cachedJpegThumbnail(a, 50), first, 'another size: another thumbnail');
     assert.equal(cachedJpegThumbnail(read('arithmetic.jpg'), 24), undefined);
@@ -187,7 +178,7 @@ describe('pages with thumbnails (data layer)', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('thumbnailPx: JPEGs travel as BMP thumbnails of about that size; without it, as their bytes', async () => {
+  test('thumbnailPx: JPEGs travel as small JPEG thumbnails of about that size; without it, as their bytes', async () => {
     const withThumbs = await ds.rows({ columns: ['id', 'image'], offset: 0, limit: 12, withImages: true, thumbnailPx: 64 });
     const withBytes = await ds.rows({ columns: ['id', 'image'], offset: 0, limit: 12, withImages: true });
     assert.equal(withThumbs.rows.length, 12);
@@ -201,15 +192,15 @@ describe('pages with thumbnails (data layer)', () => {
       assert.equal(t.size, b.size, 'the size is the image’s');
       assert.equal(t.media, 'image/jpeg');
       assert.equal(t.head, b.head);
-      const bmp = bmpOfUrl(t.thumb);
-      const { width, height } = bmpPixels(bmp);
+      const small = jpegOfUrl(t.thumb);
+      const { width, height } = jpeg.decode(small, { useTArray: true });
       const full = jpeg.decode(b.bytes, { useTArray: true });
       const side = Math.max(full.width, full.height);
       const n = thumbnailScale(side, 64, false);
       assert.ok(n, 'a scale');
       assert.equal(Math.max(width, height), Math.ceil((side * n) / 8), `1/${8 / n} scale of ${side} px for 64 px`);
       assert.ok(Math.max(width, height) >= 51, 'about 64 px');
-      assert.ok(bmp.byteLength < b.bytes.byteLength, 'smaller than the JPEG');
+      assert.ok(small.byteLength * 10 < b.bytes.byteLength, `a tenth of the JPEG or less: ${small.byteLength} of ${b.bytes.byteLength} bytes`);
     }
     const none = await ds.rows({ columns: ['image'], offset: 0, limit: 2, withImages: false, thumbnailPx: 64 });
     const c = none.rows[0][0];

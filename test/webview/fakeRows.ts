@@ -8,7 +8,7 @@
 // error carrying a parser message like the engine's.
 import type { Cell, DatasetDescription, FullRow, RowsPage, RowsRequest, SchemaField } from '../../src/shared/types';
 import { classStyle, renderImage, rowLook } from '../fixtures/imageArt';
-import { encodeJpeg } from '../fixtures/jpeg';
+import { encodeJpeg } from '../../src/extension/lance/jpegEncode';
 import { mixSeed, mulberry32 } from '../fixtures/random';
 
 export const LABELS = ['tabby_cat', 'goldfish', "O'Neil's “café” ☕ C:\\temp\\x", "jack-o'-lantern", 'golden retriever', 'größe_ß', '日本語ラベル', 'tench'];

@@ -63,14 +63,14 @@ describe('Rows grid thumbnails made by the host', () => {
         imgs.slice(0, 10).map((i) => {
           const img = i as HTMLImageElement;
           const b = img.getBoundingClientRect();
-          return { w: img.naturalWidth, h: img.naturalHeight, shown: Math.max(b.width, b.height), src: img.src.slice(0, 22) };
+          return { w: img.naturalWidth, h: img.naturalHeight, shown: Math.max(b.width, b.height), src: img.src.slice(0, 23) };
         }),
       );
       for (const t of thumbs) {
         // 420–500 px at 1/4: 105–125 px on the longer side, drawn into 64 CSS px (128 device px).
         assert.ok(Math.max(t.w, t.h) >= 103 && Math.max(t.w, t.h) <= 128, `a 1/4-scale thumbnail: ${t.w}×${t.h}`);
         assert.ok(t.shown <= 64.5, `shown within the 64-px cell: ${t.shown}`);
-        assert.equal(t.src, 'data:image/bmp;base64,');
+        assert.equal(t.src, 'data:image/jpeg;base64,');
       }
       await wv.screenshot('01-host-thumbnails-dpr2');
     } finally {

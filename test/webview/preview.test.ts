@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Cell, DatasetDescription, FullRow, SchemaField } from '../../src/shared/types';
-import { encodeJpeg } from '../fixtures/jpeg';
+import { encodeJpeg } from '../../src/extension/lance/jpegEncode';
 import { openWebview, type Webview } from './harness';
 
 const f = (name: string, type: string, kind: SchemaField['kind']): SchemaField => ({ name, type, kind, nullable: true, metadata: {}, children: [] });

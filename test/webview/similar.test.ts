@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatasetSession } from '../../src/extension/host/session';
-import { encodeJpeg } from '../fixtures/jpeg';
+import { encodeJpeg } from '../../src/extension/lance/jpegEncode';
 import { generateLabelled, LABELLED_ROWS, labelOf } from '../fixtures/labelled';
 import { openWebview, repoRoot, type Handler, type Webview } from './harness';
 import { sessionHandlers } from './realHost';
@@ -139,8 +139,9 @@ describe('Similar view', () => {
         nprobes: 20,
         columns: ['id', 'label', 'label_name', 'image'],
         withImages: true,
+        thumbnailPx: 200,
       },
-      'no refine factor or filter by default; only the columns the cards show (no vectors)',
+      'no refine factor or filter by default; only the columns the cards show (no vectors); thumbnails of the cards’ 200-px images',
     );
     await wv.page.waitForSelector('[data-testid=similar-result] >> nth=9');
     assert.equal(await wv.page.locator('[data-testid=similar-result]').count(), 10);

@@ -1068,7 +1068,7 @@ function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number; thum
   return { maxImageBytes: req.withImages ? (req.maxImageBytes ?? 16 * 1024 * 1024) : 0, fullVectors: false, maxListItems: 32, ...(thumbnailPx ? { thumbnailPx } : {}) };
 }
 
-/** Thumbnails wider than this are not worth making (an uncompressed BMP of them outweighs the JPEG). */
+/** Thumbnails wider than this are not made: 1/2 scale of a 1,024-px photo; bigger ones are the photo itself. */
 const MAX_THUMBNAIL_PX = 512;
 
 /** How find similar reads the query row's vector: every value, nothing else. */

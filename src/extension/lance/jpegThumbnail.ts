@@ -4,20 +4,18 @@
 // the DC coefficient of each 8×8 block is that block's mean, so decoding only the entropy-coded data
 // (no full inverse DCT) gives the picture at 1/8 scale; the first few coefficients give 1/4 and 1/2
 // (the exact means of 2×2 or 4×4 sub-blocks, a box filter). That is what libjpeg's scaled decoding and
-// most thumbnailers do. The result goes out as a 24-bit BMP (~9 KB for 500×375 at 1/8), which the
-// webview shows as it is.
+// most thumbnailers do. The pixels are then written as a small JPEG (jpegEncode.ts; ~2–3 KB for
+// 500×375 at 1/8) that the webview shows as it is.
 //
 // Covered: baseline and extended sequential Huffman JPEGs (SOF0, SOF1) at 1/8, 1/4 or 1/2 scale, and
 // progressive ones (SOF2) at 1/8 (their DC scans only; the AC scans are skipped unread); 8-bit samples;
 // grayscale, YCbCr (any sampling up to 4×4) and Adobe RGB; restart intervals. Anything else (arithmetic
 // coding, lossless, 12-bit, CMYK, a corrupt stream) returns undefined and the caller sends the bytes.
 
-export interface Thumbnail {
-  width: number;
-  height: number;
-  /** A 24-bit BMP of the thumbnail. */
-  bmp: Uint8Array;
-}
+import type { RgbaImage } from './jpegEncode';
+
+/** The thumbnail's pixels: RGBA, 4 bytes a pixel, rows top to bottom (alpha 255). */
+export type Thumbnail = RgbaImage;
 
 /** Zigzag position k → natural (row-major) index of the 8×8 block. */
 const ZIGZAG = Uint8Array.from([
@@ -456,7 +454,7 @@ function decode(b: Uint8Array, px: number): Thumbnail | undefined {
       for (let i = 0; i < dc.length; i++) c.plane[i] = Math.round((dc[i] * q0) / 8) + 128;
     }
   }
-  return toBmp(comps, width, height, n, hmax, vmax, adobeTransform);
+  return toRgba(comps, width, height, n, hmax, vmax, adobeTransform);
 }
 
 function sequentialScan(bits: Bits, scan: Component[], quant: (Int32Array | undefined)[], mcusX: number, mcusY: number, restartInterval: number): void {
@@ -555,54 +553,39 @@ function eachBlock(bits: Bits, scan: Component[], mcusX: number, mcusY: number, 
   }
 }
 
-/** The components' planes as a 24-bit BMP (bottom-up rows, each padded to 4 bytes). */
-function toBmp(comps: Component[], width: number, height: number, n: number, hmax: number, vmax: number, adobeTransform: number | undefined): Thumbnail {
+/** The components' planes as RGBA pixels. */
+function toRgba(comps: Component[], width: number, height: number, n: number, hmax: number, vmax: number, adobeTransform: number | undefined): Thumbnail {
   const w = Math.ceil((width * n) / 8);
   const h = Math.ceil((height * n) / 8);
-  const rowBytes = (w * 3 + 3) & ~3;
-  const out = new Uint8Array(54 + rowBytes * h);
-  const dv = new DataView(out.buffer);
-  out[0] = 0x42;
-  out[1] = 0x4d;
-  dv.setUint32(2, out.length, true);
-  dv.setUint32(10, 54, true);
-  dv.setUint32(14, 40, true);
-  dv.setInt32(18, w, true);
-  dv.setInt32(22, h, true);
-  dv.setUint16(26, 1, true);
-  dv.setUint16(28, 24, true);
-  dv.setUint32(34, rowBytes * h, true);
-  dv.setInt32(38, 2835, true);
-  dv.setInt32(42, 2835, true);
+  const out = new Uint8Array(w * h * 4);
   const [c0, c1, c2] = comps;
   // A component decoded at the output's resolution is read 1:1; a subsampled one (progressive chroma,
   // or odd sampling factors) is stretched to it.
   const sample = (c: Component, x: number, y: number) => c.plane[Math.floor((y * c.v * c.nv) / (vmax * n)) * c.bw * c.nh + Math.floor((x * c.h * c.nh) / (hmax * n))];
   const rgb = comps.length === 3 && adobeTransform === 0;
+  let o = 0;
   for (let y = 0; y < h; y++) {
-    let o = 54 + (h - 1 - y) * rowBytes;
-    for (let x = 0; x < w; x++) {
+    for (let x = 0; x < w; x++, o += 4) {
+      out[o + 3] = 255;
       const Y = sample(c0, x, y);
       if (comps.length === 1) {
-        out[o++] = Y;
-        out[o++] = Y;
-        out[o++] = Y;
+        out[o] = out[o + 1] = out[o + 2] = Y;
         continue;
       }
       const cb = sample(c1, x, y);
       const cr = sample(c2, x, y);
       if (rgb) {
-        out[o++] = cr;
-        out[o++] = cb;
-        out[o++] = Y;
+        out[o] = Y;
+        out[o + 1] = cb;
+        out[o + 2] = cr;
         continue;
       }
-      out[o++] = clamp(Y + 1.772 * (cb - 128));
-      out[o++] = clamp(Y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128));
-      out[o++] = clamp(Y + 1.402 * (cr - 128));
+      out[o] = clamp(Y + 1.402 * (cr - 128));
+      out[o + 1] = clamp(Y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128));
+      out[o + 2] = clamp(Y + 1.772 * (cb - 128));
     }
   }
-  return { width: w, height: h, bmp: out };
+  return { width: w, height: h, data: out };
 }
 
 function clamp(v: number): number {

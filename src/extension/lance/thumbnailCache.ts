@@ -4,10 +4,17 @@
 // scale (jpegThumbnail.ts) against ~0.2 ms to hash. Keyed by content, not row id: row ids change with
 // versions and compaction, bytes do not; identical images share one entry.
 import * as crypto from 'crypto';
+import { encodeJpeg } from './jpegEncode';
 import { jpegThumbnail } from './jpegThumbnail';
 
 /**
- * Bytes of thumbnails kept: about 1,000–1,700 of a 64-px cell's (9–15 KB), some 100 screenfuls back.
+ * JPEG quality of thumbnails (IJG scale): a thumbnail is shown at its own size or smaller, where 85
+ * shows no artefacts; it keeps a 64-px one at ~2–4 KB. Chroma is kept whole (4:4:4, see encodeJpeg).
+ */
+const THUMBNAIL_QUALITY = 85;
+
+/**
+ * Bytes of thumbnails kept: some 4,000 of a 64-px cell's (~4 KB as a data: URL), 300 screenfuls back.
  * The extension host's memory counts (bench:vscode: +176 MB over its start after 10,000 rows with 32 MB).
  */
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -18,7 +25,7 @@ const kept = new Map<string, string>();
 let keptBytes = 0;
 
 /**
- * The thumbnail of a JPEG about `px` on its longer side (see jpegThumbnail) as a `data:image/bmp`
+ * The thumbnail of a JPEG about `px` on its longer side (see jpegThumbnail) as a `data:image/jpeg`
  * URL, made once; undefined when none can be made or it would not be smaller than the JPEG.
  */
 export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): string | undefined {
@@ -28,8 +35,9 @@ export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): string | unde
     kept.delete(key);
     kept.set(key, url);
   } else {
-    const bmp = jpegThumbnail(jpeg, px)?.bmp;
-    url = bmp && bmp.byteLength < jpeg.byteLength ? `data:image/bmp;base64,${Buffer.from(bmp.buffer, bmp.byteOffset, bmp.byteLength).toString('base64')}` : NONE;
+    const pixels = jpegThumbnail(jpeg, px);
+    const small = pixels && encodeJpeg(pixels, THUMBNAIL_QUALITY, '4:4:4');
+    url = small && small.byteLength < jpeg.byteLength ? `data:image/jpeg;base64,${Buffer.from(small.buffer, small.byteOffset, small.byteLength).toString('base64')}` : NONE;
     kept.set(key, url);
     keptBytes += url.length + key.length;
     for (const [k, v] of kept) {
