@@ -56,8 +56,17 @@ export function lancedbVersion(): string {
 
 /** sha256 over the fixture generator's sources, so a changed generator means a regenerated replica. */
 function generatorHash(): string {
-  const dir = path.join(projectRoot(), 'test', 'fixtures');
-  const files = ['imagenetLike.ts', 'imageArt.ts', 'imagenetClasses.ts', 'jpeg.ts', 'random.ts', 'lance.ts', 'scaleTable.ts'];
+  const dir = projectRoot();
+  const files = [
+    'test/fixtures/imagenetLike.ts',
+    'test/fixtures/imageArt.ts',
+    'test/fixtures/imagenetClasses.ts',
+    'src/extension/lance/jpegEncode.ts',
+    'test/fixtures/jpegComment.ts',
+    'test/fixtures/random.ts',
+    'test/fixtures/lance.ts',
+    'test/fixtures/scaleTable.ts',
+  ];
   const h = crypto.createHash('sha256');
   for (const f of files) {
     try {

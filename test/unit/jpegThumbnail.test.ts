@@ -135,6 +135,39 @@ describe('jpegThumbnail', () => {
     if (g) rgbOf(g);
   });
 
+  test("'half' chroma: the same picture with colour at half the resolution, as a 4:2:0 JPEG of it keeps", () => {
+    const bytes = read('baseline-444.jpg');
+    const whole = jpegThumbnail(bytes, 100)!;
+    const half = jpegThumbnail(bytes, 100, 'half')!;
+    assert.deepEqual([half.width, half.height], [whole.width, whole.height]);
+    const luma = (d: Uint8Array, o: number) => 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
+    let lumaDiff = 0;
+    let colourDiff = 0;
+    for (let o = 0; o < whole.data.length; o += 4) {
+      lumaDiff += Math.abs(luma(whole.data, o) - luma(half.data, o));
+      for (let c = 0; c < 3; c++) colourDiff += Math.abs(whole.data[o + c] - half.data[o + c]);
+    }
+    const px = whole.width * whole.height;
+    // Luma is decoded the same way; colour, at half resolution, differs at its edges only.
+    assert.ok(lumaDiff / px < 2, `luma mean difference ${(lumaDiff / px).toFixed(2)}`);
+    assert.ok(colourDiff / px / 3 > 0.5 && colourDiff / px / 3 < 12, `colour mean difference ${(colourDiff / px / 3).toFixed(2)}`);
+  });
+
+  test('the cache writes small thumbnails with whole colour (4:4:4) and large ones with half (4:2:0)', () => {
+    clearThumbnailCache();
+    const sampling = (url: string) => {
+      const j = jpegOfUrl(url);
+      for (let i = 2; i + 12 < j.length; i++) if (j[i] === 0xff && j[i + 1] === 0xc0) return j[i + 11];
+      return undefined;
+    };
+    const a = read('baseline-420.jpg');
+    assert.equal(sampling(cachedJpegThumbnail(a, 24)!), 0x11, '24 px: luma sampled 1×1');
+    assert.equal(sampling(cachedJpegThumbnail(a, 100)!), 0x11, '100 px: 1×1');
+    // 203 px at 1/2 is 102, close enough to 128 (see thumbnailScale).
+    assert.equal(sampling(cachedJpegThumbnail(a, 128)!), 0x22, '128 px: luma sampled 2×2 against each chroma sample');
+    clearThumbnailCache();
+  });
+
   test('cachedJpegThumbnail: made once per content and size; what cannot be scaled is remembered as such', () => {
     clearThumbnailCache();
     const a = read('baseline-420.jpg');

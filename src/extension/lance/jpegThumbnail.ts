@@ -46,12 +46,18 @@ export function thumbnailScale(side: number, px: number, progressive: boolean): 
 }
 
 /**
+ * How finely colour is decoded: 'whole' at the thumbnail's resolution; 'half' at half of it both ways
+ * (then repeated), which is all a 4:2:0 JPEG of the thumbnail keeps, for ~30% less decoding time at 1/2 scale.
+ */
+export type ChromaDetail = 'whole' | 'half';
+
+/**
  * A thumbnail of a JPEG whose longer side is at least about `px` pixels (at 1/8, 1/4 or 1/2 scale), or
  * undefined when the JPEG is of a kind not covered, too small to be worth it, or does not decode.
  */
-export function jpegThumbnail(bytes: Uint8Array, px: number): Thumbnail | undefined {
+export function jpegThumbnail(bytes: Uint8Array, px: number, chroma: ChromaDetail = 'whole'): Thumbnail | undefined {
   try {
-    return decode(bytes, px);
+    return decode(bytes, px, chroma);
   } catch {
     return undefined;
   }
@@ -219,11 +225,12 @@ class Bits {
 
   /**
    * A block's AC coefficients, dequantized, into `coef` (natural order; zero it first). Returns a bit
-   * mask of the coefficient rows holding a non-zero value (row 0 always).
+   * mask of the coefficient rows holding a non-zero value (row 0 always) in bits 0–7, and the mask of
+   * the columns in bits 8–15 (column 0 always).
    */
   acInto(t: Huffman, coef: Float64Array, q: Int32Array): number {
     const fast = t.fastAc;
-    let rows = 1;
+    let rows = 0x101;
     for (let k = 1; k < 64;) {
       if (this.count < 16) this.fill();
       const f = fast[(this.buf >>> (this.count - LUT_BITS)) & ((1 << LUT_BITS) - 1)];
@@ -233,7 +240,7 @@ class Bits {
         if (k > 63) return rows;
         const z = ZIGZAG[k];
         coef[z] = (f >> 16) * q[k];
-        rows |= 1 << (z >> 3);
+        rows |= (1 << (z >> 3)) | (256 << (z & 7));
         k++;
         continue;
       }
@@ -248,7 +255,7 @@ class Bits {
       if (k > 63) return rows;
       const z = ZIGZAG[k];
       coef[z] = this.extend(s) * q[k];
-      rows |= 1 << (z >> 3);
+      rows |= (1 << (z >> 3)) | (256 << (z & 7));
       k++;
     }
     return rows;
@@ -301,7 +308,7 @@ function basis(n: number): Float64Array {
   return a;
 }
 
-function decode(b: Uint8Array, px: number): Thumbnail | undefined {
+function decode(b: Uint8Array, px: number, chroma: ChromaDetail): Thumbnail | undefined {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return undefined;
   const quant: (Int32Array | undefined)[] = [];
   const dcTables: (Huffman | undefined)[] = [];
@@ -388,8 +395,9 @@ function decode(b: Uint8Array, px: number): Thumbnail | undefined {
           c.bwScan = Math.ceil(Math.ceil((width * c.h) / hmax) / 8);
           c.bhScan = Math.ceil(Math.ceil((height * c.v) / vmax) / 8);
           if (!progressive) {
-            c.nh = blockSide((n * hmax) / c.h);
-            c.nv = blockSide((n * vmax) / c.v);
+            const f = chroma === 'half' && c !== comps[0] ? 2 : 1;
+            c.nh = blockSide((n * hmax) / c.h / f);
+            c.nv = blockSide((n * vmax) / c.v / f);
             c.ah = basis(c.nh);
             c.av = basis(c.nv);
           }
@@ -464,6 +472,7 @@ function sequentialScan(bits: Bits, scan: Component[], quant: (Int32Array | unde
   }
   const coef = new Float64Array(64);
   const tmp = new Float64Array(64);
+  const rowsUsed = new Int32Array(8);
   const block = (c: Component, bx: number, by: number) => {
     const q = quant[c.tq]!;
     const dc = c.dcTable!;
@@ -480,16 +489,21 @@ function sequentialScan(bits: Bits, scan: Component[], quant: (Int32Array | unde
     }
     coef.fill(0);
     coef[0] = c.pred * q[0];
-    const rows = bits.acInto(ac, coef, q);
-    // Separable: each row of coefficients against the horizontal basis, then the columns (rows of
-    // zeros, most of them in a photo's block, are skipped).
+    const mask = bits.acInto(ac, coef, q);
+    // Separable: each row of coefficients against the horizontal basis, then the columns. Rows of
+    // zeros (most of a photo's block) are skipped, and each row stops at the last column holding a
+    // value: in a profile at 1/2 scale the sums were half the decoding time.
     const ah = c.ah!;
     const av = c.av!;
-    for (let v = 0; v < 8; v++) {
-      if (!(rows & (1 << v))) continue;
+    const uEnd = 32 - Math.clz32(mask >> 8);
+    const vEnd = 32 - Math.clz32(mask & 0xff);
+    let nRows = 0;
+    for (let v = 0; v < vEnd; v++) {
+      if (!(mask & (1 << v))) continue;
+      rowsUsed[nRows++] = v;
       for (let x = 0; x < nh; x++) {
         let sum = 0;
-        for (let u = 0; u < 8; u++) sum += ah[x * 8 + u] * coef[v * 8 + u];
+        for (let u = 0; u < uEnd; u++) sum += ah[x * 8 + u] * coef[v * 8 + u];
         tmp[v * nh + x] = sum;
       }
     }
@@ -497,7 +511,10 @@ function sequentialScan(bits: Bits, scan: Component[], quant: (Int32Array | unde
       const row = (by * nv + y) * stride + bx * nh;
       for (let x = 0; x < nh; x++) {
         let sum = 0;
-        for (let v = 0; v < 8; v++) if (rows & (1 << v)) sum += av[y * 8 + v] * tmp[v * nh + x];
+        for (let r = 0; r < nRows; r++) {
+          const v = rowsUsed[r];
+          sum += av[y * 8 + v] * tmp[v * nh + x];
+        }
         c.plane[row + x] = Math.round(sum) + 128;
       }
     }
@@ -560,20 +577,31 @@ function toRgba(comps: Component[], width: number, height: number, n: number, hm
   const out = new Uint8Array(w * h * 4);
   const [c0, c1, c2] = comps;
   // A component decoded at the output's resolution is read 1:1; a subsampled one (progressive chroma,
-  // or odd sampling factors) is stretched to it.
-  const sample = (c: Component, x: number, y: number) => c.plane[Math.floor((y * c.v * c.nv) / (vmax * n)) * c.bw * c.nh + Math.floor((x * c.h * c.nh) / (hmax * n))];
+  // or odd sampling factors) is stretched to it. Where each output column reads is worked out once.
+  const columns = comps.map((c) => Int32Array.from({ length: w }, (_, x) => Math.floor((x * c.h * c.nh) / (hmax * n))));
+  const rowStart = (c: Component, y: number) => Math.floor((y * c.v * c.nv) / (vmax * n)) * c.bw * c.nh;
+  const [x0, x1, x2] = columns;
   const rgb = comps.length === 3 && adobeTransform === 0;
   let o = 0;
   for (let y = 0; y < h; y++) {
+    const p0 = c0.plane;
+    const r0 = rowStart(c0, y);
+    if (comps.length === 1) {
+      for (let x = 0; x < w; x++, o += 4) {
+        out[o] = out[o + 1] = out[o + 2] = p0[r0 + x0[x]];
+        out[o + 3] = 255;
+      }
+      continue;
+    }
+    const p1 = c1.plane;
+    const p2 = c2.plane;
+    const r1 = rowStart(c1, y);
+    const r2 = rowStart(c2, y);
     for (let x = 0; x < w; x++, o += 4) {
       out[o + 3] = 255;
-      const Y = sample(c0, x, y);
-      if (comps.length === 1) {
-        out[o] = out[o + 1] = out[o + 2] = Y;
-        continue;
-      }
-      const cb = sample(c1, x, y);
-      const cr = sample(c2, x, y);
+      const Y = p0[r0 + x0[x]];
+      const cb = p1[r1 + x1[x]];
+      const cr = p2[r2 + x2[x]];
       if (rgb) {
         out[o] = Y;
         out[o + 1] = cb;

@@ -9,9 +9,17 @@ import { jpegThumbnail } from './jpegThumbnail';
 
 /**
  * JPEG quality of thumbnails (IJG scale): a thumbnail is shown at its own size or smaller, where 85
- * shows no artefacts; it keeps a 64-px one at ~2–4 KB. Chroma is kept whole (4:4:4, see encodeJpeg).
+ * shows no artefacts; it keeps a 64-px one at ~2–4 KB.
  */
 const THUMBNAIL_QUALITY = 85;
+
+/**
+ * From this size on, colour is kept at half the resolution (4:2:0, as in the photo itself: a 1/2-scale
+ * thumbnail of a 4:2:0 JPEG has all the colour detail the photo has at 1/4); below it, whole (4:4:4):
+ * halved again, a 64-px thumbnail's colour edges bleed visibly. Half colour takes ~30% less time to
+ * decode and write: find similar's eleven 250 × 188 cards took 9 + 3.6 ms each with whole colour.
+ */
+const LARGE_PX = 128;
 
 /**
  * Bytes of thumbnails kept: some 4,000 of a 64-px cell's (~4 KB as a data: URL), 300 screenfuls back.
@@ -35,8 +43,9 @@ export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): string | unde
     kept.delete(key);
     kept.set(key, url);
   } else {
-    const pixels = jpegThumbnail(jpeg, px);
-    const small = pixels && encodeJpeg(pixels, THUMBNAIL_QUALITY, '4:4:4');
+    const large = px >= LARGE_PX;
+    const pixels = jpegThumbnail(jpeg, px, large ? 'half' : 'whole');
+    const small = pixels && encodeJpeg(pixels, THUMBNAIL_QUALITY, large ? '4:2:0' : '4:4:4');
     url = small && small.byteLength < jpeg.byteLength ? `data:image/jpeg;base64,${Buffer.from(small.buffer, small.byteOffset, small.byteLength).toString('base64')}` : NONE;
     kept.set(key, url);
     keptBytes += url.length + key.length;
