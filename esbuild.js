@@ -25,8 +25,8 @@ function listFiles(dir, pattern) {
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
-    // The embedding map's worker thread (PCA, UMAP with umap-js bundled in): a script of its own.
-    entryPoints: { extension: 'src/extension/extension.ts', mapWorker: 'src/extension/lance/mapWorker.ts' },
+    // The embedding map's worker thread (PCA, UMAP with umap-js bundled in) and the thumbnail worker: scripts of their own.
+    entryPoints: { extension: 'src/extension/extension.ts', mapWorker: 'src/extension/lance/mapWorker.ts', thumbnailWorker: 'src/extension/lance/thumbnailWorker.ts' },
     outdir: 'dist',
     bundle: true,
     platform: 'node',

@@ -7,6 +7,7 @@ import { registerExportCommands } from './commands/exportCommands';
 import { registerSortSearchCommands } from './commands/sortSearchCommands';
 import { refreshDatasetContext } from './discovery';
 import { isObjectStoreUri, tableNameOf } from './lance/locate';
+import { useThumbnailWorker } from './lance/thumbnailLanes';
 import { DatasetPanel, PANEL_VIEW_TYPE, type PanelState } from './panel/datasetPanel';
 import { PREVIEW_VIEW_ID, PreviewProvider } from './preview/previewProvider';
 import { DatasetsTree } from './tree/datasetsTree';
@@ -19,6 +20,9 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info('Lance Inspector activated');
   DatasetPanel.mapCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'maps').fsPath;
   DatasetPanel.curationCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'curation').fsPath;
+  // Thumbnails are made on this thread and one worker (started with the first page that needs it).
+  useThumbnailWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'thumbnailWorker.js').fsPath);
+  context.subscriptions.push({ dispose: () => useThumbnailWorker(undefined) });
 
   const remote = new RemoteDatasets(context.workspaceState);
   /** `remembered`: opened from the tree's Remote group, so already in the list. */

@@ -12,6 +12,8 @@ import * as path from 'path';
 import * as jpeg from 'jpeg-js';
 import { jpegThumbnail, thumbnailScale } from '../../src/extension/lance/jpegThumbnail';
 import { encodeJpeg, type RgbaImage } from '../../src/extension/lance/jpegEncode';
+import { makeThumbnailUrls, thumbnailsMadeInWorker, useThumbnailWorker } from '../../src/extension/lance/thumbnailLanes';
+import { thumbnailUrl } from '../../src/extension/lance/thumbnailUrl';
 import { cachedJpegThumbnail, clearThumbnailCache, thumbnailCacheSize } from '../../src/extension/lance/thumbnailCache';
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import { DatasetSession } from '../../src/extension/host/session';
@@ -166,6 +168,26 @@ describe('jpegThumbnail', () => {
     // 203 px at 1/2 is 102, close enough to 128 (see thumbnailScale).
     assert.equal(sampling(cachedJpegThumbnail(a, 128)!), 0x22, '128 px: luma sampled 2×2 against each chroma sample');
     clearThumbnailCache();
+  });
+
+  test('two lanes: half the thumbnails are made by the worker script (dist/thumbnailWorker.js), in order, the same as on this thread', async () => {
+    const jpegs = ['baseline-420.jpg', 'baseline-444.jpg', 'arithmetic.jpg', 'restart-422.jpg', 'gray.jpg'].map(read);
+    const here = jpegs.map((j) => thumbnailUrl(j, 24));
+    assert.equal(here[2], '', 'arithmetic coding: none');
+    const worker = path.resolve(__dirname, '../../../dist/thumbnailWorker.js');
+    assert.ok(fs.existsSync(worker), `${worker} is built (node esbuild.js)`);
+    try {
+      useThumbnailWorker(worker);
+      const before = thumbnailsMadeInWorker();
+      assert.deepEqual(await makeThumbnailUrls(jpegs, 24), here);
+      assert.equal(thumbnailsMadeInWorker() - before, 2, 'the second half (2 of 5) by the worker');
+      // A worker that cannot start leaves all of them to this thread.
+      useThumbnailWorker(path.join(os.tmpdir(), 'no-such-thumbnail-worker.js'));
+      assert.deepEqual(await makeThumbnailUrls(jpegs, 24), here);
+    } finally {
+      useThumbnailWorker(undefined);
+    }
+    assert.deepEqual(await makeThumbnailUrls(jpegs, 24), here, 'no worker: this thread alone');
   });
 
   test('cachedJpegThumbnail: made once per content and size; what cannot be scaled is remembered as such', () => {

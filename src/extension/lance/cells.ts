@@ -10,7 +10,6 @@ import type { Cell, WireFloat } from '../../shared/types';
 import { floatCell, fromWire, toWire } from '../../shared/floats';
 import { hexHead, sniffImage } from '../../shared/sniff';
 import { typeName } from './schema';
-import { cachedJpegThumbnail } from './thumbnailCache';
 
 export interface EncodeOptions {
   /** Include the bytes of binary cells sniffed as images, up to this many bytes each (0: never). */
@@ -25,8 +24,6 @@ export interface EncodeOptions {
    * row (fullVectors true). Infinity: never capped (the `cell` request).
    */
   maxStringChars?: number;
-  /** Make small thumbnails of JPEGs about this wide (device pixels), sent instead of their bytes (see jpegThumbnail.ts). */
-  thumbnailPx?: number;
   /**
    * List items (and map entries) in one cell at all nesting levels together, so a list of lists cannot
    * multiply (32 lists of 32 lists of 32 …). Default: 8 × maxListItems.
@@ -263,9 +260,6 @@ function utf16Units(x: number): number {
   return (x & 0xc0) === 0x80 ? 0 : x >= 0xf0 ? 2 : 1;
 }
 
-/** JPEGs smaller than this are sent as they are: a thumbnail would save little channel time and cost ~1–3 ms to make. */
-const MIN_THUMBNAIL_SOURCE = 24 * 1024;
-
 export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
   const media = sniffImage(b);
   const cell: Cell = { t: 'bin', size: b.byteLength, head: hexHead(b), ...(media ? { media } : {}) };
@@ -274,11 +268,8 @@ export function binaryCell(b: Uint8Array, opts: EncodeOptions): Cell {
   // of this page (lancedb decodes each batch from its own copy of the IPC bytes; our batches never hold
   // more rows than the page), and VS Code posts a buffer shared by several views once
   // (serializeWebviewMessage keeps one copy per ArrayBuffer and sends each view's offset and length).
-  if (media && opts.maxImageBytes > 0 && b.byteLength <= opts.maxImageBytes) {
-    const thumb = opts.thumbnailPx && media === 'image/jpeg' && b.byteLength > MIN_THUMBNAIL_SOURCE ? cachedJpegThumbnail(b, opts.thumbnailPx) : undefined;
-    if (thumb) cell.thumb = thumb;
-    else cell.bytes = b;
-  }
+  // Pages asked with thumbnails get them in place of these bytes afterwards (thumbnailCache.withThumbnails).
+  if (media && opts.maxImageBytes > 0 && b.byteLength <= opts.maxImageBytes) cell.bytes = b;
   return cell;
 }
 

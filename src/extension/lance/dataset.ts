@@ -29,6 +29,7 @@ import {
   VersionInfo,
   VersionsPage,
 } from '../../shared/types';
+import { withThumbnails } from './thumbnailCache';
 import { EncodeOptions, hasNonFinite, vectorValues } from './cells';
 import { columnEncoder, type ColumnEncoder } from './columnCells';
 import { ColumnPlan, planFromArrow, planFromManifest, selectFor } from './columns';
@@ -569,6 +570,13 @@ export class LanceDataset {
    * pass). Legacy (v1) data files cannot be taken by id; there the filtered page is one streamed pass too.
    */
   async rows(req: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
+    const page = await this.page(req, signal);
+    const px = thumbnailPxOf(req);
+    if (px) await withThumbnails(page.rows, px);
+    return page;
+  }
+
+  private async page(req: RowsRequest, signal?: AbortSignal): Promise<RowsPage> {
     const t = this.requireTable();
     const filter = req.filter?.trim() || undefined;
     const plan = await this.planAndWidths();
@@ -934,6 +942,8 @@ export class LanceDataset {
       throw classify(err, mapPaths, req.filter && !(err instanceof LanceError) ? 'filter' : undefined);
     }
     const neighbours = hits.filter((h) => h.id !== queryId).slice(0, req.k);
+    const px = thumbnailPxOf(req);
+    if (px) await withThumbnails([queryRow, ...neighbours.map((h) => h.row)], px);
     const annIndex = /ANNSubIndex: name=([^,\s]+)/.exec(explained);
     return {
       query: { rowId: queryId.toString(), row: queryRow },
@@ -1063,9 +1073,13 @@ function projection(plan: ColumnPlan, columns: string[]): string[] | Record<stri
   return Object.keys(sel).length ? sel : [];
 }
 
-function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number; thumbnailPx?: number }): EncodeOptions {
-  const thumbnailPx = req.withImages && req.thumbnailPx && Number.isFinite(req.thumbnailPx) ? Math.min(MAX_THUMBNAIL_PX, Math.max(1, Math.round(req.thumbnailPx))) : undefined;
-  return { maxImageBytes: req.withImages ? (req.maxImageBytes ?? 16 * 1024 * 1024) : 0, fullVectors: false, maxListItems: 32, ...(thumbnailPx ? { thumbnailPx } : {}) };
+function encodeOptions(req: { withImages?: boolean; maxImageBytes?: number }): EncodeOptions {
+  return { maxImageBytes: req.withImages ? (req.maxImageBytes ?? 16 * 1024 * 1024) : 0, fullVectors: false, maxListItems: 32 };
+}
+
+/** The thumbnail size a request asks for (device px), within reason; undefined: image bytes as they are. */
+function thumbnailPxOf(req: { withImages?: boolean; thumbnailPx?: number }): number | undefined {
+  return req.withImages && req.thumbnailPx && Number.isFinite(req.thumbnailPx) ? Math.min(MAX_THUMBNAIL_PX, Math.max(1, Math.round(req.thumbnailPx))) : undefined;
 }
 
 /** Thumbnails wider than this are not made: 1/2 scale of a 1,024-px photo; bigger ones are the photo itself. */

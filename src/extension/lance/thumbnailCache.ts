@@ -4,22 +4,12 @@
 // scale (jpegThumbnail.ts) against ~0.2 ms to hash. Keyed by content, not row id: row ids change with
 // versions and compaction, bytes do not; identical images share one entry.
 import * as crypto from 'crypto';
-import { encodeJpeg } from './jpegEncode';
-import { jpegThumbnail } from './jpegThumbnail';
+import type { Cell } from '../../shared/types';
+import { makeThumbnailUrls } from './thumbnailLanes';
+import { thumbnailUrl } from './thumbnailUrl';
 
-/**
- * JPEG quality of thumbnails (IJG scale): a thumbnail is shown at its own size or smaller, where 85
- * shows no artefacts; it keeps a 64-px one at ~2–4 KB.
- */
-const THUMBNAIL_QUALITY = 85;
-
-/**
- * From this size on, colour is kept at half the resolution (4:2:0, as in the photo itself: a 1/2-scale
- * thumbnail of a 4:2:0 JPEG has all the colour detail the photo has at 1/4); below it, whole (4:4:4):
- * halved again, a 64-px thumbnail's colour edges bleed visibly. Half colour takes ~30% less time to
- * decode and write: find similar's eleven 250 × 188 cards took 9 + 3.6 ms each with whole colour.
- */
-const LARGE_PX = 128;
+/** JPEGs smaller than this are sent as they are: a thumbnail would save little channel time and cost ~1–3 ms to make. */
+const MIN_THUMBNAIL_SOURCE = 24 * 1024;
 
 /**
  * Bytes of thumbnails kept: some 4,000 of a 64-px cell's (~4 KB as a data: URL), 300 screenfuls back.
@@ -33,29 +23,64 @@ const kept = new Map<string, string>();
 let keptBytes = 0;
 
 /**
- * The thumbnail of a JPEG about `px` on its longer side (see jpegThumbnail) as a `data:image/jpeg`
- * URL, made once; undefined when none can be made or it would not be smaller than the JPEG.
+ * Replaces the bytes of the large JPEG cells in these rows (top-level cells, as encodeCell writes them)
+ * by thumbnails about `px` on their longer side: kept ones at once, the others made on both lanes
+ * (thumbnailLanes.ts) and kept. A JPEG of which no thumbnail can be made keeps its bytes.
  */
-export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): string | undefined {
-  const key = `${px}:${crypto.createHash('md5').update(jpeg).digest('base64')}`;
-  let url = kept.get(key);
-  if (url !== undefined) {
-    kept.delete(key);
-    kept.set(key, url);
-  } else {
-    const large = px >= LARGE_PX;
-    const pixels = jpegThumbnail(jpeg, px, large ? 'half' : 'whole');
-    const small = pixels && encodeJpeg(pixels, THUMBNAIL_QUALITY, large ? '4:2:0' : '4:4:4');
-    url = small && small.byteLength < jpeg.byteLength ? `data:image/jpeg;base64,${Buffer.from(small.buffer, small.byteOffset, small.byteLength).toString('base64')}` : NONE;
-    kept.set(key, url);
-    keptBytes += url.length + key.length;
-    for (const [k, v] of kept) {
-      if (keptBytes <= MAX_BYTES) break;
-      kept.delete(k);
-      keptBytes -= v.length + k.length;
+export async function withThumbnails(rows: Cell[][], px: number): Promise<void> {
+  const cells: { cell: Extract<Cell, { t: 'bin' }>; key: string }[] = [];
+  for (const row of rows) {
+    for (const cell of row) {
+      if (!cell || typeof cell !== 'object' || cell.t !== 'bin' || cell.media !== 'image/jpeg' || !cell.bytes || cell.bytes.byteLength <= MIN_THUMBNAIL_SOURCE) continue;
+      const key = keyOf(cell.bytes, px);
+      const url = kept.get(key);
+      if (url === undefined) cells.push({ cell, key });
+      else use(cell, touch(key, url));
     }
   }
-  return url === NONE ? undefined : url;
+  if (!cells.length) return;
+  const urls = await makeThumbnailUrls(
+    cells.map((c) => c.cell.bytes!),
+    px,
+  );
+  cells.forEach(({ cell, key }, i) => use(cell, keep(key, urls[i])));
+}
+
+/** The thumbnail of one JPEG (see withThumbnails), made on this thread; undefined when none can be made. */
+export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): string | undefined {
+  const key = keyOf(jpeg, px);
+  const url = kept.get(key);
+  const found = url === undefined ? keep(key, thumbnailUrl(jpeg, px)) : touch(key, url);
+  return found === NONE ? undefined : found;
+}
+
+function keyOf(jpeg: Uint8Array, px: number): string {
+  return `${px}:${crypto.createHash('md5').update(jpeg).digest('base64')}`;
+}
+
+function use(cell: Extract<Cell, { t: 'bin' }>, url: string): void {
+  if (url === NONE) return;
+  cell.thumb = url;
+  delete cell.bytes;
+}
+
+/** Most recently used last, so eviction takes the oldest first. */
+function touch(key: string, url: string): string {
+  kept.delete(key);
+  kept.set(key, url);
+  return url;
+}
+
+function keep(key: string, url: string): string {
+  if (kept.has(key)) return touch(key, url);
+  kept.set(key, url);
+  keptBytes += url.length + key.length;
+  for (const [k, v] of kept) {
+    if (keptBytes <= MAX_BYTES) break;
+    kept.delete(k);
+    keptBytes -= v.length + k.length;
+  }
+  return url;
 }
 
 /** Thumbnails kept now (for tests and the benchmark). */
