@@ -920,6 +920,11 @@ export class LanceDataset {
     const columns = req.columns ?? plan.names;
     const enc = encodeOptions(req);
     const { queryId, queryRow, metric, index, build } = await this.vectorQuery(req, signal, enc);
+    // The query row's thumbnail is made while the engine searches on its own threads: deferred to the
+    // next turn of the event loop, when the search below has been sent to the engine.
+    const px = thumbnailPxOf(req);
+    const queryThumb = px ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => withThumbnails([queryRow], px)) : undefined;
+    queryThumb?.catch(() => undefined); // awaited below; never an unhandled rejection when the search fails first
     const hits: { id: bigint; distance: number; row: Cell[] }[] = [];
     let explained: string;
     try {
@@ -942,8 +947,14 @@ export class LanceDataset {
       throw classify(err, mapPaths, req.filter && !(err instanceof LanceError) ? 'filter' : undefined);
     }
     const neighbours = hits.filter((h) => h.id !== queryId).slice(0, req.k);
-    const px = thumbnailPxOf(req);
-    if (px) await withThumbnails([queryRow, ...neighbours.map((h) => h.row)], px);
+    if (px)
+      await Promise.all([
+        queryThumb,
+        withThumbnails(
+          neighbours.map((h) => h.row),
+          px,
+        ),
+      ]);
     const annIndex = /ANNSubIndex: name=([^,\s]+)/.exec(explained);
     return {
       query: { rowId: queryId.toString(), row: queryRow },
