@@ -240,8 +240,11 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     }
     setStatus(s ? 'Searching…' : filter ? 'Filtering…' : set ? 'Reading the row set…' : 'Counting…');
     element.setAttribute('aria-busy', 'true');
-    // The first page travels with the count, so the grid fills as soon as the count commits it.
-    q.request(Math.floor((goToAfterCommit ?? restore?.top ?? 0) / q.pageRows));
+    // The first screen's pages travel with the count, so the grid fills as soon as the count commits it.
+    // Pages sized by bytes hold fewer rows than a screen: the second one used to go out when the count
+    // had committed, ~70 ms after the first in code-server on the true-shape replica.
+    const top = goToAfterCommit ?? restore?.top ?? 0;
+    for (let p = Math.floor(top / q.pageRows); p <= Math.floor((top + grid.pageRows()) / q.pageRows); p++) q.request(p);
     const counted: Promise<number> = s
       ? ctx.rpc.request('search', { search: s, filter: filter || undefined }, { channel: 'rows.count' }).then((summary) => {
           if (pending === q) searchInfo = summary;
