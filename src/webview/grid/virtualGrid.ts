@@ -191,8 +191,10 @@ export class VirtualGrid {
   // ----- geometry -------------------------------------------------------------------------------
 
   private viewHeight(): number {
-    const ch = this.element.clientHeight;
-    return Math.max(this.rowHeight, (ch > 0 ? ch : 600) - HEADER_PX);
+    // Before the grid is laid out (the first pages are asked for then): the window's height, which the
+    // grid nearly fills, so the pages of the whole first screen go out at once.
+    const ch = this.element.clientHeight || globalThis.innerHeight || 600;
+    return Math.max(this.rowHeight, ch - HEADER_PX);
   }
 
   private contentHeight(): number {
