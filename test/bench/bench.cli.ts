@@ -258,6 +258,7 @@ function printPages(r: PagesResult, rows: number): void {
   );
   const [near, mid, far] = pageOffsets(rows).map((o) => r.pages.find((p) => p.offset === o && !p.filter)!);
   say(`  first read in the process (page @${PAGE}, not in the table): ${fmtMs(r.warmupMs)}`);
+  say(`  thumbnails are made on two lanes, as in the extension: ${r.thumbnailsInWorker} of them by the worker thread`);
   say(`  far/near: p50 ${fmtRatio(far.warm.p50 / near.warm.p50)} (mid ${fmtRatio(mid.warm.p50 / near.warm.p50)}), first call ${fmtRatio(far.first / near.first)}`);
   say(
     `  RSS: ${fmtMB(r.rssStart)} after open+describe, peak ${fmtMB(r.rssPeak)} (${fmtSignedMB(r.rssPeak - r.rssStart)})${r.kernelPeak ? `, kernel VmHWM ${fmtMB(r.kernelPeak)}` : ''}`,

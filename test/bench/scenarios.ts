@@ -3,10 +3,13 @@
 // Everything goes through the real data layer (LanceDataset), except the "naive" group, which reads
 // the way an inspector without the two-step read would.
 import * as os from 'os';
+import * as path from 'path';
 import type { RecordBatch } from 'apache-arrow';
 import { lance, Table } from '../../src/extension/lance/engine';
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import { clearThumbnailCache } from '../../src/extension/lance/thumbnailCache';
+import { thumbnailsMadeInWorker, useThumbnailWorker } from '../../src/extension/lance/thumbnailLanes';
+import { projectRoot } from './cache';
 import type { RowsPage, RowsRequest, SortKey } from '../../src/shared/types';
 import { describeSort } from '../../src/shared/sort';
 import { engineOrdering } from '../../src/extension/lance/sortOrder';
@@ -157,6 +160,8 @@ export interface PagesResult {
   rssStart: number;
   rssPeak: number;
   kernelPeak?: number;
+  /** Thumbnails the worker lane made (the rest were made on the group's own thread). */
+  thumbnailsInWorker: number;
 }
 
 /** Rows of the panel's first page on the true shape (rowsPerPage: 1.5 MB / ~120 KB a row). */
@@ -171,7 +176,36 @@ async function timePage(cfg: WorkerConfig, ds: LanceDataset, label: string, req:
   return { label, offset: req.offset, filter: req.filter, first: r.first, warm: r.warm, rowsReturned: last!.rows.length, images: s.images, imageBytes: s.bytes };
 }
 
+/**
+ * Find similar as the panel asks (the cards' columns, k = 10), a different query row each call: with
+ * `thumbnailPx` the 11 images are made into thumbnails each time (the cache is emptied), else their bytes.
+ */
+async function timeSimilar(cfg: WorkerConfig, ds: LanceDataset, label: string, thumbnailPx?: number): Promise<PageTiming> {
+  const ids = (await ds.rows({ columns: ['id'], offset: 2 * PAGE, limit: 40 })).rowIds;
+  let last: RowsPage | undefined;
+  let k = 0;
+  const r = await repeat(reps(cfg, 5, 2), async () => {
+    if (thumbnailPx) clearThumbnailCache();
+    const res = await ds.similar({
+      rowId: ids[k++ % ids.length],
+      vectorColumn: 'image_emb',
+      k: 10,
+      nprobes: 20,
+      columns: ['id', 'label', 'label_name', 'image'],
+      withImages: true,
+      maxImageBytes: IMAGE_CAP,
+      thumbnailPx,
+    });
+    last = { offset: 0, columns: res.columns, rowIds: res.rowIds, rows: [res.query.row, ...res.rows] };
+  });
+  const s = imageStats(last!);
+  // Offset -1: not a page of the table (the far/near ratios look pages up by offset).
+  return { label, offset: -1, first: r.first, warm: r.warm, rowsReturned: last!.rows.length, images: s.images, imageBytes: s.bytes };
+}
+
 async function groupPages(cfg: WorkerConfig): Promise<PagesResult> {
+  // Thumbnails on two lanes, as in the extension (thumbnailLanes.ts).
+  useThumbnailWorker(path.join(projectRoot(), 'dist', 'thumbnailWorker.js'));
   const ds = await openDataset(cfg);
   await ds.describe();
   const rssStart = await rssNow();
@@ -205,6 +239,8 @@ async function groupPages(cfg: WorkerConfig): Promise<PagesResult> {
       thumbnailPx: 64,
     }),
   );
+  pages.push(await timeSimilar(cfg, ds, 'find similar, 11 cards, 200-px thumbnails made', 200));
+  pages.push(await timeSimilar(cfg, ds, 'find similar, 11 cards, JPEG bytes'));
   for (const offset of [...new Set([0, Math.max(0, golden - PAGE)])]) {
     pages.push(await timePage(cfg, ds, `golden_retriever @${offset}`, { filter: GOLDEN, offset, limit: PAGE, withImages: true, maxImageBytes: IMAGE_CAP }));
   }
@@ -220,7 +256,7 @@ async function groupPages(cfg: WorkerConfig): Promise<PagesResult> {
   );
   const peak = sampler.stop();
   ds.close();
-  return { warmupMs: warmup.ms, pages, rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak };
+  return { warmupMs: warmup.ms, pages, rssStart, rssPeak: peak.peak, kernelPeak: peak.kernelPeak, thumbnailsInWorker: thumbnailsMadeInWorker() };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ export async function withThumbnails(rows: Cell[][], px: number): Promise<void> 
   cells.forEach(({ cell, key }, i) => use(cell, keep(key, urls[i])));
 }
 
-/** The thumbnail of one JPEG (see withThumbnails), made on this thread; undefined when none can be made. */
+/** The thumbnail of one JPEG of any size (see withThumbnails), made on this thread and kept; undefined when none can be made. */
 export function cachedJpegThumbnail(jpeg: Uint8Array, px: number): string | undefined {
   const key = keyOf(jpeg, px);
   const url = kept.get(key);
