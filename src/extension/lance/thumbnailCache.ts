@@ -12,10 +12,10 @@ import { thumbnailUrl } from './thumbnailUrl';
 const MIN_THUMBNAIL_SOURCE = 24 * 1024;
 
 /**
- * Bytes of thumbnails kept: some 4,000 of a 64-px cell's (~4 KB as a data: URL), 300 screenfuls back.
+ * Bytes of thumbnails kept: some 2,000 of a 64-px cell's (~4 KB as a data: URL), 150 screenfuls back.
  * The extension host's memory counts (bench:vscode: +176 MB over its start after 10,000 rows with 32 MB).
  */
-const MAX_BYTES = 16 * 1024 * 1024;
+const MAX_BYTES = 8 * 1024 * 1024;
 /** A JPEG that could not be scaled (or not to fewer bytes): remembered too, so it is not tried again. */
 const NONE = '';
 
