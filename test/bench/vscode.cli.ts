@@ -136,12 +136,9 @@ async function headerFrame(v: VSCodeSession, name: string): Promise<Frame | unde
  * page went out and came back. Same machine, same clock: the frame's timeOrigin is epoch ms.
  */
 async function webviewMarks(frame: Frame, t0: number): Promise<string> {
+  const named = await liMarks(frame);
   const marks = await frame.evaluate(() => ({
     origin: performance.timeOrigin,
-    marks: performance
-      .getEntriesByType('mark')
-      .filter((m) => m.name.startsWith('li:'))
-      .map((m) => [m.name.slice(3), m.startTime] as const),
     // The frame's own document (VS Code loads an empty page, then writes our HTML into it).
     nav: (performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map((n) => [n.fetchStart, n.responseEnd, n.domContentLoadedEventStart] as const)[0],
     // Each stylesheet and the bundle: fetched from when to when (through the webview's service worker).
@@ -156,21 +153,26 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
     `document ${at(0)}`,
     ...(marks.nav ? [`frame page ${at(marks.nav[0])}–${at(marks.nav[1])}`] : []),
     ...marks.resources.map(([n, a, b]) => `${n} ${at(a)}–${at(b)}`),
-    ...marks.marks.map(([n, ms]) => `${n} ${at(ms)}`),
+    ...named.map(([n, ms]) => `${n} ${Math.round(ms - t0)}`),
     `main-thread tasks over 50 ms ${marks.longTasks.map(([s, d]) => `${at(s)}+${Math.round(d)}`).join(' ') || 'none'}`,
   ].join(', ');
 }
 
 /** Find similar's phases in the webview (similarView.ts marks) as ms after `t0` (the click): request out, answer in, cards made. */
 async function similarMarks(frame: Frame, t0: number): Promise<string> {
-  const m = await frame.evaluate(() => ({
-    origin: performance.timeOrigin,
-    marks: performance
-      .getEntriesByType('mark')
-      .filter((e) => e.name.startsWith('li:similar-'))
-      .map((e) => [e.name.slice(3), e.startTime] as const),
-  }));
-  return m.marks.map(([n, ms]) => `${n} ${Math.round(m.origin + ms - t0)}`).join(', ') || '(no marks)';
+  return (await liMarks(frame, 'similar-')).map(([n, ms]) => `${n} ${Math.round(ms - t0)}`).join(', ') || '(no marks)';
+}
+
+/** The webview's marks (src/webview/marks.ts) whose names start with `prefix`: [name, epoch ms]. */
+async function liMarks(frame: Frame, prefix = ''): Promise<[string, number][]> {
+  return frame.evaluate(
+    (p) =>
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith(`li:${p}`))
+        .map((m): [string, number] => [m.name.slice(3), performance.timeOrigin + m.startTime]),
+    prefix,
+  );
 }
 
 async function openTimed(v: VSCodeSession, dataset: string, name: string): Promise<{ ms: number; tabMs: number; headerMs: number; frame: Frame; marks: string }> {
