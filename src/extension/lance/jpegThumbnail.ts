@@ -12,16 +12,10 @@
 // grayscale, YCbCr (any sampling up to 4×4) and Adobe RGB; restart intervals. Anything else (arithmetic
 // coding, lossless, 12-bit, CMYK, a corrupt stream) returns undefined and the caller sends the bytes.
 
-import type { RgbaImage } from './jpegEncode';
+import { ZIGZAG, type RgbaImage } from './jpegEncode';
 
 /** The thumbnail's pixels: RGBA, 4 bytes a pixel, rows top to bottom (alpha 255). */
 export type Thumbnail = RgbaImage;
-
-/** Zigzag position k → natural (row-major) index of the 8×8 block. */
-const ZIGZAG = Uint8Array.from([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44,
-  51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-]);
 
 /** How many times wider than asked a 1/8-scale thumbnail may be before none is made. */
 const MAX_OVERSIZE = 4;

@@ -241,8 +241,8 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     setStatus(s ? 'Searching…' : filter ? 'Filtering…' : set ? 'Reading the row set…' : 'Counting…');
     element.setAttribute('aria-busy', 'true');
     // The first screen's pages travel with the count, so the grid fills as soon as the count commits it.
-    // Pages sized by bytes hold fewer rows than a screen: the second one used to go out when the count
-    // had committed, ~70 ms after the first in code-server on the true-shape replica.
+    // Pages sized by bytes (12 rows of 120 KB JPEGs) can hold fewer rows than a tall window shows; the
+    // rest of that screen used to be asked for only once the count had committed.
     const top = goToAfterCommit ?? restore?.top ?? 0;
     for (let p = Math.floor(top / q.pageRows); p <= Math.floor((top + grid.pageRows()) / q.pageRows); p++) q.request(p);
     const counted: Promise<number> = s

@@ -329,7 +329,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
         columns: requestColumns.length ? requestColumns : undefined,
         withImages: true,
         // Eleven 120-KB photos took ~0.15 s through code-server's webview channel; JPEG thumbnails of
-        // the card's size are ~10–15 KB each. The preview still shows the image itself.
+        // the card's size are 20–28 KB each on the true-shape replica. The preview still shows the image itself.
         thumbnailPx: devicePx(CARD_IMAGE_PX),
       };
       const started = performance.now();
