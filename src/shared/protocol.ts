@@ -118,6 +118,17 @@ export interface WebviewEvents {
 }
 
 export type RequestMethod = keyof HostRequests;
+
+/**
+ * A new panel's first answers, written into its HTML (a JSON block with this id) when the host has
+ * them by the time it sets the HTML: the webview shows its header without a round trip.
+ */
+export interface FirstAnswers {
+  describe: DatasetDescription;
+  settings: UiSettings;
+}
+export const FIRST_ANSWERS_ID = 'li-first-answers';
+
 export type EventName = keyof WebviewEvents;
 
 /**

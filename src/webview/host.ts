@@ -1,5 +1,5 @@
 // The webview's end of the protocol: one RpcClient over acquireVsCodeApi(), announced with 'ready'.
-import { isEnvelope, type Envelope } from '../shared/protocol';
+import { FIRST_ANSWERS_ID, isEnvelope, type Envelope, type FirstAnswers } from '../shared/protocol';
 import { RpcClient } from '../shared/rpc';
 import type { UiSettings } from '../shared/types';
 import { applySettings } from './settings';
@@ -32,4 +32,16 @@ export function useSettings(s: UiSettings): void {
 /** Tell the host this load of the webview is here: a new connection, its predecessors' work aborted. */
 export function announceReady(): void {
   rpc.ready();
+}
+
+/** The first answers the host wrote into this document (see panel/html.ts), once: undefined when none or already taken. */
+export function takeFirstAnswers(): FirstAnswers | undefined {
+  const el = document.getElementById(FIRST_ANSWERS_ID);
+  if (!el) return undefined;
+  el.remove();
+  try {
+    return JSON.parse(el.textContent ?? '') as FirstAnswers;
+  } catch {
+    return undefined;
+  }
 }

@@ -27,6 +27,8 @@
 //             for every visible thumbnail at each step) and at the end; the webview's JS heap and
 //             Chromium's renderer RSS alongside.
 // Screenshots: test-results/bench/vscode/ (look at them). JSON: test-results/bench/vscode.json.
+// Diagnostics: LANCE_BENCH_CONSOLE=1 prints the workbench's console with times, LANCE_BENCH_SW=1 the
+// webview service workers' states, LANCE_BENCH_PROFILE=<file> profiles the renderer while scrolling.
 // The load average is printed with the figures: on a busy machine the timings are inflated.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -140,7 +142,9 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
   const marks = await frame.evaluate(() => ({
     origin: performance.timeOrigin,
     // The frame's own document (VS Code loads an empty page, then writes our HTML into it).
-    nav: (performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map((n) => [n.fetchStart, n.responseEnd, n.domContentLoadedEventStart] as const)[0],
+    nav: (performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map(
+      (n) => [n.fetchStart, n.responseEnd, n.domContentLoadedEventStart, n.workerStart, n.redirectStart, n.redirectEnd, n.startTime] as const,
+    )[0],
     // Each stylesheet and the bundle: fetched from when to when (through the webview's service worker).
     resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
       .filter((r) => /\.(js|css)(\?|$)/.test(r.name))
@@ -151,7 +155,9 @@ async function webviewMarks(frame: Frame, t0: number): Promise<string> {
   const at = (ms: number) => `${Math.round(marks.origin + ms - t0)}`;
   return [
     `document ${at(0)}`,
-    ...(marks.nav ? [`frame page ${at(marks.nav[0])}–${at(marks.nav[1])}`] : []),
+    ...(marks.nav
+      ? [`frame page ${at(marks.nav[0])}–${at(marks.nav[1])} (start ${at(marks.nav[6])} workerStart ${at(marks.nav[3])} redirect ${at(marks.nav[4])}–${at(marks.nav[5])})`]
+      : []),
     ...marks.resources.map(([n, a, b]) => `${n} ${at(a)}–${at(b)}`),
     ...named.map(([n, ms]) => `${n} ${Math.round(ms - t0)}`),
     `main-thread tasks over 50 ms ${marks.longTasks.map(([s, d]) => `${at(s)}+${Math.round(d)}`).join(' ') || 'none'}`,
@@ -342,6 +348,17 @@ async function main(): Promise<void> {
   };
 
   try {
+    // LANCE_BENCH_SW=1: the webviews' service workers' states as they change (a reopen waits ~1 s for
+    // the new webview's worker to activate before its page can load: VS Code's, not ours).
+    if (process.env.LANCE_BENCH_SW) {
+      const cdp = await v.page.context().newCDPSession(v.page);
+      cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: { versionId: string; scriptURL: string; runningStatus: string; status: string }[] }) =>
+        e.versions.forEach((x) =>
+          log(`sw ${Date.now()} v${x.versionId} ${x.status}/${x.runningStatus} ${x.scriptURL.split('?')[0].split('/').pop()} ${(x.scriptURL.match(/id=([^&]*)/) ?? [])[1] ?? ''}`),
+        ),
+      );
+      await cdp.send('ServiceWorker.enable');
+    }
     if (process.env.LANCE_BENCH_CONSOLE) v.page.on('console', (m) => log(`console ${Date.now()} [${m.type()}] ${m.text().slice(0, 200)}`));
     mem.push(await memPoint(v, 'start (workbench ready, extension active)'));
     await shot(v, 'workbench-ready');

@@ -17,6 +17,7 @@ import { thumbnailUrl } from '../../src/extension/lance/thumbnailUrl';
 import { cachedJpegThumbnail, clearThumbnailCache, thumbnailCacheSize } from '../../src/extension/lance/thumbnailCache';
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import { DatasetSession } from '../../src/extension/host/session';
+import { firstScreenRequests } from '../../src/shared/firstScreen';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/jpegs');
@@ -262,17 +263,36 @@ describe('pages with thumbnails (data layer)', () => {
     assert.ok(c && typeof c === 'object' && c.t === 'bin' && !c.thumb && !c.bytes, 'withImages false: neither');
   });
 
-  test('a session makes the first rows’ thumbnails while the webview loads; pages asked meanwhile wait for them', async () => {
+  test('a new panel’s first screen is answered ahead: its count and pages are read once, and taken once', async () => {
     clearThumbnailCache();
     const session = await DatasetSession.open({ uri, name: 'big_images' }, {}, { maxImageBytes: 16 * 1024 * 1024 });
+    const signal = new AbortController().signal;
+    // Each read, and whether it was the request's own (its signal) or done ahead.
+    const reads: string[] = [];
+    const who = (s: AbortSignal | undefined) => (s === signal ? '' : ' ahead');
+    const rows = session.dataset.rows.bind(session.dataset);
+    session.dataset.rows = (req, s) => (reads.push(`rows@${req.offset}/${req.thumbnailPx}${who(s)}`), rows(req, s));
+    const count = session.dataset.count.bind(session.dataset);
+    session.dataset.count = (filter, s, rowSet) => (reads.push(`count${filter ? ` ${filter}` : ''}${who(s)}`), count(filter, s, rowSet));
+    const noProgress = () => undefined;
     try {
-      session.warmThumbnails(64, 5);
-      const page = await session.handlers.rows({ columns: ['image'], offset: 8, limit: 1, withImages: true, thumbnailPx: 64 }, new AbortController().signal, () => undefined);
-      assert.ok(page.rows[0][0] && typeof page.rows[0][0] === 'object' && page.rows[0][0].t === 'bin' && page.rows[0][0].thumb);
-      assert.equal(thumbnailCacheSize().entries, 6, 'the 5 warmed (done before the page was read) and the page’s own');
-      const first = await session.handlers.rows({ columns: ['image'], offset: 0, limit: 5, withImages: true, thumbnailPx: 64 }, new AbortController().signal, () => undefined);
-      assert.equal(first.rows.length, 5);
-      assert.equal(thumbnailCacheSize().entries, 6, 'the first page: all made ahead');
+      session.warmFirstScreen(50, 64);
+      const [first, second] = firstScreenRequests(await session.describe(), 50, 64, 2);
+      assert.equal(first.limit, 10, 'rows of large JPEGs: a screenful a page (10)');
+      // Asked at once, as the webview does when it loads: the answers on their way are joined.
+      const [n, p0] = await Promise.all([session.handlers.count({}, signal, noProgress), session.handlers.rows({ ...first }, signal, noProgress)]);
+      assert.equal(n, 12);
+      assert.equal(p0.rows.length, 10);
+      const image = p0.rows[0][first.columns!.indexOf('image')];
+      assert.ok(image && typeof image === 'object' && image.t === 'bin' && image.thumb, 'thumbnails made ahead');
+      assert.equal((await session.handlers.rows({ ...second }, signal, noProgress)).rows.length, 2);
+      assert.deepEqual(reads, ['count ahead', 'rows@0/64 ahead', 'rows@10/64 ahead'], 'each read once, ahead, pages in order');
+      // Taken once: the same question again is read again; another thumbnail size or a filter never matched.
+      await session.handlers.rows({ ...first }, signal, noProgress);
+      await session.handlers.rows({ ...first, thumbnailPx: 128 }, signal, noProgress);
+      await session.handlers.count({ filter: 'label = 1' }, signal, noProgress);
+      await session.handlers.count({}, signal, noProgress);
+      assert.deepEqual(reads.slice(3), ['rows@0/64', 'rows@0/128', 'count label = 1', 'count']);
     } finally {
       session.close();
     }

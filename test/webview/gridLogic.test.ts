@@ -5,8 +5,9 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Cell, SchemaField } from '../../src/shared/types';
 import { cellJson, cellPlainText, rowJson } from '../../src/shared/cellJson';
-import { defaultColumns, MAX_DEFAULT_COLUMNS, trackFor, validColumns } from '../../src/webview/grid/columns';
-import { PageLru, rowsPerPage } from '../../src/webview/grid/rowsQuery';
+import { trackFor, validColumns } from '../../src/webview/grid/columns';
+import { defaultColumns, MAX_DEFAULT_COLUMNS, rowsPerPage } from '../../src/shared/firstScreen';
+import { PageLru } from '../../src/webview/grid/rowsQuery';
 import { andFilter, conditionFor, quoteIdent, quoteString, splitTopLevel, wordAt } from '../../src/shared/sql';
 import { compileFilter } from './fakeRows';
 
@@ -201,9 +202,9 @@ describe('page cache and columns', () => {
 });
 
 test('rows per page: the setting, fewer for large rows with images, never under a screenful', () => {
-  assert.equal(rowsPerPage(false, 136_000), 50, 'no image column: the setting');
-  assert.equal(rowsPerPage(true, undefined), 50, 'size unknown: the setting');
-  assert.equal(rowsPerPage(true, 13_000), 50, 'small images: the setting');
-  assert.equal(rowsPerPage(true, 136_000), 11, '120 KB JPEGs: about 1.5 MB a page');
-  assert.equal(rowsPerPage(true, 5_000_000), 10, 'huge rows: a screenful');
+  assert.equal(rowsPerPage(50, false, 136_000), 50, 'no image column: the setting');
+  assert.equal(rowsPerPage(50, true, undefined), 50, 'size unknown: the setting');
+  assert.equal(rowsPerPage(50, true, 13_000), 50, 'small images: the setting');
+  assert.equal(rowsPerPage(50, true, 136_000), 11, '120 KB JPEGs: about 1.5 MB a page');
+  assert.equal(rowsPerPage(50, true, 5_000_000), 10, 'huge rows: a screenful');
 });

@@ -1,7 +1,8 @@
 // One dataset view's requests, answered from a LanceDataset. Kept free of `vscode` so the same
 // handlers serve the panel, the tests and the benchmark.
 import type { Handlers } from '../../shared/rpc';
-import type { DatasetDescription, DatasetLocation } from '../../shared/types';
+import type { DatasetDescription, DatasetLocation, RowsPage, RowsRequest } from '../../shared/types';
+import { firstScreenRequests, requestKey } from '../../shared/firstScreen';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
 import { embeddingMap, type MapSettings } from '../lance/embeddingMap';
@@ -56,6 +57,11 @@ export interface SessionSettings {
 }
 
 const DEFAULT_MAP: MapSettings = { maxPoints: 100_000 };
+/** Answers computed ahead are dropped after this long unasked (the webview restored another view). */
+const EARLY_ANSWER_MS = 30_000;
+const COUNT_KEY = 'count';
+/** Work done ahead belongs to no request: nothing cancels it. */
+const NO_SIGNAL = new AbortController().signal;
 
 export class DatasetSession {
   private constructor(
@@ -68,22 +74,51 @@ export class DatasetSession {
   }
 
   private described?: Promise<DatasetDescription>;
-  /** The first rows' thumbnails being made ahead of the webview's first page (see warmThumbnails). */
-  private warming?: Promise<unknown>;
+  /** Answers computed ahead of the webview's first questions (warmFirstScreen), each taken once. */
+  private readonly early = new Map<string, Promise<unknown>>();
+  /** Settles once `early` holds what warmFirstScreen will answer (requests arriving sooner wait for it). */
+  private earlyKnown: Promise<unknown> = Promise.resolve();
 
   /**
-   * Makes the thumbnails of the first `rows` rows' images while the webview is still loading (VS Code
-   * takes 0.3–1.3 s to create it), so its first page finds them made (thumbnailCache.ts) and is answered
-   * in the time of a read. Pages asked meanwhile wait for it rather than decode the same images twice.
+   * Answers a new panel's first questions while VS Code is still creating its webview (0.4–1.3 s in
+   * code-server): the count and the first `pages` pages of the default columns, with thumbnails of
+   * `thumbnailPx` device pixels (the webview's ratio is not known yet: the last one seen, or 1). The
+   * webview's own requests, built by the same code (firstScreen.ts), then take the answers as they are,
+   * or join them on the way. Pages go one after the other so the first is ready first. A request the
+   * guess missed (another ratio, columns saved by a restored panel) is simply answered as usual.
    */
-  warmThumbnails(px: number, rows: number): void {
-    this.warming = (async () => {
-      const { schema } = await this.describe();
-      const images = schema.filter((f) => f.kind === 'binary').map((f) => f.name);
-      if (images.length) await this.dataset.rows({ columns: images, offset: 0, limit: rows, withImages: true, maxImageBytes: this.settings.maxImageBytes, thumbnailPx: px });
-    })()
-      .catch(() => undefined)
-      .finally(() => (this.warming = undefined));
+  warmFirstScreen(pageSize: number, thumbnailPx: number, pages = 2): void {
+    const expire = setTimeout(() => this.early.clear(), EARLY_ANSWER_MS);
+    expire.unref?.();
+    this.earlyKnown = (async () => {
+      const d = await this.describe();
+      this.early.set(COUNT_KEY, this.dataset.count(undefined, NO_SIGNAL));
+      let previous: Promise<unknown> = Promise.resolve();
+      for (const req of firstScreenRequests(d, pageSize, thumbnailPx, pages)) {
+        const after = previous;
+        previous = after.catch(() => undefined).then(() => this.readRows(req, NO_SIGNAL));
+        this.early.set(requestKey(req), previous);
+      }
+      for (const p of this.early.values()) p.catch(() => undefined);
+    })().catch(() => undefined);
+  }
+
+  /**
+   * The answer computed ahead for this request if there is one (taken: a second identical request
+   * reads again), else `compute()`; also when the early one failed, so a failure is the request's own.
+   */
+  private async earlyOr<T>(key: string | undefined, compute: () => Promise<T>): Promise<T> {
+    await this.earlyKnown;
+    const answer = key === undefined ? undefined : this.early.get(key);
+    if (key !== undefined) this.early.delete(key);
+    if (answer) {
+      try {
+        return (await answer) as T;
+      } catch {
+        // computed again below
+      }
+    }
+    return compute();
   }
 
   private curationMemo?: DatasetCuration;
@@ -113,11 +148,8 @@ export class DatasetSession {
   readonly handlers: Pick<Handlers, DataMethod> = {
     describe: () => this.describe(),
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
-    count: ({ filter, rowSet }, signal) => this.dataset.count(filter, signal, rowSet),
-    rows: async (req, signal) => {
-      if (this.warming) await this.warming;
-      return this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal);
-    },
+    count: ({ filter, rowSet }, signal) => this.earlyOr(!filter && rowSet === undefined ? COUNT_KEY : undefined, () => this.dataset.count(filter, signal, rowSet)),
+    rows: (req, signal) => this.earlyOr(requestKey(req), () => this.readRows(req, signal)),
     search: (p, signal) => this.dataset.search(p, signal),
     plan: (p, signal) => this.dataset.explain(p, signal),
     similar: (req, signal) => this.dataset.similar({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),
@@ -149,7 +181,12 @@ export class DatasetSession {
     curationRowSet: async ({ signal }) => this.curation.rowSet(signal),
   };
 
+  private readRows(req: RowsRequest, signal: AbortSignal): Promise<RowsPage> {
+    return this.dataset.rows({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal);
+  }
+
   close(): void {
+    this.early.clear();
     this.dataset.close();
   }
 }

@@ -37,7 +37,13 @@ export async function makeThumbnailUrls(jpegs: Uint8Array[], px: number): Promis
   // The worker takes the second half: it is posted first, so both lanes work at once.
   const split = workerPath && jpegs.length > 1 ? Math.ceil(jpegs.length / 2) : jpegs.length;
   const theirs = split < jpegs.length ? inWorker(jpegs.slice(split), px) : Promise.resolve([]);
-  const ours = jpegs.slice(0, split).map((j) => thumbnailUrl(j, px));
+  const ours: string[] = [];
+  for (const j of jpegs.slice(0, split)) {
+    ours.push(thumbnailUrl(j, px));
+    // Between images this thread answers the webview's other messages: a panel's first page, made while
+    // the decoder was not yet compiled, held it for 0.5 s in one stretch (a describe waited behind it).
+    await new Promise((done) => setImmediate(done));
+  }
   // A worker that failed (or was stopped) leaves its half to this thread.
   const rest = (await theirs) ?? jpegs.slice(split).map((j) => thumbnailUrl(j, px));
   return [...ours, ...rest];

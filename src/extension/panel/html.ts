@@ -10,12 +10,24 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { FIRST_ANSWERS_ID, type FirstAnswers } from '../../shared/protocol';
 
 /** Stylesheets of the webviews: one per UI area so areas can be styled without touching each other. */
 const STYLES = ['panel.css', 'grid.css', 'similar.css', 'tabs.css', 'preview.css', 'curation.css', 'map.css'];
 
-/** `remoteUri`: an object-store dataset's URI, said while it opens (the first reads can take seconds). */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, bundle: 'panel' | 'preview' = 'panel', remoteUri?: string): string {
+/**
+ * `remoteUri`: an object-store dataset's URI, said while it opens (the first reads can take seconds).
+ * `first`: the description and settings, so the webview shows its header without asking (a round trip
+ * through code-server took 30–80 ms); it reads them only on its first load (see webview/panel/main.ts).
+ */
+export function panelHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  title: string,
+  bundle: 'panel' | 'preview' = 'panel',
+  remoteUri?: string,
+  first?: FirstAnswers,
+): string {
   const nonce = crypto.randomBytes(16).toString('base64');
   const scriptUri = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`);
   const styleUris = STYLES.map((f) => vscode.Uri.joinPath(extensionUri, 'media', f));
@@ -51,7 +63,7 @@ ${styles}
 <title>${escapeHtml(title)}</title>
 </head>
 <body${remoteUri ? ` data-remote-uri="${escapeHtml(remoteUri)}"` : ''}>
-<div id="app" aria-busy="true"><p class="muted">Opening ${escapeHtml(title)}…${remoteUri ? ` Reading from ${escapeHtml(remoteUri)}.` : ''}</p></div>
+${first ? `<script type="application/json" id="${FIRST_ANSWERS_ID}">${JSON.stringify(first).replace(/</g, '\\u003c')}</script>\n` : ''}<div id="app" aria-busy="true"><p class="muted">Opening ${escapeHtml(title)}…${remoteUri ? ` Reading from ${escapeHtml(remoteUri)}.` : ''}</p></div>
 ${script}
 </body>
 </html>`;

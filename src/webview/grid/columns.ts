@@ -3,8 +3,6 @@ import type { SchemaField } from '../../shared/types';
 import { uiSettings } from '../settings';
 import { devicePx } from '../ui/dom';
 
-/** At most this many columns are shown by default (the chooser shows the rest). */
-export const MAX_DEFAULT_COLUMNS = 16;
 /** Thumbnail edge: the lanceInspector.thumbnailSize setting. */
 export const thumbPx = (): number => uiSettings.thumbnailSize;
 /** The same in device pixels: the size the host scales JPEG thumbnails to (RowsRequest.thumbnailPx). */
@@ -13,23 +11,6 @@ export const thumbDevicePx = (): number => devicePx(thumbPx());
 export const rowPxImages = (): number => thumbPx() + 8;
 export const ROW_PX_TEXT = 30;
 export const ROW_PX_WRAP = 112;
-
-const ID_LIKE = /(^|_)(id|key|uuid|idx|index)$|^id/i;
-const LABEL_LIKE = /label|class|category|caption|name|title|tag|split/i;
-
-/** Shown by default: everything when the table is narrow; else images, ids and labels first, then the rest in schema order. */
-export function defaultColumns(fields: SchemaField[]): string[] {
-  if (fields.length <= MAX_DEFAULT_COLUMNS) return fields.map((f) => f.name);
-  const score = (f: SchemaField): number => (f.kind === 'binary' ? 0 : ID_LIKE.test(f.name) ? 1 : LABEL_LIKE.test(f.name) ? 2 : f.kind === 'vector' ? 3 : 4);
-  const picked = new Set(
-    [...fields]
-      .map((f, i) => ({ f, i }))
-      .sort((a, b) => score(a.f) - score(b.f) || a.i - b.i)
-      .slice(0, MAX_DEFAULT_COLUMNS)
-      .map((x) => x.f.name),
-  );
-  return fields.filter((f) => picked.has(f.name)).map((f) => f.name);
-}
 
 /** Keeps saved column choices that still exist in this schema (a newer version may have dropped some). */
 export function validColumns(saved: unknown, fields: SchemaField[]): string[] | undefined {

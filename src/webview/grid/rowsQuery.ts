@@ -9,39 +9,13 @@ import { mark } from '../marks';
 import { thumbDevicePx } from './columns';
 import { uiSettings } from '../settings';
 import { RpcError } from '../../shared/rpc';
-import type { Cell, ErrorInfo, RowsPage, SortKey, TextQuery } from '../../shared/types';
+import type { Cell, ErrorInfo, RowsPage } from '../../shared/types';
+import { pageRequest, type QuerySpec } from '../../shared/firstScreen';
 
 /** Rows per page at most: the lanceInspector.pageSize setting. */
 export const pageSize = (): number => uiSettings.pageSize;
-/** About this many bytes per page when the page carries images (see rowsPerPage). */
-export const PAGE_BYTES = 1_500_000;
-/** Never fewer rows per page than this (about a screenful). */
-export const MIN_PAGE_ROWS = 10;
-
-/**
- * Rows per page for a query: the setting, or fewer when the shown columns carry images and the table's
- * rows are large (bytes on disk / rows). A page travels whole through VS Code's message channel (about
- * 9 MB/s measured in code-server: 50 rows of 120 KB JPEGs took 0.7 s), so the first screen asks for about
- * a screenful of such rows, not 50.
- */
-export function rowsPerPage(withImages: boolean, bytesPerRow: number | undefined): number {
-  const max = pageSize();
-  if (!withImages || !bytesPerRow || !Number.isFinite(bytesPerRow)) return max;
-  return Math.max(Math.min(MIN_PAGE_ROWS, max), Math.min(max, Math.floor(PAGE_BYTES / bytesPerRow)));
-}
 /** Pages kept per query: a few screens either side of the current one. */
 export const CACHE_PAGES = 16;
-
-export interface QuerySpec {
-  filter: string;
-  columns: string[];
-  /** Sort keys of the whole (filtered) table; empty: table order. */
-  sort: SortKey[];
-  /** A text search: its rows in relevance order (the sort is then not applied). */
-  search?: TextQuery;
-  /** A kept row set (its id): its rows in its order, or the sort's; the filter applies within it. */
-  rowSet?: string;
-}
 
 export interface PageData {
   offset: number;
@@ -108,17 +82,7 @@ export class RowsQuery {
   /** Asks for a page unless it is cached, on its way, or failed. */
   request(page: number): void {
     if (this.disposed || page < 0 || this.cache.has(page) || this.inflight.has(page) || this.errors.has(page)) return;
-    const call = this.rpc.start('rows', {
-      filter: this.spec.filter || undefined,
-      ...(this.spec.sort.length ? { sort: this.spec.sort } : {}),
-      ...(this.spec.search ? { search: this.spec.search } : {}),
-      ...(this.spec.rowSet !== undefined ? { rowSet: this.spec.rowSet } : {}),
-      columns: this.spec.columns,
-      offset: page * this.pageRows,
-      limit: this.pageRows,
-      withImages: true,
-      thumbnailPx: thumbDevicePx(),
-    });
+    const call = this.rpc.start('rows', pageRequest(this.spec, page, this.pageRows, thumbDevicePx()));
     this.inflight.set(page, call.cancel);
     mark(`page-sent:${page}`);
     call.result.then(

@@ -3,7 +3,7 @@
 import '../bundleStart';
 import type { DatasetDescription } from '../../shared/types';
 import { RpcError } from '../../shared/rpc';
-import { announceReady, rpc, useSettings, vscodeApi } from '../host';
+import { announceReady, rpc, takeFirstAnswers, useSettings, vscodeApi } from '../host';
 import { mark } from '../marks';
 import { formatBytes, formatCount, h } from '../ui/dom';
 import { badge, button, registerToolkit, tabs } from '../ui/toolkit';
@@ -105,8 +105,11 @@ function showTab(id: TabId): void {
 async function start(): Promise<void> {
   let d: DatasetDescription;
   try {
+    // A new panel's HTML carries them. Not a webview loaded again (hidden, then shown: it has state),
+    // whose HTML is still the first one's while the panel may show another version by now.
+    const first = state().location ? undefined : takeFirstAnswers();
     mark('describe-sent');
-    const [desc, settings] = await Promise.all([rpc.request('describe', {}), rpc.request('settings', {}).catch(() => undefined)]);
+    const [desc, settings] = first ? [first.describe, first.settings] : await Promise.all([rpc.request('describe', {}), rpc.request('settings', {}).catch(() => undefined)]);
     mark('describe-received');
     d = desc;
     activity.setUri(d.location.uri);

@@ -14,10 +14,11 @@ import { describeSort, MAX_SORT_KEYS, sameSort, toggleSort, unsortableReason } f
 import { cellPlainText, rowJson, wholeCells } from '../../shared/cellJson';
 import { copyText } from '../ui/clipboard';
 import { columnChooser } from '../grid/columnChooser';
-import { defaultColumns, hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
+import { hasImageColumn, rowPxImages, ROW_PX_TEXT, ROW_PX_WRAP, validColumns } from '../grid/columns';
 import { filterBox } from '../grid/filterBox';
 import { closeMenu, openMenu, type MenuItem } from '../grid/menu';
-import { errorInfo, pageSize, rowsPerPage, RowsQuery } from '../grid/rowsQuery';
+import { errorInfo, pageSize, RowsQuery } from '../grid/rowsQuery';
+import { defaultColumns, pageRowsFor } from '../../shared/firstScreen';
 import { andFilter, conditionFor } from '../../shared/sql';
 import { VirtualGrid, type RowState } from '../grid/virtualGrid';
 import { formatCount, h } from '../ui/dom';
@@ -204,11 +205,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
 
   // ----- queries --------------------------------------------------------------------------------
   /** Rows per page for these columns: fewer when they carry images of a table with large rows. */
-  function pageRowsFor(columns: string[]): number {
-    const images = columns.some((c) => byName.get(c)?.kind === 'binary');
-    const { bytes, rows } = d.stats;
-    return rowsPerPage(images, bytes !== undefined && rows > 0 ? bytes / rows : undefined);
-  }
+  const pageRows = (columns: string[]) => pageRowsFor(d, columns, pageSize());
 
   function run(filter: string, columns: string[], how: 'filter' | 'columns' | 'sort' | 'search'): void {
     pending?.dispose();
@@ -219,7 +216,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
     const q = new RowsQuery(
       ctx.rpc,
       { filter, columns: withScore ? [SCORE_COLUMN, ...columns] : columns, sort: s ? [] : sort, search: s, ...(set ? { rowSet: set.id } : {}) },
-      pageRowsFor(columns),
+      pageRows(columns),
       onPage,
       onPageError,
     );
