@@ -12,7 +12,7 @@ import * as path from 'path';
 import * as jpeg from 'jpeg-js';
 import { jpegThumbnail, thumbnailScale } from '../../src/extension/lance/jpegThumbnail';
 import { encodeJpeg, type RgbaImage } from '../../src/extension/lance/jpegEncode';
-import { makeThumbnailUrls, thumbnailsMadeInWorker, useThumbnailWorker } from '../../src/extension/lance/thumbnailLanes';
+import { makeThumbnailUrls, thumbnailsMadeInWorker, thumbnailWorkerOnline, useThumbnailWorker } from '../../src/extension/lance/thumbnailLanes';
 import { thumbnailUrl } from '../../src/extension/lance/thumbnailUrl';
 import { cachedJpegThumbnail, clearThumbnailCache, thumbnailCacheSize } from '../../src/extension/lance/thumbnailCache';
 import { LanceDataset } from '../../src/extension/lance/dataset';
@@ -171,20 +171,31 @@ describe('jpegThumbnail', () => {
     clearThumbnailCache();
   });
 
-  test('two lanes: half the thumbnails are made by the worker script (dist/thumbnailWorker.js), in order, the same as on this thread', async () => {
+  test('two lanes: the worker script (dist/thumbnailWorker.js) and this thread share the images, in order, the same either way', async () => {
     const jpegs = ['baseline-420.jpg', 'baseline-444.jpg', 'arithmetic.jpg', 'restart-422.jpg', 'gray.jpg'].map(read);
     const here = jpegs.map((j) => thumbnailUrl(j, 24));
     assert.equal(here[2], '', 'arithmetic coding: none');
     const worker = path.resolve(__dirname, '../../../dist/thumbnailWorker.js');
     assert.ok(fs.existsSync(worker), `${worker} is built (node esbuild.js)`);
+    const many = [...jpegs, ...jpegs, ...jpegs, ...jpegs];
     try {
       useThumbnailWorker(worker);
+      // Not yet running: this thread makes them all rather than wait for it.
       const before = thumbnailsMadeInWorker();
       assert.deepEqual(await makeThumbnailUrls(jpegs, 24), here);
-      assert.equal(thumbnailsMadeInWorker() - before, 2, 'the second half (2 of 5) by the worker');
+      assert.equal(thumbnailsMadeInWorker() - before, 0, 'a worker still starting makes none');
+      assert.equal(await thumbnailWorkerOnline(), true, 'the worker runs');
+      const running = thumbnailsMadeInWorker();
+      assert.deepEqual(await makeThumbnailUrls(many, 24), [...here, ...here, ...here, ...here]);
+      const byWorker = thumbnailsMadeInWorker() - running;
+      assert.ok(byWorker >= 1 && byWorker < many.length, `both lanes made some: ${byWorker} of ${many.length} by the worker`);
       // A worker that cannot start leaves all of them to this thread.
       useThumbnailWorker(path.join(os.tmpdir(), 'no-such-thumbnail-worker.js'));
+      const failing = thumbnailsMadeInWorker();
       assert.deepEqual(await makeThumbnailUrls(jpegs, 24), here);
+      await thumbnailWorkerOnline(); // its thread starts, then its script is not found
+      assert.deepEqual(await makeThumbnailUrls(many, 24), [...here, ...here, ...here, ...here]);
+      assert.equal(thumbnailsMadeInWorker(), failing, 'all by this thread');
     } finally {
       useThumbnailWorker(undefined);
     }

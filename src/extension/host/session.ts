@@ -3,6 +3,7 @@
 import type { Handlers } from '../../shared/rpc';
 import type { DatasetDescription, DatasetLocation, RowsPage, RowsRequest } from '../../shared/types';
 import { firstScreenRequests, requestKey } from '../../shared/firstScreen';
+import { prepareThumbnailLanes } from '../lance/thumbnailLanes';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
 import { embeddingMap, type MapSettings } from '../lance/embeddingMap';
@@ -90,6 +91,7 @@ export class DatasetSession {
   warmFirstScreen(pageSize: number, thumbnailPx: number, pages = 2): void {
     const expire = setTimeout(() => this.early.clear(), EARLY_ANSWER_MS);
     expire.unref?.();
+    prepareThumbnailLanes();
     this.earlyKnown = (async () => {
       const d = await this.describe();
       this.early.set(COUNT_KEY, this.dataset.count(undefined, NO_SIGNAL));

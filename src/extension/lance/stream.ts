@@ -3,6 +3,7 @@
 // checked before the engine is asked, between batches, and by the engine's own timeout.
 import type { RecordBatch } from 'apache-arrow';
 import { LanceError } from './errors';
+import { engineBatchRead } from './engineBuffers';
 
 export interface StreamOptions {
   /** Rows per batch: small for heavy columns (one page of large images never materialises at once). */
@@ -25,6 +26,7 @@ export async function* streamBatches(q: unknown, opts: StreamOptions): AsyncGene
   throwIfAborted(opts.signal);
   const it = (q as { execute(o: unknown): AsyncGenerator<RecordBatch> }).execute({ maxBatchLength: opts.maxBatchLength, timeoutMs: opts.timeoutMs });
   for await (const batch of it) {
+    engineBatchRead(batch.data.byteLength);
     throwIfAborted(opts.signal);
     yield batch;
   }

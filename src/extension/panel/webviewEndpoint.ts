@@ -7,6 +7,7 @@ import { isEnvelope, type Envelope, type EventName, type RequestMethod, type Web
 import { RpcServer, type Handlers } from '../../shared/rpc';
 import { DATA_METHODS } from '../host/session';
 import { toErrorInfo } from '../lance/errors';
+import { collectEngineBuffersIfDue } from '../lance/engineBuffers';
 import { readSettings } from '../settings';
 import { runWebviewCommand } from './webviewCommands';
 
@@ -75,6 +76,8 @@ export class WebviewEndpoint implements vscode.Disposable {
   private post(msg: Envelope): void {
     if (this.ready || msg.type === 'response') {
       void this.webview.postMessage(msg);
+      // The answer is serialised by now: the engine's batches it came from are garbage.
+      if (msg.type === 'response') setImmediate(collectEngineBuffersIfDue);
       return;
     }
     // While hidden, only the newest of a state-like event matters (a hundred selections made meanwhile
