@@ -126,6 +126,8 @@ export type RequestMethod = keyof HostRequests;
 export interface FirstAnswers {
   describe: DatasetDescription;
   settings: UiSettings;
+  /** The count and first pages when they were ready too: the webview's identical requests take them (RpcClient.answerAhead). */
+  answers?: { method: 'count' | 'rows'; params: unknown; result: unknown }[];
 }
 export const FIRST_ANSWERS_ID = 'li-first-answers';
 

@@ -147,9 +147,13 @@ export async function gridRows(frame: Frame): Promise<GridRow[]> {
  * `minThumbs` decoded thumbnails among loaded rows; `rowsMatch` (a source string of a predicate over
  * a row's label_name) must hold for every loaded row. Returns the ms waited.
  */
-export async function waitForGrid(frame: Frame, opts: { count: RegExp; minThumbs: number; labelPrefix?: string; timeoutMs?: number }): Promise<number> {
-  const t0 = Date.now();
-  await frame.waitForFunction(
+/**
+ * Waits until the grid shows the count matching `count` and at least `minThumbs` decoded thumbnails;
+ * returns when that was first seen, by the page's clock (epoch ms: the same clock as Date.now() here),
+ * so a measure is not stretched by the round trips of the wait itself. `pollMs`: how often it looks.
+ */
+export async function waitForGrid(frame: Frame, opts: { count: RegExp; minThumbs: number; labelPrefix?: string; timeoutMs?: number; pollMs?: number }): Promise<number> {
+  const seen = await frame.waitForFunction(
     ({ count, flags, minThumbs, labelPrefix }) => {
       const countEl = document.querySelector<HTMLElement>('[data-testid=row-count]');
       if (!countEl || !new RegExp(count, flags).test(countEl.innerText)) return false;
@@ -163,17 +167,18 @@ export async function waitForGrid(frame: Frame, opts: { count: RegExp; minThumbs
         if (!rows.every((r) => (r.querySelector<HTMLElement>(`.grid-cell[data-col="${col}"]`)?.innerText.trim() ?? '').startsWith(labelPrefix))) return false;
       }
       const decoded = rows.flatMap((r) => Array.from(r.querySelectorAll<HTMLImageElement>('img[data-testid=thumb]'))).filter((i) => i.complete && i.naturalWidth > 0);
-      return decoded.length >= minThumbs;
+      return decoded.length >= minThumbs ? Date.now() : false;
     },
     { count: opts.count.source, flags: opts.count.flags, minThumbs: opts.minThumbs, labelPrefix: opts.labelPrefix },
-    { polling: 50, timeout: opts.timeoutMs ?? 30_000 },
+    { polling: opts.pollMs ?? 50, timeout: opts.timeoutMs ?? 30_000 },
   );
-  return Date.now() - t0;
+  return (await seen.jsonValue()) as number;
 }
 
 /** Waits until the Similar tab shows `queryId`'s query card and 10 results with decoded images. */
-export async function waitForSimilar(frame: Frame, queryId: string, timeoutMs = 30_000): Promise<void> {
-  await frame.waitForFunction(
+/** Returns when it was first seen, by the page's clock (as waitForGrid). */
+export async function waitForSimilar(frame: Frame, queryId: string, timeoutMs = 30_000, pollMs = 50): Promise<number> {
+  const seen = await frame.waitForFunction(
     (id) => {
       const q = document.querySelector('[data-testid=similar-query]');
       const idOf = (card: Element) => {
@@ -182,17 +187,18 @@ export async function waitForSimilar(frame: Frame, queryId: string, timeoutMs = 
       };
       if (!q || idOf(q) !== id) return false;
       const cards = [q, ...Array.from(document.querySelectorAll('[data-testid=similar-result]'))];
-      return (
+      const done =
         cards.length === 11 &&
         cards.every((c) => {
           const img = c.querySelector<HTMLImageElement>('img');
           return !!img && img.complete && img.naturalWidth > 0;
-        })
-      );
+        });
+      return done ? Date.now() : false;
     },
     queryId,
-    { polling: 50, timeout: timeoutMs },
+    { polling: pollMs, timeout: timeoutMs },
   );
+  return (await seen.jsonValue()) as number;
 }
 
 /** `Locator` of the tree rows in the Lance activity-bar container. */

@@ -304,6 +304,21 @@ describe('pages with thumbnails (data layer)', () => {
       await session.handlers.count({ filter: 'label = 1' }, signal, noProgress);
       await session.handlers.count({}, signal, noProgress);
       assert.deepEqual(reads.slice(3), ['rows@0/64', 'rows@0/128', 'count label = 1', 'count']);
+      // What is ready when the panel writes its HTML goes into it, taken: the webview then asks for none of it.
+      session.warmFirstScreen(50, 64);
+      await session.earlyFirstPageReady();
+      const given = session.takeEarlyAnswers();
+      assert.deepEqual(
+        given.map((a) => a.method),
+        ['count', 'rows'],
+        'the count and the first page (the second was still being made)',
+      );
+      assert.equal(given[1].result && (given[1].result as { rows: unknown[] }).rows.length, 10);
+      assert.deepEqual(given[1].params, first);
+      assert.deepEqual(session.takeEarlyAnswers(), [], 'taken once');
+      const readBefore = reads.length;
+      await session.handlers.rows({ ...first }, signal, noProgress);
+      assert.deepEqual(reads.slice(readBefore), ['rows@0/64'], 'given to the webview, so read again if asked');
     } finally {
       session.close();
     }

@@ -29,6 +29,18 @@ test('a result resolves the caller', async () => {
   assert.equal(client.pendingCount, 0);
 });
 
+test('an answer given ahead is taken by the first identical request, without asking the host', async () => {
+  const { client, toHost } = pair({ count: async ({ filter }) => (filter ? 7 : 10) });
+  client.answerAhead('count', {}, 42);
+  // What the panel sends for an unfiltered count: the filter key is there, undefined (dropped by JSON).
+  assert.equal(await client.request('count', { filter: undefined }), 42);
+  assert.equal(toHost.length, 0, 'nothing sent');
+  assert.equal(await client.request('count', {}), 10, 'taken once: the same question again asks');
+  client.answerAhead('count', {}, 42);
+  assert.equal(await client.request('count', { filter: 'x > 1' }), 7, 'another question asks');
+  assert.equal(toHost.length, 2);
+});
+
 test('a host error rejects with the structured ErrorInfo', async () => {
   const { client } = pair({
     count: async () => {

@@ -61,6 +61,13 @@ const DEFAULT_MAP: MapSettings = { maxPoints: 100_000 };
 /** Answers computed ahead are dropped after this long unasked (the webview restored another view). */
 const EARLY_ANSWER_MS = 30_000;
 const COUNT_KEY = 'count';
+/** One answer computed ahead: what was asked, and its result once it is in. */
+interface EarlyAnswer {
+  method: 'count' | 'rows';
+  params: unknown;
+  answer: Promise<unknown>;
+  result?: { value: unknown };
+}
 /** Work done ahead belongs to no request: nothing cancels it. */
 const NO_SIGNAL = new AbortController().signal;
 
@@ -76,33 +83,66 @@ export class DatasetSession {
 
   private described?: Promise<DatasetDescription>;
   /** Answers computed ahead of the webview's first questions (warmFirstScreen), each taken once. */
-  private readonly early = new Map<string, Promise<unknown>>();
+  private readonly early = new Map<string, EarlyAnswer>();
   /** Settles once `early` holds what warmFirstScreen will answer (requests arriving sooner wait for it). */
   private earlyKnown: Promise<unknown> = Promise.resolve();
+  /** The first page computed ahead, settled (resolved either way) when it is ready. */
+  private earlyFirstPage: Promise<unknown> = Promise.resolve();
 
   /**
    * Answers a new panel's first questions while VS Code is still creating its webview (0.4–1.3 s in
    * code-server): the count and the first `pages` pages of the default columns, with thumbnails of
    * `thumbnailPx` device pixels (the webview's ratio is not known yet: the last one seen, or 1). The
    * webview's own requests, built by the same code (firstScreen.ts), then take the answers as they are,
-   * or join them on the way. Pages go one after the other so the first is ready first. A request the
-   * guess missed (another ratio, columns saved by a restored panel) is simply answered as usual.
+   * or join them on the way; those ready before its HTML is written travel in it (takeEarlyAnswers).
+   * Pages go one after the other so the first is ready first. A request the guess missed (another
+   * ratio, columns saved by a restored panel) is simply answered as usual.
    */
   warmFirstScreen(pageSize: number, thumbnailPx: number, pages = 2): void {
     const expire = setTimeout(() => this.early.clear(), EARLY_ANSWER_MS);
     expire.unref?.();
     prepareThumbnailLanes();
+    const ahead = (method: EarlyAnswer['method'], params: unknown, answer: Promise<unknown>): Promise<unknown> => {
+      const entry: EarlyAnswer = { method, params, answer };
+      answer.then(
+        (result) => (entry.result = { value: result }),
+        () => undefined,
+      );
+      this.early.set(method === 'count' ? COUNT_KEY : requestKey(params as RowsRequest), entry);
+      return answer;
+    };
     this.earlyKnown = (async () => {
       const d = await this.describe();
-      this.early.set(COUNT_KEY, this.dataset.count(undefined, NO_SIGNAL));
+      void ahead('count', {}, this.dataset.count(undefined, NO_SIGNAL));
       let previous: Promise<unknown> = Promise.resolve();
-      for (const req of firstScreenRequests(d, pageSize, thumbnailPx, pages)) {
+      for (const [i, req] of firstScreenRequests(d, pageSize, thumbnailPx, pages).entries()) {
         const after = previous;
-        previous = after.catch(() => undefined).then(() => this.readRows(req, NO_SIGNAL));
-        this.early.set(requestKey(req), previous);
+        previous = ahead(
+          'rows',
+          req,
+          after.catch(() => undefined).then(() => this.readRows(req, NO_SIGNAL)),
+        );
+        if (i === 0) this.earlyFirstPage = previous.catch(() => undefined);
       }
-      for (const p of this.early.values()) p.catch(() => undefined);
+      for (const e of this.early.values()) e.answer.catch(() => undefined);
     })().catch(() => undefined);
+  }
+
+  /** Settles when the first page computed ahead is ready (at once when there is none). */
+  async earlyFirstPageReady(): Promise<void> {
+    await this.earlyKnown;
+    await this.earlyFirstPage;
+  }
+
+  /** The answers computed ahead that are ready now, taken: they go to the webview in its HTML. */
+  takeEarlyAnswers(): { method: 'count' | 'rows'; params: unknown; result: unknown }[] {
+    const out: { method: 'count' | 'rows'; params: unknown; result: unknown }[] = [];
+    for (const [key, e] of this.early) {
+      if (!e.result) continue;
+      out.push({ method: e.method, params: e.params, result: e.result.value });
+      this.early.delete(key);
+    }
+    return out;
   }
 
   /**
@@ -111,11 +151,11 @@ export class DatasetSession {
    */
   private async earlyOr<T>(key: string | undefined, compute: () => Promise<T>): Promise<T> {
     await this.earlyKnown;
-    const answer = key === undefined ? undefined : this.early.get(key);
+    const entry = key === undefined ? undefined : this.early.get(key);
     if (key !== undefined) this.early.delete(key);
-    if (answer) {
+    if (entry) {
       try {
-        return (await answer) as T;
+        return (await entry.answer) as T;
       } catch {
         // computed again below
       }

@@ -108,6 +108,7 @@ async function start(): Promise<void> {
     // A new panel's HTML carries them. Not a webview loaded again (hidden, then shown: it has state),
     // whose HTML is still the first one's while the panel may show another version by now.
     const first = state().location ? undefined : takeFirstAnswers();
+    for (const a of first?.answers ?? []) rpc.answerAhead(a.method, a.params, a.result);
     mark('describe-sent');
     const [desc, settings] = first ? [first.describe, first.settings] : await Promise.all([rpc.request('describe', {}), rpc.request('settings', {}).catch(() => undefined)]);
     mark('describe-received');
