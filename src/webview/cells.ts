@@ -3,6 +3,7 @@
 import type { Cell, WireFloat } from '../shared/types';
 import { floatDisplay, fromWire } from '../shared/floats';
 import { devicePx, formatBytes, h } from './ui/dom';
+import { markFirstImages } from './marks';
 
 /**
  * Small thumbnails, made once per image bytes (while their page is cached) and size: decoded and scaled
@@ -149,6 +150,7 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
           );
         img.addEventListener('error', broken);
         if (opts.thumbSize) img.style.maxHeight = img.style.maxWidth = `${opts.thumbSize}px`;
+        markFirstImages(img);
         // The host's thumbnail is made at the cell's size: shown as it is.
         if (cell.thumb) img.src = cell.thumb;
         else if (opts.thumbSize) opts.images.thumb(img, cell.bytes!, cell.media!, devicePx(opts.thumbSize)).catch(broken);
