@@ -127,7 +127,13 @@ export interface FirstAnswers {
   describe: DatasetDescription;
   settings: UiSettings;
   /** The count and first pages when they were ready too: the webview's identical requests take them (RpcClient.answerAhead). */
-  answers?: { method: 'count' | 'rows'; params: unknown; result: unknown }[];
+  answers?: AnswerAhead[];
+}
+/** A request's answer computed before it was asked. */
+export interface AnswerAhead {
+  method: 'count' | 'rows';
+  params: unknown;
+  result: unknown;
 }
 export const FIRST_ANSWERS_ID = 'li-first-answers';
 

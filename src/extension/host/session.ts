@@ -1,6 +1,7 @@
 // One dataset view's requests, answered from a LanceDataset. Kept free of `vscode` so the same
 // handlers serve the panel, the tests and the benchmark.
 import type { Handlers } from '../../shared/rpc';
+import type { AnswerAhead } from '../../shared/protocol';
 import type { DatasetDescription, DatasetLocation, RowsPage, RowsRequest } from '../../shared/types';
 import { firstScreenRequests, requestKey } from '../../shared/firstScreen';
 import { prepareThumbnailLanes } from '../lance/thumbnailLanes';
@@ -63,7 +64,7 @@ const EARLY_ANSWER_MS = 30_000;
 const COUNT_KEY = 'count';
 /** One answer computed ahead: what was asked, and its result once it is in. */
 interface EarlyAnswer {
-  method: 'count' | 'rows';
+  method: AnswerAhead['method'];
   params: unknown;
   answer: Promise<unknown>;
   result?: { value: unknown };
@@ -135,8 +136,8 @@ export class DatasetSession {
   }
 
   /** The answers computed ahead that are ready now, taken: they go to the webview in its HTML. */
-  takeEarlyAnswers(): { method: 'count' | 'rows'; params: unknown; result: unknown }[] {
-    const out: { method: 'count' | 'rows'; params: unknown; result: unknown }[] = [];
+  takeEarlyAnswers(): AnswerAhead[] {
+    const out: AnswerAhead[] = [];
     for (const [key, e] of this.early) {
       if (!e.result) continue;
       out.push({ method: e.method, params: e.params, result: e.result.value });
