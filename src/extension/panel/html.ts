@@ -17,8 +17,9 @@ const STYLES = ['panel.css', 'grid.css', 'similar.css', 'tabs.css', 'preview.css
 
 /**
  * `remoteUri`: an object-store dataset's URI, said while it opens (the first reads can take seconds).
- * `first`: the description and settings, so the webview shows its header without asking (a round trip
- * through code-server took 30–80 ms); it reads them only on its first load (see webview/panel/main.ts).
+ * `first`: the description and settings, and the count and first page when they were ready, so the
+ * webview shows its header and first rows without asking (a round trip through code-server took
+ * 90–140 ms); it reads them only on its first load (see webview/panel/main.ts).
  */
 export function panelHtml(
   webview: vscode.Webview,
