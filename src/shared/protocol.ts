@@ -137,6 +137,17 @@ export interface AnswerAhead {
 }
 export const FIRST_ANSWERS_ID = 'li-first-answers';
 
+/**
+ * Whether a value comes back the same from JSON, as first answers must (they are written into the HTML):
+ * not when it holds typed arrays, e.g. an image cell's bytes (webview messages carry those intact, JSON
+ * makes them plain objects).
+ */
+export function survivesJson(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+  return Object.values(value).every(survivesJson);
+}
+
 export type EventName = keyof WebviewEvents;
 
 /**

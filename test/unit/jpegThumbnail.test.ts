@@ -18,6 +18,7 @@ import { cachedJpegThumbnail, clearThumbnailCache, thumbnailCacheSize } from '..
 import { LanceDataset } from '../../src/extension/lance/dataset';
 import { DatasetSession } from '../../src/extension/host/session';
 import { firstScreenRequests } from '../../src/shared/firstScreen';
+import { survivesJson } from '../../src/shared/protocol';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/jpegs');
@@ -316,9 +317,23 @@ describe('pages with thumbnails (data layer)', () => {
       assert.equal(given[1].result && (given[1].result as { rows: unknown[] }).rows.length, 10);
       assert.deepEqual(given[1].params, first);
       assert.deepEqual(session.takeEarlyAnswers(), [], 'taken once');
+      assert.ok(survivesJson(given[1].result), 'thumbnails only: the page can be written into the HTML');
+      assert.equal(survivesJson(given[1].result), true);
+      assert.equal(survivesJson({ a: [1, 'x', null, { b: true }] }), true);
+      assert.equal(survivesJson({ rows: [[{ t: 'bin', bytes: new Uint8Array(3) }]] }), false, 'image bytes: JSON would flatten them');
       const readBefore = reads.length;
       await session.handlers.rows({ ...first }, signal, noProgress);
       assert.deepEqual(reads.slice(readBefore), ['rows@0/64'], 'given to the webview, so read again if asked');
+      // An answer the HTML cannot carry stays for the webview's request.
+      session.warmFirstScreen(50, 64);
+      await session.earlyFirstPageReady();
+      assert.deepEqual(
+        session.takeEarlyAnswers((a) => a.method !== 'rows').map((a) => a.method),
+        ['count'],
+      );
+      const kept = reads.length;
+      await session.handlers.rows({ ...first }, signal, noProgress);
+      assert.deepEqual(reads.slice(kept), [], 'the first page, computed ahead, answers the request');
     } finally {
       session.close();
     }

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
-import { FIRST_ANSWERS_ID, type FirstAnswers } from '../../src/shared/protocol';
+import { FIRST_ANSWERS_ID, survivesJson, type FirstAnswers } from '../../src/shared/protocol';
 import type { RowsRequest } from '../../src/shared/types';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { launchBrowser, openWebview } from './harness';
@@ -20,7 +20,8 @@ let browser: Browser;
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'li-first-answers-'));
-  const uri = await generateImagenetLike({ dir, rows: 60, seed: 5, minSide: 48, maxSide: 96, quality: 80, indices: false });
+  // Photos large enough for the host to make thumbnails (a page with image bytes is not written into the HTML).
+  const uri = await generateImagenetLike({ dir, rows: 60, seed: 5, minSide: 400, maxSide: 500, quality: 95, indices: false });
   session = await DatasetSession.open({ uri, name: 'imagenet_val' }, {}, { maxImageBytes: 4 << 20 });
   browser = await launchBrowser();
 });
@@ -44,6 +45,10 @@ describe('a new panel whose HTML carries its first answers', () => {
     assert.deepEqual(
       first.answers!.map((a) => a.method),
       ['count', 'rows'],
+    );
+    assert.ok(
+      first.answers!.every((a) => survivesJson(a.result)),
+      'thumbnails, no image bytes',
     );
     // The JSON block goes in before the bundle runs, where panelHtml() writes it (the harness's page has none).
     const block = JSON.stringify(first).replace(/</g, '\\u003c');
@@ -70,10 +75,14 @@ describe('a new panel whose HTML carries its first answers', () => {
         wv.host.requests('rows').every((r) => (r.params as RowsRequest).offset > 0),
         'and the first page: only later pages were asked for',
       );
-      // Scrolled to the end, the second page is asked for as usual.
+      // The first page's thumbnails, from the HTML, decode.
+      await wv.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img[data-testid=thumb]')].filter((i) => i.complete && i.naturalWidth > 0).length >= 5);
+      assert.equal(await wv.page.locator('[data-testid=thumb-broken]').count(), 0, 'no thumbnail broken');
+      // Scrolled to the end, later pages are asked for as usual.
+      const pageRows = (first.answers![1].params as RowsRequest).limit;
       await wv.page.locator('[data-testid=rows-grid]').evaluate((g) => (g.scrollTop = g.scrollHeight));
       await wv.page.waitForSelector('[data-testid=grid-row][data-index="59"][data-rowid]');
-      assert.ok(wv.host.requests('rows').some((r) => (r.params as RowsRequest).offset === 50));
+      assert.ok(wv.host.requests('rows').some((r) => (r.params as RowsRequest).offset >= pageRows));
       assert.equal(await wv.page.locator(`#${FIRST_ANSWERS_ID}`).count(), 0, 'read once, then gone');
       await wv.screenshot('header-from-html');
       // Anything after the first load asks again (the HTML's answers may be another version's by then).

@@ -135,11 +135,14 @@ export class DatasetSession {
     await this.earlyFirstPage;
   }
 
-  /** The answers computed ahead that are ready now, taken: they go to the webview in its HTML. */
-  takeEarlyAnswers(): AnswerAhead[] {
+  /**
+   * The answers computed ahead that are ready now and that `fits` accepts, taken: they go to the webview
+   * in its HTML. The rest stay for the webview's requests.
+   */
+  takeEarlyAnswers(fits: (a: AnswerAhead) => boolean = () => true): AnswerAhead[] {
     const out: AnswerAhead[] = [];
     for (const [key, e] of this.early) {
-      if (!e.result) continue;
+      if (!e.result || !fits({ method: e.method, params: e.params, result: e.result.value })) continue;
       out.push({ method: e.method, params: e.params, result: e.result.value });
       this.early.delete(key);
     }

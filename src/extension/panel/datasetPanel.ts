@@ -2,7 +2,7 @@
 // The host owns the Lance connection; the webview asks for what it shows through the protocol.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { FirstAnswers, WebviewEvents } from '../../shared/protocol';
+import { survivesJson, type FirstAnswers, type WebviewEvents } from '../../shared/protocol';
 import type { Handlers } from '../../shared/rpc';
 import type { DatasetLocation, ViewState } from '../../shared/types';
 import { DatasetSession, delegateToSession } from '../host/session';
@@ -148,7 +148,8 @@ export class DatasetPanel {
     const describe = session === 'late' ? 'late' : await inTime(session.describe());
     if (session !== 'late' && describe !== 'late') {
       await inTime(session.earlyFirstPageReady());
-      first = { describe, settings: readSettings().ui, answers: session.takeEarlyAnswers() };
+      // A page whose images went as their bytes (no thumbnail made) is asked for as usual: JSON would flatten them.
+      first = { describe, settings: readSettings().ui, answers: session.takeEarlyAnswers((a) => survivesJson(a.result)) };
     }
     if (!this.disposed) this.panel.webview.html = html(first);
   }
