@@ -78,8 +78,3 @@ export function firstScreenRequests(d: Pick<DatasetDescription, 'schema' | 'stat
   const rows = pageRowsFor(d, spec.columns, pageSize);
   return Array.from({ length: pages }, (_, p) => pageRequest(spec, p, rows, thumbnailPx));
 }
-
-/** Two requests are the same question when their JSON is (pageRequest builds them in one key order). */
-export function requestKey(req: RowsRequest): string {
-  return JSON.stringify(req);
-}

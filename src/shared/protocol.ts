@@ -138,6 +138,14 @@ export interface AnswerAhead {
 export const FIRST_ANSWERS_ID = 'li-first-answers';
 
 /**
+ * Two requests are the same question when their method and JSON are: the key of an answer given ahead,
+ * on both sides (pageRequest builds rows requests in one key order).
+ */
+export function answerKey(method: RequestMethod, params: unknown): string {
+  return `${method} ${JSON.stringify(params)}`;
+}
+
+/**
  * Whether a value comes back the same from JSON, as first answers must (they are written into the HTML):
  * not when it holds typed arrays, e.g. an image cell's bytes (webview messages carry those intact, JSON
  * makes them plain objects).

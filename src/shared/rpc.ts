@@ -1,7 +1,7 @@
 // Request/response plumbing shared by both sides. The webview side uses RpcClient; the host uses
 // RpcServer. Unlike a bare postMessage bridge, every pending request settles: with a result, an error,
 // a timeout, supersession by a newer request on the same channel, or disposal.
-import type { Envelope, EventName, HostRequests, RequestMethod, WebviewEvents } from './protocol';
+import { answerKey, type Envelope, type EventName, type HostRequests, type RequestMethod, type WebviewEvents } from './protocol';
 import type { ErrorInfo } from './types';
 
 export class RpcError extends Error {
@@ -30,11 +30,6 @@ export function newConnectionId(): string {
   return c?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Requests are the same question when their method and JSON are (pageRequest builds rows' in one key order). */
-function aheadKey(method: RequestMethod, params: unknown): string {
-  return `${method} ${JSON.stringify(params)}`;
-}
-
 export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -60,7 +55,7 @@ export class RpcClient {
   private readonly ahead = new Map<string, unknown>();
 
   answerAhead(method: RequestMethod, params: unknown, result: unknown): void {
-    this.ahead.set(aheadKey(method, params), result);
+    this.ahead.set(answerKey(method, params), result);
   }
 
   /** Tell the host this connection is here (its earlier connections' work is then aborted). */
@@ -84,7 +79,7 @@ export class RpcClient {
       }
     }
     const id = this.nextId++;
-    const key = this.ahead.size ? aheadKey(method, params) : undefined;
+    const key = this.ahead.size ? answerKey(method, params) : undefined;
     if (key !== undefined && this.ahead.has(key)) {
       const given = this.ahead.get(key) as HostRequests[M]['result'];
       this.ahead.delete(key);

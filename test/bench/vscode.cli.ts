@@ -173,6 +173,24 @@ async function similarMarks(frame: Frame, t0: number): Promise<string> {
   return (await liMarks(frame, 'similar-')).map(([n, ms]) => `${n} ${Math.round(ms - t0)}`).join(', ') || '(no marks)';
 }
 
+/**
+ * Starts a CPU profile of the renderer's main thread (the workbench's and the webview's; DevTools
+ * format) when `file` is set (LANCE_BENCH_PROFILE while scrolling, LANCE_BENCH_PROFILE_OPEN over the
+ * last open), sampling every `intervalUs`; the function returned stops it and writes the file.
+ */
+async function startProfile(v: VSCodeSession, file: string | undefined, intervalUs: number): Promise<((what: string) => Promise<void>) | undefined> {
+  if (!file) return undefined;
+  const cdp = await v.page.context().newCDPSession(v.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: intervalUs });
+  await cdp.send('Profiler.start');
+  return async (what) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    log(`CPU profile of ${what}: ${file}`);
+  };
+}
+
 /** The webview's marks (src/webview/marks.ts) whose names start with `prefix`: [name, epoch ms]. */
 async function liMarks(frame: Frame, prefix = ''): Promise<[string, number][]> {
   return frame.evaluate(
@@ -379,19 +397,9 @@ async function main(): Promise<void> {
       // LANCE_BENCH_SETTLE_MS: wait after closing the previous panel (to tell its teardown from the open).
       if (i > 0 && process.env.LANCE_BENCH_SETTLE_MS) await new Promise((r) => setTimeout(r, Number(process.env.LANCE_BENCH_SETTLE_MS)));
       open.loads.push(load1());
-      // LANCE_BENCH_PROFILE_OPEN=<file>: a CPU profile of the renderer's main thread over the last open.
-      const profileOpen = process.env.LANCE_BENCH_PROFILE_OPEN && i === reps - 1 ? await v.page.context().newCDPSession(v.page) : undefined;
-      if (profileOpen) {
-        await profileOpen.send('Profiler.enable');
-        await profileOpen.send('Profiler.setSamplingInterval', { interval: 200 });
-        await profileOpen.send('Profiler.start');
-      }
+      const profiled = i === reps - 1 ? await startProfile(v, process.env.LANCE_BENCH_PROFILE_OPEN, 200) : undefined;
       const r = await openTimed(v, link, name);
-      if (profileOpen) {
-        const { profile } = await profileOpen.send('Profiler.stop');
-        fs.writeFileSync(process.env.LANCE_BENCH_PROFILE_OPEN!, JSON.stringify(profile));
-        log(`CPU profile of open #${i + 1}: ${process.env.LANCE_BENCH_PROFILE_OPEN}`);
-      }
+      await profiled?.(`open #${i + 1}`);
       open.runs.push(r.ms);
       openPhases.push({ tabMs: r.tabMs, headerMs: r.headerMs, thumbsMs: r.ms, marks: r.marks });
       frame = r.frame;
@@ -449,13 +457,7 @@ async function main(): Promise<void> {
           }
         }).observe({ type: 'longtask' });
       });
-      // LANCE_BENCH_PROFILE=<file>: a CPU profile of the renderer's main thread while scrolling (DevTools format).
-      const cdp = process.env.LANCE_BENCH_PROFILE ? await v.page.context().newCDPSession(v.page) : undefined;
-      if (cdp) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-        await cdp.send('Profiler.start');
-      }
+      const profiled = await startProfile(v, process.env.LANCE_BENCH_PROFILE, 500);
       const s0 = Date.now();
       const l = load1();
       while (last < scrollRows) {
@@ -472,11 +474,7 @@ async function main(): Promise<void> {
           trajectory.push({ row: r!.last, exthostRss: p.exthost?.rss, rendererRss: p.renderers[0]?.rss, webviewHeap: p.webviewHeap?.used });
         }
       }
-      if (cdp) {
-        const { profile } = await cdp.send('Profiler.stop');
-        fs.writeFileSync(process.env.LANCE_BENCH_PROFILE!, JSON.stringify(profile));
-        log(`CPU profile of the scroll: ${process.env.LANCE_BENCH_PROFILE}`);
-      }
+      await profiled?.('the scroll');
       const longTasks = await frame.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
       const longTaskWhere = await frame.evaluate(() => (window as unknown as { __longTaskWhere: Record<string, number> }).__longTaskWhere);
       scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks, longTaskWhere };

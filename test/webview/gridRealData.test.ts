@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetSession } from '../../src/extension/host/session';
 import type { RowsRequest } from '../../src/shared/types';
-import { firstScreenRequests, requestKey } from '../../src/shared/firstScreen';
+import { firstScreenRequests } from '../../src/shared/firstScreen';
+import { answerKey } from '../../src/shared/protocol';
 import { generateImagenetLike } from '../fixtures/imagenetLike';
 import { launchBrowser, openWebview, type Webview } from './harness';
 import { sessionHandlers } from './realHost';
@@ -83,7 +84,7 @@ describe('Rows grid on a real Lance dataset (real data layer)', () => {
     assert.deepEqual(req.columns, ['id', 'image', 'label', 'label_name', 'image_emb', 'caption']);
     // The host answers a new panel's first page ahead (DatasetSession.warmFirstScreen) only if it
     // predicts this request exactly: page size setting 50, 64-px thumbnails at device pixel ratio 1.
-    assert.equal(requestKey(req), requestKey(firstScreenRequests(await session.describe(), 50, 64, 1)[0]), 'the first page as the host predicts it');
+    assert.equal(answerKey('rows', req), answerKey('rows', firstScreenRequests(await session.describe(), 50, 64, 1)[0]), 'the first page as the host predicts it');
     await wv.screenshot('01-real-rows');
   });
 

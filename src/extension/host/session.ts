@@ -1,9 +1,9 @@
 // One dataset view's requests, answered from a LanceDataset. Kept free of `vscode` so the same
 // handlers serve the panel, the tests and the benchmark.
 import type { Handlers } from '../../shared/rpc';
-import type { AnswerAhead } from '../../shared/protocol';
+import { answerKey, type AnswerAhead } from '../../shared/protocol';
 import type { DatasetDescription, DatasetLocation, RowsPage, RowsRequest } from '../../shared/types';
-import { firstScreenRequests, requestKey } from '../../shared/firstScreen';
+import { firstScreenRequests } from '../../shared/firstScreen';
 import { prepareThumbnailLanes } from '../lance/thumbnailLanes';
 import { LanceDataset, OpenOptions } from '../lance/dataset';
 import { fullCell } from '../lance/fullCell';
@@ -109,7 +109,7 @@ export class DatasetSession {
         (result) => (entry.result = { value: result }),
         () => undefined,
       );
-      this.early.set(method === 'count' ? COUNT_KEY : requestKey(params as RowsRequest), entry);
+      this.early.set(method === 'count' ? COUNT_KEY : answerKey(method, params), entry);
       return answer;
     };
     this.earlyKnown = (async () => {
@@ -195,7 +195,7 @@ export class DatasetSession {
     describe: () => this.describe(),
     versions: ({ offset, limit }) => this.dataset.versions(offset, limit),
     count: ({ filter, rowSet }, signal) => this.earlyOr(!filter && rowSet === undefined ? COUNT_KEY : undefined, () => this.dataset.count(filter, signal, rowSet)),
-    rows: (req, signal) => this.earlyOr(requestKey(req), () => this.readRows(req, signal)),
+    rows: (req, signal) => this.earlyOr(answerKey('rows', req), () => this.readRows(req, signal)),
     search: (p, signal) => this.dataset.search(p, signal),
     plan: (p, signal) => this.dataset.explain(p, signal),
     similar: (req, signal) => this.dataset.similar({ ...req, maxImageBytes: Math.min(req.maxImageBytes ?? Infinity, this.settings.maxImageBytes) }, signal),

@@ -11,14 +11,15 @@
 import { Worker } from 'worker_threads';
 import { thumbnailUrl } from './thumbnailUrl';
 
-export interface ThumbnailJobs {
+/** One image for the worker (it is given one at a time, see feedWorker), and its answer. */
+export interface ThumbnailJob {
   id: number;
   px: number;
-  jpegs: Uint8Array[];
+  jpeg: Uint8Array;
 }
-export interface ThumbnailUrls {
+export interface ThumbnailDone {
   id: number;
-  urls: string[];
+  url: string;
 }
 
 interface Job {
@@ -125,8 +126,8 @@ function feedWorker(): void {
   inWorker = { id, job };
   // A copy, moved: a view would take its whole buffer along (a page's batch, ~6 MB).
   const copy = job.jpeg.slice();
-  const jobs: ThumbnailJobs = { id, px: job.px, jpegs: [copy] };
-  worker.postMessage(jobs, [copy.buffer]);
+  const message: ThumbnailJob = { id, px: job.px, jpeg: copy };
+  worker.postMessage(message, [copy.buffer]);
 }
 
 function startWorker(): Worker | undefined {
@@ -144,11 +145,11 @@ function startWorker(): Worker | undefined {
       online = true;
       feedWorker();
     });
-    w.on('message', (m: ThumbnailUrls) => {
+    w.on('message', (m: ThumbnailDone) => {
       if (worker !== w || inWorker?.id !== m.id) return;
       const { job } = inWorker;
       inWorker = undefined;
-      if (finish(job, m.urls[0] ?? '')) madeInWorker++;
+      if (finish(job, m.url)) madeInWorker++;
       feedWorker();
     });
     const fail = () => {

@@ -1,11 +1,11 @@
-// Entry of dist/thumbnailWorker.js (its own esbuild bundle): makes the thumbnails of the JPEGs it is
-// sent (thumbnailLanes.ts) and posts their URLs back, in order. It never touches the dataset.
+// Entry of dist/thumbnailWorker.js (its own esbuild bundle): makes the thumbnail of each JPEG it is
+// sent (thumbnailLanes.ts, one at a time) and posts its URL back. It never touches the dataset.
 import { parentPort } from 'worker_threads';
 import { thumbnailUrl } from './thumbnailUrl';
-import type { ThumbnailJobs, ThumbnailUrls } from './thumbnailLanes';
+import type { ThumbnailDone, ThumbnailJob } from './thumbnailLanes';
 
 const port = parentPort!;
-port.on('message', ({ id, px, jpegs }: ThumbnailJobs) => {
-  const urls: ThumbnailUrls = { id, urls: jpegs.map((j) => thumbnailUrl(j, px)) };
-  port.postMessage(urls);
+port.on('message', ({ id, px, jpeg }: ThumbnailJob) => {
+  const done: ThumbnailDone = { id, url: thumbnailUrl(jpeg, px) };
+  port.postMessage(done);
 });

@@ -109,8 +109,11 @@ export class DatasetPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lance.svg');
     const remote = isObjectStoreUri(state.location.uri) ? state.location.uri : undefined;
     const html = (first?: FirstAnswers) => panelHtml(panel.webview, extensionUri, titleOf(state), 'panel', remote, first);
-    this.sessionPromise = this.openSession(fresh);
-    if (fresh && !remote) void this.writeHtmlWithFirstAnswers(html);
+    // A new local panel's first questions are answered ahead (not a restored panel's, whose webview may
+    // show a filter or other columns, nor an object store's, where a read that missed costs round trips).
+    const ahead = fresh && !remote;
+    this.sessionPromise = this.openSession(ahead);
+    if (ahead) void this.writeHtmlWithFirstAnswers(html);
     else panel.webview.html = html();
     this.endpoint = new WebviewEndpoint(panel.webview, this.handlers());
     this.disposables.push(this.endpoint);
@@ -200,7 +203,8 @@ export class DatasetPanel {
     if (selectionChanged) for (const fn of DatasetPanel.selectionListeners) fn(this);
   }
 
-  private async openSession(fresh = false): Promise<DatasetSession> {
+  /** `answerAhead`: compute the count and first pages too, before the webview asks (see warmFirstScreen). */
+  private async openSession(answerAhead = false): Promise<DatasetSession> {
     const s = readSettings();
     const started = Date.now();
     try {
@@ -216,11 +220,9 @@ export class DatasetPanel {
       );
       this.log.info(`Opened ${this.state.location.uri} at version ${session.dataset.version} in ${Date.now() - started} ms`);
       // The webview's first questions, answered while VS Code is still creating it: the description
-      // (kept per session) and, for a new panel, the count and first two pages (a restored panel may
-      // show a filter or other columns). Not for object stores: there a read costs round trips, and a
-      // guess that missed would make the webview's own pages wait behind it.
+      // (kept per session) and, when asked to, the count and first two pages.
       session.describe().catch(() => undefined);
-      if (fresh && !isObjectStoreUri(this.state.location.uri)) session.warmFirstScreen(s.ui.pageSize, Math.round(s.ui.thumbnailSize * DatasetPanel.pixelRatio));
+      if (answerAhead) session.warmFirstScreen(s.ui.pageSize, Math.round(s.ui.thumbnailSize * DatasetPanel.pixelRatio));
       return session;
     } catch (err) {
       const info = toErrorInfo(err);
