@@ -171,6 +171,9 @@ test('activation: a workspace holding a .lance dataset activates the extension',
     const event = await poll('the extension host to log our activation', async () => v.exthostLog().match(re)?.[1], 30_000);
     await v.screenshot('workbench-after-activation');
     assert.match(event, /^workspaceContains:/, `activated by ${event}, expected the workspaceContains event`);
+    // Before any dataset is opened: the engine is loaded ahead of the first open (extension.ts warmUp).
+    const warmed = await poll('the engine to be loaded ahead', async () => /Lance engine loaded in \d+ ms/.exec(v.extensionLog())?.[0], 20_000);
+    assert.doesNotMatch(v.extensionLog(), /Opened /, `${warmed}, with no dataset opened yet`);
     const ourErrors = v
       .exthostLog()
       .split('\n')
