@@ -18,6 +18,14 @@ interface Pending {
   channel?: string;
 }
 
+/** An answer given or asked for ahead (see RpcClient.askAhead): `id` and `cancel` while it is asked. */
+interface Ahead {
+  result: Promise<unknown>;
+  id?: number;
+  cancel?: () => void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 export interface RequestOptions {
   /** A newer request on the same channel supersedes (rejects and cancels) an older one still pending. */
   channel?: string;
@@ -51,11 +59,37 @@ export class RpcClient {
     this.defaultTimeoutMs = ms;
   }
 
-  /** Answers given ahead (a new panel's HTML carries some): the first identical request takes one without asking. */
-  private readonly ahead = new Map<string, unknown>();
+  /**
+   * Answers given ahead (a new panel's HTML carries some) or asked for ahead (askAhead): the first
+   * identical request takes one without asking, or joins it while it is on its way.
+   */
+  private readonly ahead = new Map<string, Ahead>();
 
   answerAhead(method: RequestMethod, params: unknown, result: unknown): void {
-    this.ahead.set(answerKey(method, params), result);
+    this.ahead.set(answerKey(method, params), { result: Promise.resolve(result) });
+  }
+
+  /**
+   * Asks now what is about to be asked (find similar while its menu item is pointed at: a person takes
+   * 0.2–1 s to click it, about what the search takes). The first identical request within `ttlMs` takes
+   * the answer or joins it; not taken by then, it is cancelled (the host stops it). `channel`: as for
+   * request(), so a newer request on it with other parameters supersedes this one.
+   */
+  askAhead<M extends RequestMethod>(method: M, params: HostRequests[M]['params'], opts: { channel?: string; ttlMs: number }): void {
+    const key = answerKey(method, params);
+    if (this.ahead.has(key)) return;
+    const asked = this.start(method, params, { channel: opts.channel });
+    const entry: Ahead = { result: asked.result, id: asked.id, cancel: asked.cancel };
+    const drop = () => {
+      if (this.ahead.get(key) !== entry) return false;
+      this.ahead.delete(key);
+      clearTimeout(entry.timer);
+      return true;
+    };
+    // Failed or superseded before it was taken: the request, when it comes, asks for itself.
+    asked.result.catch(drop);
+    entry.timer = setTimeout(() => drop() && asked.cancel(), opts.ttlMs);
+    this.ahead.set(key, entry);
   }
 
   /** Tell the host this connection is here (its earlier connections' work is then aborted). */
@@ -73,18 +107,24 @@ export class RpcClient {
     params: HostRequests[M]['params'],
     opts: RequestOptions = {},
   ): { id: number; result: Promise<HostRequests[M]['result']>; cancel: () => void } {
+    const key = this.ahead.size ? answerKey(method, params) : undefined;
+    const given = key === undefined ? undefined : this.ahead.get(key);
+    if (given) {
+      this.ahead.delete(key!);
+      clearTimeout(given.timer);
+    }
     if (opts.channel) {
       for (const [id, p] of this.pending) {
-        if (p.channel === opts.channel) this.settle(id, { kind: 'superseded', message: 'Superseded by a newer request.' }, true);
+        if (p.channel === opts.channel && id !== given?.id) this.settle(id, { kind: 'superseded', message: 'Superseded by a newer request.' }, true);
       }
     }
-    const id = this.nextId++;
-    const key = this.ahead.size ? answerKey(method, params) : undefined;
-    if (key !== undefined && this.ahead.has(key)) {
-      const given = this.ahead.get(key) as HostRequests[M]['result'];
-      this.ahead.delete(key);
-      return { id, result: Promise.resolve(given), cancel: () => undefined };
+    if (given) {
+      // Asked ahead and still on its way: it now belongs to this request's channel.
+      const p = given.id === undefined ? undefined : this.pending.get(given.id);
+      if (p) p.channel = opts.channel;
+      return { id: given.id ?? this.nextId++, result: given.result as Promise<HostRequests[M]['result']>, cancel: given.cancel ?? (() => undefined) };
     }
+    const id = this.nextId++;
     const result = new Promise<HostRequests[M]['result']>((resolve, reject) => {
       const p: Pending = { resolve, reject, channel: opts.channel };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
@@ -144,6 +184,8 @@ export class RpcClient {
   }
 
   dispose(): void {
+    for (const a of this.ahead.values()) clearTimeout(a.timer);
+    this.ahead.clear();
     for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'cancelled', message: 'The view was closed.' }, false);
   }
 

@@ -41,6 +41,43 @@ test('an answer given ahead is taken by the first identical request, without ask
   assert.equal(toHost.length, 2);
 });
 
+test('a question asked ahead is sent at once; the identical request joins it, another on its channel supersedes it, and an untaken one is cancelled', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const seen: { filter?: string; signal: AbortSignal }[] = [];
+  const { client, toHost } = pair({
+    count: async ({ filter }, signal) => {
+      seen.push({ filter, signal });
+      await gate;
+      // The first 'd' question waits until it is stopped.
+      if (filter === 'd > 1' && seen.filter((x) => x.filter === filter).length === 1) await new Promise((r) => signal.addEventListener('abort', r));
+      return filter ? 7 : 10;
+    },
+  });
+  const requests = () => toHost.filter((m) => m.type === 'request').length;
+  client.askAhead('count', { filter: 'a > 1' }, { channel: 'c', ttlMs: 60_000 });
+  assert.equal(requests(), 1, 'sent at once');
+  const joined = client.request('count', { filter: 'a > 1' }, { channel: 'c' });
+  assert.equal(requests(), 1, 'the identical request joins it on its way');
+  release();
+  assert.equal(await joined, 7);
+  assert.equal(await client.request('count', { filter: 'a > 1' }), 7);
+  assert.equal(requests(), 2, 'taken once: asked again');
+
+  client.askAhead('count', { filter: 'b > 1' }, { channel: 'c', ttlMs: 60_000 });
+  assert.equal(await client.request('count', { filter: 'c > 1' }, { channel: 'c' }), 7, 'another question on its channel');
+  assert.ok(seen.find((x) => x.filter === 'b > 1')?.signal.aborted, 'the one asked ahead was superseded: the host saw it stop');
+  assert.equal(await client.request('count', { filter: 'b > 1' }), 7);
+  const sentFor = (f: string) => toHost.filter((m) => m.type === 'request' && (m.params as { filter?: string }).filter === f).length;
+  assert.equal(sentFor('b > 1'), 2, 'so the identical request asked for itself');
+
+  client.askAhead('count', { filter: 'd > 1' }, { ttlMs: 20 });
+  await new Promise((r) => setTimeout(r, 60));
+  assert.ok(seen.find((x) => x.filter === 'd > 1')?.signal.aborted, 'untaken: cancelled, and the host saw it');
+  assert.equal(await client.request('count', { filter: 'd > 1' }), 7, 'and the request asks for itself');
+  assert.equal(client.pendingCount, 0);
+});
+
 test('a host error rejects with the structured ErrorInfo', async () => {
   const { client } = pair({
     count: async () => {

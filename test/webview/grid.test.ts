@@ -595,6 +595,8 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     assert.equal(await page.evaluate(() => (window as any).__clipboard[1]), LABELS[table.label(4)]);
 
     await page.click(`${loadedRow(4)} [role=gridcell][aria-colindex="${k}"]`, { button: 'right' });
+    // Find similar has the focus as the menu opens: its search may start while the user gets to it.
+    assert.deepEqual(await page.evaluate(() => (window as any).__calls.at(-1)), ['prepareSimilar', table.rowId(4)]);
     await menu.locator('[data-testid=menu-find-similar]').click();
     assert.deepEqual(await page.evaluate(() => (window as any).__calls.at(-1)), ['findSimilar', table.rowId(4)]);
 

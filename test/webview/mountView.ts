@@ -32,6 +32,7 @@ export function mountView<T extends View>(make: (ctx: PanelContext) => T, ctx: (
       setFilter: (f) => w.__calls.push(['setFilter', f]),
       showRowSet: (set) => w.__calls.push(['showRowSet', set]),
       findSimilar: (rowId) => w.__calls.push(['findSimilar', rowId]),
+      prepareSimilar: (rowId) => w.__calls.push(['prepareSimilar', rowId]),
       reportView: (v) => w.__reports.push(JSON.parse(JSON.stringify(v))),
       openPreview: () => w.__calls.push(['openPreview', null]),
       getState: <S>(k: string) => w.__ctxState[k] as S | undefined,

@@ -48,6 +48,7 @@ async function start(): Promise<void> {
       api.showRowSet(set);
     },
     findSimilar: (rowId) => w.__calls.push(['findSimilar', rowId]),
+    prepareSimilar: (rowId) => w.__calls.push(['prepareSimilar', rowId]),
     reportView: (v) => w.__reports.push(JSON.parse(JSON.stringify(v))),
     openPreview: () => {
       w.__previews = (w.__previews ?? 0) + 1;

@@ -262,6 +262,26 @@ describe('Similar view', () => {
     await wv.page.locator('[data-testid=similar-refine] input').fill('');
   });
 
+  test('prepare(rowId) asks for the search at once; the run that follows takes its answer without asking again', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    wv.host.handlers.similar = async (p) => {
+      await gate;
+      return answer(p as SimilarRequest);
+    };
+    const before = wv.host.requests('similar').length;
+    await wv.page.evaluate(() => (window as unknown as { __similar: { prepare(id: string): void } }).__similar.prepare('12'));
+    const req = await wv.host.waitForRequest('similar', before);
+    assert.equal((req.params as SimilarRequest).rowId, '12');
+    assert.equal(req.channel, 'similar');
+    await run(wv, '12');
+    release();
+    await wv.page.waitForSelector('[data-testid=similar-query][data-rowid="12"]');
+    await wv.page.waitForFunction(() => document.querySelectorAll('[data-testid=similar-result]').length === 10);
+    assert.equal(wv.host.requests('similar').length, before + 1, 'one search, asked ahead and taken by the run');
+    wv.host.handlers.similar = async (p) => answer(p as SimilarRequest);
+  });
+
   test('a newer run supersedes an older one: the late reply is dropped', async () => {
     let releaseSlow!: () => void;
     const slowGate = new Promise<void>((r) => (releaseSlow = r));

@@ -9,6 +9,8 @@ export interface MenuItem {
   /** Why it is disabled, or what it does. */
   title?: string;
   run(): void;
+  /** Called when the item is pointed at or focused (the first item is, as the menu opens): run() is likely next. */
+  prepare?(): void;
 }
 
 let open: { el: HTMLElement; close: (refocus: boolean) => void } | undefined;
@@ -34,6 +36,16 @@ export function openMenu(items: MenuItem[], x: number, y: number, label: string)
       it.label,
     ),
   );
+  items.forEach((it, i) => {
+    if (!it.prepare || it.disabled) return;
+    const prepare = () => {
+      buttons[i].removeEventListener('focus', prepare);
+      buttons[i].removeEventListener('pointerenter', prepare);
+      it.prepare!();
+    };
+    buttons[i].addEventListener('focus', prepare);
+    buttons[i].addEventListener('pointerenter', prepare);
+  });
   const el = h('div', { class: 'context-menu', role: 'menu', 'aria-label': label, 'data-testid': 'row-menu' }, ...buttons);
   document.body.appendChild(el);
   // Keep it inside the viewport.

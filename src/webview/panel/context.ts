@@ -16,6 +16,8 @@ export interface PanelContext {
   showRowSet(set: RowSetInfo): void;
   /** Run "find similar" from a row (shows the Similar tab). */
   findSimilar(rowId: string): void;
+  /** findSimilar(rowId) is likely next (its menu item is pointed at): the search may start now. */
+  prepareSimilar(rowId: string): void;
   /** Tell the host which row is selected and what the grid shows (the preview follows it; export uses it). */
   reportView(v: ViewState): void;
   /** Reveal the side-panel preview of the selected row (Enter / double-click on a row). */
@@ -47,6 +49,8 @@ export interface RowsViewApi extends View {
 
 export interface SimilarViewApi extends View {
   run(rowId: string): void;
+  /** run(rowId) is likely next: its search may start now. */
+  prepare(rowId: string): void;
 }
 
 export interface VersionsViewApi extends View {

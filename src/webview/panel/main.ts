@@ -144,6 +144,9 @@ async function start(): Promise<void> {
       showTab('similar');
       views?.('similar').run(rowId);
     },
+    prepareSimilar(rowId) {
+      views?.('similar').prepare(rowId);
+    },
     reportView(v) {
       reported = { ...reported, ...v };
       const key = JSON.stringify(reported);

@@ -33,6 +33,8 @@ const BUSY_AFTER_MS = 300;
 
 /** The widest a card shows its image (CSS px): a 4:3 photo fitted into the 150-px-high box (similar.css). */
 const CARD_IMAGE_PX = 200;
+/** How long a search asked for ahead (prepare) waits to be taken by a run before it is cancelled. */
+const ASK_AHEAD_MS = 10_000;
 
 interface SimilarState {
   k: number;
@@ -131,6 +133,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     return {
       element: view,
       run: () => undefined,
+      prepare: () => undefined,
       dispose: () => images.revokeAll(),
     };
   }
@@ -245,27 +248,25 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   }
 
   /** Reads the numeric controls; shows what is wrong and returns false when one is invalid. */
-  function readControls(): boolean {
+  /** The search settings as the controls show them, or why they cannot be used. */
+  function controlValues(): Pick<SimilarState, 'k' | 'nprobes' | 'refine' | 'filter'> | string {
     const k = parseIntIn(kField.value, 1, MAX_K);
-    if (k === undefined) {
-      showError({ kind: 'bad-filter', message: `k must be a whole number from 1 to ${MAX_K}.` });
-      return false;
-    }
+    if (k === undefined) return `k must be a whole number from 1 to ${MAX_K}.`;
     const nprobes = parseIntIn(nprobesField.value, 1, MAX_NPROBES);
-    if (nprobes === undefined) {
-      showError({ kind: 'bad-filter', message: `nprobes must be a whole number from 1 to ${MAX_NPROBES.toLocaleString('en-US')}.` });
-      return false;
-    }
+    if (nprobes === undefined) return `nprobes must be a whole number from 1 to ${MAX_NPROBES.toLocaleString('en-US')}.`;
     const refineText = refineField.value.trim();
     const refine = refineText === '' ? 1 : parseIntIn(refineText, 1, MAX_REFINE);
-    if (refine === undefined) {
-      showError({ kind: 'bad-filter', message: `The refine factor must be empty (none) or a whole number from 1 to ${MAX_REFINE}.` });
+    if (refine === undefined) return `The refine factor must be empty (none) or a whole number from 1 to ${MAX_REFINE}.`;
+    return { k, nprobes, refine: refine > 1 ? refine : undefined, filter: filterField.value.trim() };
+  }
+
+  function readControls(): boolean {
+    const values = controlValues();
+    if (typeof values === 'string') {
+      showError({ kind: 'bad-filter', message: values });
       return false;
     }
-    state.k = k;
-    state.nprobes = nprobes;
-    state.refine = refine > 1 ? refine : undefined;
-    state.filter = filterField.value.trim();
+    Object.assign(state, values);
     persist();
     return true;
   }
@@ -286,6 +287,33 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
 
   function run(rowId: string): void {
     void runAsync(rowId);
+  }
+
+  function requestFor(rowId: string, labelClause?: string, settings: Pick<SimilarState, 'k' | 'nprobes' | 'refine' | 'filter'> = state): SimilarRequest {
+    return {
+      rowId,
+      vectorColumn: state.vectorColumn!,
+      k: settings.k,
+      nprobes: settings.nprobes,
+      refineFactor: settings.refine,
+      filter: combineFilters(settings.filter, labelClause),
+      columns: requestColumns.length ? requestColumns : undefined,
+      withImages: true,
+      // Eleven 120-KB photos took ~0.15 s through code-server's webview channel; JPEG thumbnails of
+      // the card's size are 20–28 KB each on the true-shape replica. The preview still shows the image itself.
+      thumbnailPx: devicePx(CARD_IMAGE_PX),
+    };
+  }
+
+  /**
+   * The search run(rowId) is about to send, asked for now (its menu item is pointed at or focused), with
+   * the settings the controls show. Not with "same label", whose filter needs the row's label first.
+   */
+  function prepare(rowId: string): void {
+    const settings = controlValues();
+    if (!state.vectorColumn || (state.sameLabel && labelField) || typeof settings === 'string') return;
+    mark('similar-asked-ahead');
+    ctx.rpc.askAhead('similar', requestFor(rowId, undefined, settings), { channel: 'similar', ttlMs: ASK_AHEAD_MS });
   }
 
   async function runAsync(rowId: string): Promise<void> {
@@ -318,20 +346,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
         if (seq !== runSeq) return;
         labelClause = conditionFor(labelField.name, value, labelField.type);
       }
-      const filter = combineFilters(state.filter, labelClause);
-      const params: SimilarRequest = {
-        rowId,
-        vectorColumn: state.vectorColumn!,
-        k: state.k,
-        nprobes: state.nprobes,
-        refineFactor: state.refine,
-        filter,
-        columns: requestColumns.length ? requestColumns : undefined,
-        withImages: true,
-        // Eleven 120-KB photos took ~0.15 s through code-server's webview channel; JPEG thumbnails of
-        // the card's size are 20–28 KB each on the true-shape replica. The preview still shows the image itself.
-        thumbnailPx: devicePx(CARD_IMAGE_PX),
-      };
+      const params = requestFor(rowId, labelClause);
+      const filter = params.filter;
       const started = performance.now();
       mark('similar-sent');
       const result = await ctx.rpc.request('similar', params, { channel: 'similar' });
@@ -487,6 +503,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   return {
     element: view,
     run,
+    prepare,
     onShow() {
       // Back after a reload: show the last query again (the results themselves are not kept).
       // Deferred: "find similar" shows the tab and then runs; that run must not be preceded by this one.
