@@ -1,6 +1,7 @@
 // Activation: commands, the panel serializer, the Datasets tree, the preview view and the dataset
 // context key. The Lance engine and the thumbnail worker are loaded just after it, in the background
 // (see warmUp), so activating itself costs little.
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { describeOpenError, pickLocation, resolveToDataset } from './commands/openDataset';
 import { registerPaletteCommands } from './commands/paletteCommands';
@@ -9,7 +10,7 @@ import { registerSortSearchCommands } from './commands/sortSearchCommands';
 import { refreshDatasetContext } from './discovery';
 import { isObjectStoreUri, tableNameOf } from './lance/locate';
 import { lance } from './lance/engine';
-import { prepareThumbnailLanes, useThumbnailWorker } from './lance/thumbnailLanes';
+import { makeThumbnailUrls, thumbnailWorkerOnline, useThumbnailWorker } from './lance/thumbnailLanes';
 import { DatasetPanel, PANEL_VIEW_TYPE, type PanelState } from './panel/datasetPanel';
 import { PREVIEW_VIEW_ID, PreviewProvider } from './preview/previewProvider';
 import { DatasetsTree } from './tree/datasetsTree';
@@ -22,10 +23,11 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info('Lance Inspector activated');
   DatasetPanel.mapCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'maps').fsPath;
   DatasetPanel.curationCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'curation').fsPath;
+  DatasetPanel.globalState = context.globalState;
   // Thumbnails are made on this thread and one worker (started with the first page that needs it).
   useThumbnailWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'thumbnailWorker.js').fsPath);
   context.subscriptions.push({ dispose: () => useThumbnailWorker(undefined) });
-  const warm = setTimeout(() => warmUp(log), WARM_UP_DELAY_MS);
+  const warm = setTimeout(() => warmUp(log, context.extensionUri), WARM_UP_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(warm) });
 
   const remote = new RemoteDatasets(context.workspaceState);
@@ -122,14 +124,15 @@ export function activate(context: vscode.ExtensionContext): void {
 const WARM_UP_DELAY_MS = 300;
 
 /**
- * Loads what a first open needs before it is asked for: the engine's native module (130–150 ms on this
- * thread, during which nothing else runs here) and the thumbnail worker (which stops again after a
- * minute without work). The extension activates when the workspace holds a dataset, or when one is
- * opened: either way one is about to be read. In code-server on the true-shape replica a first open
- * computed its first page in ~0.85 s against 0.15 s in plain Node, loading both while VS Code was busy
- * making the webview. A failure here is left to the open, which reports it.
+ * Readies what a first open needs before it is asked for: the engine's native module (130–150 ms on
+ * this thread, during which nothing else runs here), the thumbnail worker (which stops again after a
+ * minute without work), and the thumbnail decoder on both lanes. The extension activates when the
+ * workspace holds a dataset, or when one is opened: either way one is about to be read. In code-server
+ * on the true-shape replica a first open computed its first page in ~0.85 s against 0.15 s in plain
+ * Node, loading all of it while VS Code was busy making the webview. A failure here is left to the
+ * open, which reports it.
  */
-function warmUp(log: vscode.LogOutputChannel): void {
+function warmUp(log: vscode.LogOutputChannel, extensionUri: vscode.Uri): void {
   const started = Date.now();
   try {
     lance();
@@ -137,7 +140,17 @@ function warmUp(log: vscode.LogOutputChannel): void {
   } catch {
     return;
   }
-  prepareThumbnailLanes();
+  // The decoder is compiled as it runs: in plain Node a first page's 12 thumbnails took 160–180 ms cold,
+  // 85–130 ms after one 500 × 375 JPEG (made by jpegEncode.ts) went through it, 45–55 ms warm. One
+  // image on each lane (the worker takes the queue's last once it is online).
+  void thumbnailWorkerOnline().then(() => {
+    try {
+      const jpeg = fs.readFileSync(vscode.Uri.joinPath(extensionUri, 'media', 'warm-up.jpg').fsPath);
+      void makeThumbnailUrls([jpeg, jpeg], DatasetPanel.thumbnailPx());
+    } catch {
+      /* only a warm-up */
+    }
+  });
 }
 
 export function deactivate(): void {

@@ -18,6 +18,7 @@ import { WebviewEndpoint } from './webviewEndpoint';
 export const PANEL_VIEW_TYPE = 'lanceInspector.dataset';
 /** How long a new panel's HTML waits for its first answers to carry them (see writeHtmlWithFirstAnswers). */
 const FIRST_ANSWERS_WAIT_MS = 400;
+const PIXEL_RATIO_KEY = 'lanceInspector.pixelRatio';
 
 /** What a panel needs to come back after a window reload (kept by VS Code through the webview state). */
 export interface PanelState {
@@ -37,11 +38,25 @@ export class DatasetPanel {
   static mapCacheFolder: string | undefined;
   /** Where curation signals are cached: the extension's global storage (set on activation), never the dataset. */
   static curationCacheFolder: string | undefined;
+  /** Where the device pixel ratio webviews last asked for is kept, across windows (set on activation). */
+  static globalState: vscode.Memento | undefined;
+
   /**
-   * Thumbnail pixels per CSS pixel that webviews last asked for (the screen's device pixel ratio): a new
-   * panel's first pages are made at it before its webview can say.
+   * Thumbnail pixels per CSS pixel that webviews last asked for (the screen's device pixel ratio), else
+   * 1: a new panel's first pages are made at it before its webview can say. Kept across windows, so
+   * the first panel of a window on a HiDPI screen does not make its first pages at 1 for nothing.
    */
-  private static pixelRatio = 1;
+  private static get pixelRatio(): number {
+    return DatasetPanel.globalState?.get<number>(PIXEL_RATIO_KEY) ?? 1;
+  }
+  private static set pixelRatio(ratio: number) {
+    if (ratio !== DatasetPanel.pixelRatio) void DatasetPanel.globalState?.update(PIXEL_RATIO_KEY, ratio);
+  }
+
+  /** The device pixels of a grid thumbnail as webviews last asked for them (see pixelRatio). */
+  static thumbnailPx(): number {
+    return Math.round(readSettings().ui.thumbnailSize * DatasetPanel.pixelRatio);
+  }
 
   private readonly disposables: vscode.Disposable[] = [];
   private readonly endpoint: WebviewEndpoint;
@@ -222,7 +237,7 @@ export class DatasetPanel {
       // The webview's first questions, answered while VS Code is still creating it: the description
       // (kept per session) and, when asked to, the count and first two pages.
       session.describe().catch(() => undefined);
-      if (answerAhead) session.warmFirstScreen(s.ui.pageSize, Math.round(s.ui.thumbnailSize * DatasetPanel.pixelRatio));
+      if (answerAhead) session.warmFirstScreen(s.ui.pageSize, DatasetPanel.thumbnailPx());
       return session;
     } catch (err) {
       const info = toErrorInfo(err);
