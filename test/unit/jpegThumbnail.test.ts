@@ -186,6 +186,10 @@ describe('jpegThumbnail', () => {
       assert.deepEqual(await makeThumbnailUrls(jpegs, 24), here);
       assert.equal(thumbnailsMadeInWorker() - before, 0, 'a worker still starting makes none');
       assert.equal(await thumbnailWorkerOnline(), true, 'the worker runs');
+      // One Node Buffer on both lanes (as the warm-up at activation gives): the worker's copy must not detach it here.
+      const buffer = Buffer.from(jpegs[0]);
+      assert.deepEqual(await makeThumbnailUrls([buffer, buffer], 24), [here[0], here[0]]);
+      assert.equal(buffer.byteLength, jpegs[0].byteLength, 'still whole');
       const running = thumbnailsMadeInWorker();
       assert.deepEqual(await makeThumbnailUrls(many, 24), [...here, ...here, ...here, ...here]);
       const byWorker = thumbnailsMadeInWorker() - running;

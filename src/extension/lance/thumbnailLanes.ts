@@ -124,8 +124,9 @@ function feedWorker(): void {
   const job = queue.pop()!;
   const id = nextId++;
   inWorker = { id, job };
-  // A copy, moved: a view would take its whole buffer along (a page's batch, ~6 MB).
-  const copy = job.jpeg.slice();
+  // A copy, moved: a view would take its whole buffer along (a page's batch, ~6 MB), and detach it
+  // under this thread. `new Uint8Array` copies a Node Buffer too, whose slice() is a view.
+  const copy = new Uint8Array(job.jpeg);
   const message: ThumbnailJob = { id, px: job.px, jpeg: copy };
   worker.postMessage(message, [copy.buffer]);
 }
