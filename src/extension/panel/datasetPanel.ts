@@ -16,8 +16,11 @@ import { panelHtml } from './html';
 import { WebviewEndpoint } from './webviewEndpoint';
 
 export const PANEL_VIEW_TYPE = 'lanceInspector.dataset';
-/** How long a new panel's HTML waits for its first answers to carry them (see writeHtmlWithFirstAnswers). */
+/** How long a new panel's HTML waits for its description to carry it (see writeHtmlWithFirstAnswers)… */
 const FIRST_ANSWERS_WAIT_MS = 400;
+/** …then for its first page: this long after the description, and no later than FIRST_PAGE_LATEST_MS after the panel was made. */
+const FIRST_PAGE_WAIT_MS = 500;
+const FIRST_PAGE_LATEST_MS = 700;
 const PIXEL_RATIO_KEY = 'lanceInspector.pixelRatio';
 
 /** What a panel needs to come back after a window reload (kept by VS Code through the webview state). */
@@ -151,21 +154,23 @@ export class DatasetPanel {
   }
 
   /**
-   * A new panel's HTML, with the description, count and first page written in when they are known
-   * within FIRST_ANSWERS_WAIT_MS (on reopens they are; a first open also loads the engine, and may
-   * carry the description alone): the webview shows its header and first rows as soon as its script
-   * runs, without a round trip (45–140 ms each way through code-server). The wait costs nothing in
-   * code-server, where VS Code takes 0.4 s (first open) to 1.3 s (reopen) before the webview can load
-   * any HTML.
+   * A new panel's HTML, with the description, count and first page written in when they are known in
+   * time (on reopens they are): the webview shows its header and first rows as soon as its script runs,
+   * without a round trip. Through code-server that trip took 45–140 ms each way, and 0.4 s there and
+   * back during a first open (VS Code busy making the webview), whose first page was ready 0.38–0.46 s
+   * after the description. The wait costs little there: VS Code showed the webview's document 0.7–0.9 s
+   * after the command on a first open, 0.3–0.5 s on reopens, however early the HTML was written.
    */
   private async writeHtmlWithFirstAnswers(html: (first?: FirstAnswers) => string): Promise<void> {
-    const timeUp = new Promise<'late'>((done) => setTimeout(() => done('late'), FIRST_ANSWERS_WAIT_MS));
-    const inTime = <T>(p: Promise<T>): Promise<T | 'late'> => Promise.race([p, timeUp]).catch(() => 'late' as const);
+    const made = Date.now();
+    const deadline = (ms: number) => new Promise<'late'>((done) => setTimeout(() => done('late'), Math.max(0, ms)));
+    const within = <T>(p: Promise<T>, timeUp: Promise<'late'>): Promise<T | 'late'> => Promise.race([p, timeUp]).catch(() => 'late' as const);
+    const describedInTime = deadline(FIRST_ANSWERS_WAIT_MS);
     let first: FirstAnswers | undefined;
-    const session = await inTime(this.sessionPromise);
-    const describe = session === 'late' ? 'late' : await inTime(session.describe());
+    const session = await within(this.sessionPromise, describedInTime);
+    const describe = session === 'late' ? 'late' : await within(session.describe(), describedInTime);
     if (session !== 'late' && describe !== 'late') {
-      await inTime(session.earlyFirstPageReady());
+      await within(session.earlyFirstPageReady(), deadline(Math.min(FIRST_PAGE_WAIT_MS, made + FIRST_PAGE_LATEST_MS - Date.now())));
       // A page whose images went as their bytes (no thumbnail made) is asked for as usual: JSON would flatten them.
       first = { describe, settings: readSettings().ui, answers: session.takeEarlyAnswers((a) => survivesJson(a.result)) };
     }
