@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   DatasetPanel.mapCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'maps').fsPath;
   DatasetPanel.curationCacheFolder = vscode.Uri.joinPath(context.globalStorageUri, 'curation').fsPath;
   DatasetPanel.globalState = context.globalState;
-  // Thumbnails are made on this thread and one worker (started with the first page that needs it).
+  // Thumbnails are made on this thread and one worker (started by warmUp, and again by a page that needs it after a minute idle).
   useThumbnailWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'thumbnailWorker.js').fsPath);
   context.subscriptions.push({ dispose: () => useThumbnailWorker(undefined) });
   const warm = setTimeout(() => warmUp(log, context.extensionUri), WARM_UP_DELAY_MS);

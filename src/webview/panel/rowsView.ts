@@ -632,7 +632,7 @@ export function rowsView(ctx: PanelContext): RowsViewApi {
         disabled: !row || !hasVectors,
         title: !hasVectors ? 'This table has no vector column' : !row ? 'The row is still loading' : 'Rows nearest to this one by its vector column',
         run: () => row && ctx.findSimilar(row.rowId),
-        prepare: () => row && hasVectors && ctx.prepareSimilar(row.rowId),
+        prepare: () => row && ctx.prepareSimilar(row.rowId),
       },
       { id: 'copy-json', label: 'Copy row as JSON', disabled: !row, run: () => void copyRow(i) },
       {
