@@ -462,17 +462,29 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
           },
           () => page.locator('.command-center .search-label, .command-center-center').first().click(),
         ];
-        for (const attempt of attempts) {
-          if (await quickInput.isVisible()) break;
-          await attempt();
-          const shown = await quickInput.waitFor({ state: 'visible', timeout: 3_000 }).then(
+        // The palette can also close again before it is typed into, when focus moves on (once in a
+        // clean-clone run, right after the tree had opened a panel): then it is opened again.
+        for (let round = 1; ; round++) {
+          for (const attempt of attempts) {
+            if (await quickInput.isVisible()) break;
+            await attempt();
+            const shown = await quickInput.waitFor({ state: 'visible', timeout: 3_000 }).then(
+              () => true,
+              () => false,
+            );
+            if (shown) break;
+          }
+          await quickInput.waitFor({ state: 'visible' });
+          const typed = await quickInputBox.fill(`>${title}`, { timeout: 5_000 }).then(
             () => true,
-            () => false,
+            (err: Error) => {
+              if (round === 3) throw err;
+              console.log(`[e2e] the command palette closed before "${title}" was typed (round ${round}): opening it again`);
+              return false;
+            },
           );
-          if (shown) break;
+          if (typed) break;
         }
-        await quickInput.waitFor({ state: 'visible' });
-        await quickInputBox.fill(`>${title}`);
         const row = quickInput
           .locator('.quick-input-list .monaco-list-row')
           .filter({ has: page.locator('.label-name', { hasText: exact(title) }) })
