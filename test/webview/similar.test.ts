@@ -274,11 +274,14 @@ describe('Similar view', () => {
     const req = await wv.host.waitForRequest('similar', before);
     assert.equal((req.params as SimilarRequest).rowId, '12');
     assert.equal(req.channel, 'similar');
+    await new Promise((r) => setTimeout(r, 300));
     await run(wv, '12');
     release();
     await wv.page.waitForSelector('[data-testid=similar-query][data-rowid="12"]');
     await wv.page.waitForFunction(() => document.querySelectorAll('[data-testid=similar-result]').length === 10);
     assert.equal(wv.host.requests('similar').length, before + 1, 'one search, asked ahead and taken by the run');
+    const ms = Number(/· (\d+) ms/.exec((await wv.page.textContent('[data-testid=similar-time]'))!)?.[1]);
+    assert.ok(ms >= 300, `the time shown is the search's own, from when it was asked ahead (${ms} ms), not the wait after the run`);
     wv.host.handlers.similar = async (p) => answer(p as SimilarRequest);
   });
 

@@ -4,6 +4,7 @@
 // or an exact scan) and how long it took, measured here in the webview.
 import { planView } from './planView';
 import { RpcError } from '../../shared/rpc';
+import { answerKey } from '../../shared/protocol';
 import { labelColumnOf } from '../../shared/labelColumn';
 import { rowKey } from '../../shared/rowKey';
 import { combineFilters, conditionFor } from '../../shared/sql';
@@ -107,6 +108,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   let running = false;
   let current: { result: SimilarResult; filter?: string; request?: SimilarRequest } | undefined;
   let selectedRowId: string | undefined;
+  /** The search prepare() asked for ahead, and when. */
+  let askedAhead: { key: string; at: number } | undefined;
   /** Label values of the rows on screen, so "same label" from a card needs no extra request. */
   const knownLabels = new Map<string, Cell>();
 
@@ -313,7 +316,9 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     const settings = controlValues();
     if (!state.vectorColumn || (state.sameLabel && labelField) || typeof settings === 'string') return;
     mark('similar-asked-ahead');
-    ctx.rpc.askAhead('similar', requestFor(rowId, undefined, settings), { channel: 'similar', ttlMs: ASK_AHEAD_MS });
+    const params = requestFor(rowId, undefined, settings);
+    askedAhead = { key: answerKey('similar', params), at: performance.now() };
+    ctx.rpc.askAhead('similar', params, { channel: 'similar', ttlMs: ASK_AHEAD_MS });
   }
 
   async function runAsync(rowId: string): Promise<void> {
@@ -348,7 +353,10 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
       }
       const params = requestFor(rowId, labelClause);
       const filter = params.filter;
-      const started = performance.now();
+      // The search's own time: from when it was asked, ahead or now (the tab says how long it took, not "0 ms").
+      const ahead = askedAhead && askedAhead.key === answerKey('similar', params) && performance.now() - askedAhead.at < ASK_AHEAD_MS ? askedAhead : undefined;
+      askedAhead = undefined;
+      const started = ahead?.at ?? performance.now();
       mark('similar-sent');
       const result = await ctx.rpc.request('similar', params, { channel: 'similar' });
       if (seq !== runSeq) return;
