@@ -18,11 +18,12 @@ interface Pending {
   channel?: string;
 }
 
-/** An answer given or asked for ahead (see RpcClient.askAhead): `id` and `cancel` while it is asked. */
+/** An answer given or asked for ahead (see RpcClient.askAhead): `id`, `cancel` and `sentAt` while it is asked. */
 interface Ahead {
   result: Promise<unknown>;
   id?: number;
   cancel?: () => void;
+  sentAt?: number;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -79,7 +80,7 @@ export class RpcClient {
     const key = answerKey(method, params);
     if (this.ahead.has(key)) return;
     const asked = this.start(method, params, { channel: opts.channel });
-    const entry: Ahead = { result: asked.result, id: asked.id, cancel: asked.cancel };
+    const entry: Ahead = { result: asked.result, id: asked.id, cancel: asked.cancel, sentAt: asked.sentAt };
     const drop = () => {
       if (this.ahead.get(key) !== entry) return false;
       this.ahead.delete(key);
@@ -101,12 +102,15 @@ export class RpcClient {
     return this.start(method, params, opts).result;
   }
 
-  /** Like request(), but also gives the id (to match 'progress' events) and a cancel function. */
+  /**
+   * Like request(), but also gives the id (to match 'progress' events), a cancel function, and when the
+   * question went to the host (performance.now(); earlier than now when it was asked ahead).
+   */
   start<M extends RequestMethod>(
     method: M,
     params: HostRequests[M]['params'],
     opts: RequestOptions = {},
-  ): { id: number; result: Promise<HostRequests[M]['result']>; cancel: () => void } {
+  ): { id: number; result: Promise<HostRequests[M]['result']>; cancel: () => void; sentAt: number } {
     const key = this.ahead.size ? answerKey(method, params) : undefined;
     const given = key === undefined ? undefined : this.ahead.get(key);
     if (given) {
@@ -122,9 +126,15 @@ export class RpcClient {
       // Asked ahead and still on its way: it now belongs to this request's channel.
       const p = given.id === undefined ? undefined : this.pending.get(given.id);
       if (p) p.channel = opts.channel;
-      return { id: given.id ?? this.nextId++, result: given.result as Promise<HostRequests[M]['result']>, cancel: given.cancel ?? (() => undefined) };
+      return {
+        id: given.id ?? this.nextId++,
+        result: given.result as Promise<HostRequests[M]['result']>,
+        cancel: given.cancel ?? (() => undefined),
+        sentAt: given.sentAt ?? performance.now(),
+      };
     }
     const id = this.nextId++;
+    const sentAt = performance.now();
     const result = new Promise<HostRequests[M]['result']>((resolve, reject) => {
       const p: Pending = { resolve, reject, channel: opts.channel };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
@@ -135,7 +145,7 @@ export class RpcClient {
       this.pendingChanged();
       this.post({ type: 'request', conn: this.conn, id, method, params, channel: opts.channel });
     });
-    return { id, result, cancel: () => this.settle(id, { kind: 'cancelled', message: 'Cancelled.' }, true) };
+    return { id, result, cancel: () => this.settle(id, { kind: 'cancelled', message: 'Cancelled.' }, true), sentAt };
   }
 
   on<E extends EventName>(name: E, fn: (payload: WebviewEvents[E]) => void): () => void {

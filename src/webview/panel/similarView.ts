@@ -4,7 +4,6 @@
 // or an exact scan) and how long it took, measured here in the webview.
 import { planView } from './planView';
 import { RpcError } from '../../shared/rpc';
-import { answerKey } from '../../shared/protocol';
 import { labelColumnOf } from '../../shared/labelColumn';
 import { rowKey } from '../../shared/rowKey';
 import { combineFilters, conditionFor } from '../../shared/sql';
@@ -36,6 +35,9 @@ const BUSY_AFTER_MS = 300;
 const CARD_IMAGE_PX = 200;
 /** How long a search asked for ahead (prepare) waits to be taken by a run before it is cancelled. */
 const ASK_AHEAD_MS = 10_000;
+
+/** What a search is run with, from the controls. */
+type SearchSettings = Pick<SimilarState, 'k' | 'nprobes' | 'refine' | 'filter'>;
 
 interface SimilarState {
   k: number;
@@ -108,8 +110,6 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
   let running = false;
   let current: { result: SimilarResult; filter?: string; request?: SimilarRequest } | undefined;
   let selectedRowId: string | undefined;
-  /** The search prepare() asked for ahead, and when. */
-  let askedAhead: { key: string; at: number } | undefined;
   /** Label values of the rows on screen, so "same label" from a card needs no extra request. */
   const knownLabels = new Map<string, Cell>();
 
@@ -250,9 +250,8 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     clear(errorBox);
   }
 
-  /** Reads the numeric controls; shows what is wrong and returns false when one is invalid. */
   /** The search settings as the controls show them, or why they cannot be used. */
-  function controlValues(): Pick<SimilarState, 'k' | 'nprobes' | 'refine' | 'filter'> | string {
+  function controlValues(): SearchSettings | string {
     const k = parseIntIn(kField.value, 1, MAX_K);
     if (k === undefined) return `k must be a whole number from 1 to ${MAX_K}.`;
     const nprobes = parseIntIn(nprobesField.value, 1, MAX_NPROBES);
@@ -263,6 +262,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     return { k, nprobes, refine: refine > 1 ? refine : undefined, filter: filterField.value.trim() };
   }
 
+  /** Reads the numeric controls into the state; shows what is wrong and returns false when one is invalid. */
   function readControls(): boolean {
     const values = controlValues();
     if (typeof values === 'string') {
@@ -292,7 +292,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     void runAsync(rowId);
   }
 
-  function requestFor(rowId: string, labelClause?: string, settings: Pick<SimilarState, 'k' | 'nprobes' | 'refine' | 'filter'> = state): SimilarRequest {
+  function requestFor(rowId: string, labelClause?: string, settings: SearchSettings = state): SimilarRequest {
     return {
       rowId,
       vectorColumn: state.vectorColumn!,
@@ -316,9 +316,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     const settings = controlValues();
     if (!state.vectorColumn || (state.sameLabel && labelField) || typeof settings === 'string') return;
     mark('similar-asked-ahead');
-    const params = requestFor(rowId, undefined, settings);
-    askedAhead = { key: answerKey('similar', params), at: performance.now() };
-    ctx.rpc.askAhead('similar', params, { channel: 'similar', ttlMs: ASK_AHEAD_MS });
+    ctx.rpc.askAhead('similar', requestFor(rowId, undefined, settings), { channel: 'similar', ttlMs: ASK_AHEAD_MS });
   }
 
   async function runAsync(rowId: string): Promise<void> {
@@ -353,12 +351,10 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
       }
       const params = requestFor(rowId, labelClause);
       const filter = params.filter;
-      // The search's own time: from when it was asked, ahead or now (the tab says how long it took, not "0 ms").
-      const ahead = askedAhead && askedAhead.key === answerKey('similar', params) && performance.now() - askedAhead.at < ASK_AHEAD_MS ? askedAhead : undefined;
-      askedAhead = undefined;
-      const started = ahead?.at ?? performance.now();
       mark('similar-sent');
-      const result = await ctx.rpc.request('similar', params, { channel: 'similar' });
+      // The search's own time, from when it was asked (ahead, or now): the tab says how long it took, not "0 ms".
+      const { result: answer, sentAt: started } = ctx.rpc.start('similar', params, { channel: 'similar' });
+      const result = await answer;
       if (seq !== runSeq) return;
       mark('similar-received');
       render(result, filter, performance.now() - started, params);
