@@ -29,7 +29,7 @@
 // Screenshots: test-results/bench/vscode/ (look at them). JSON: test-results/bench/vscode.json.
 // Diagnostics: LANCE_BENCH_CONSOLE=1 prints the workbench's console with times, LANCE_BENCH_SW=1 the
 // webview service workers' states, LANCE_BENCH_PROFILE=<file> profiles the renderer while scrolling,
-// LANCE_BENCH_PROFILE_OPEN=<file> over the last open.
+// LANCE_BENCH_PROFILE_OPEN=<file> over the last open, LANCE_BENCH_TRACE=<file> writes the scroll's trace.
 // The load average is printed with the figures: on a busy machine the timings are inflated.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -188,6 +188,79 @@ async function startProfile(v: VSCodeSession, file: string | undefined, interval
     const { profile } = await cdp.send('Profiler.stop');
     fs.writeFileSync(file, JSON.stringify(profile));
     log(`CPU profile of ${what}: ${file}`);
+  };
+}
+
+/** A renderer main-thread task over 50 ms of wall clock, from the trace (µs → ms). */
+interface TracedTask {
+  /** Wall-clock length. */
+  wallMs: number;
+  /** The thread's CPU time in it: the rest of the wall clock the thread was waiting for a core. */
+  cpuMs: number;
+  /** What took the time inside it (the longest of layout, paint, GC, script…), with their wall ms. */
+  parts: string;
+}
+
+/** Trace events inside a task worth naming (the rest are wrappers or too short to matter). */
+const TASK_PARTS = new Set([
+  'MajorGC',
+  'MinorGC',
+  'V8.GCPhantomHandleProcessingCallback',
+  'V8.GCIncrementalMarking',
+  'UpdateLayoutTree',
+  'Layout',
+  'Paint',
+  'PrePaint',
+  'Layerize',
+  'Commit',
+  'FunctionCall',
+  'EventDispatch',
+  'TimerFire',
+  'HandlePostMessage',
+  'Decode Image',
+  'ParseHTML',
+  'HitTest',
+]);
+
+/**
+ * Traces the renderer's main thread (DevTools timeline categories) from now until the function returned
+ * is called, and gives its tasks over 50 ms with their CPU time and what they did. The Long Tasks API
+ * counts wall clock only: on this 2-core machine, with code-server, the extension host, Chromium and
+ * this process all busy, a task of 20 ms of work can last 60 ms while the thread waits for a core. Only
+ * events of 2 ms or more are kept (a 10,000-row scroll makes millions). LANCE_BENCH_TRACE=<file>
+ * also writes them (Trace Event format, loads in DevTools' Performance panel).
+ */
+async function traceTasks(v: VSCodeSession): Promise<() => Promise<TracedTask[]>> {
+  const cdp = await v.page.context().newCDPSession(v.page);
+  type Ev = { ph: string; name: string; cat: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+  const kept: Ev[] = [];
+  cdp.on('Tracing.dataCollected', (e) => {
+    for (const x of e.value as unknown as Ev[]) if (x.ph === 'M' || (x.ph === 'X' && (x.dur ?? 0) >= 2000)) kept.push(x);
+  });
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'v8'] } });
+  return async () => {
+    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach().catch(() => undefined);
+    const file = process.env.LANCE_BENCH_TRACE;
+    if (file) {
+      fs.writeFileSync(file, JSON.stringify({ traceEvents: kept }));
+      log(`trace of the scroll (events of 2 ms or more): ${file}`);
+    }
+    const mains = new Set(kept.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+    const onMain = kept.filter((e) => e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts);
+    const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur! > 50_000);
+    return tasks.map((t) => {
+      const inside = onMain.filter((e) => e !== t && TASK_PARTS.has(e.name) && e.pid === t.pid && e.tid === t.tid && e.ts >= t.ts && e.ts + e.dur! <= t.ts + t.dur!);
+      const byName = new Map<string, number>();
+      for (const e of inside) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur! / 1000);
+      const parts = [...byName]
+        .sort((a, b) => b[1] - a[1])
+        .map(([n, ms]) => `${n} ${Math.round(ms)}`)
+        .join(', ');
+      return { wallMs: Math.round(t.dur! / 1000), cpuMs: Math.round((t.tdur ?? t.dur!) / 1000), parts: parts || 'nothing over 2 ms named' };
+    });
   };
 }
 
@@ -360,6 +433,8 @@ async function main(): Promise<void> {
         longTasks: number[];
         /** Where those tasks ran, as the Long Tasks API names it ('self', 'same-origin-ancestor', …): how many. */
         longTaskWhere: Record<string, number>;
+        /** The renderer main thread's tasks over 50 ms of wall clock (the workbench's too), from a trace. */
+        tracedTasks: TracedTask[];
         /** Memory every 50 screenfuls: is it a plateau or a climb? (largest renderer = the workbench's, with the webview) */
         trajectory: { row: number; exthostRss?: number; rendererRss?: number; webviewHeap?: number }[];
       }
@@ -458,6 +533,7 @@ async function main(): Promise<void> {
         }).observe({ type: 'longtask' });
       });
       const profiled = await startProfile(v, process.env.LANCE_BENCH_PROFILE, 500);
+      const traced = await traceTasks(v);
       const s0 = Date.now();
       const l = load1();
       while (last < scrollRows) {
@@ -475,9 +551,10 @@ async function main(): Promise<void> {
         }
       }
       await profiled?.('the scroll');
+      const tracedTasks = await traced();
       const longTasks = await frame.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
       const longTaskWhere = await frame.evaluate(() => (window as unknown as { __longTaskWhere: Record<string, number> }).__longTaskWhere);
-      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks, longTaskWhere };
+      scroll = { steps: stepMs.length, rows: last, stepMs, totalMs: Date.now() - s0, load1: l, trajectory, longTasks, longTaskWhere, tracedTasks };
       await shot(v, `scrolled-to-row-${last}`);
       mem.push(await memPoint(v, `after scrolling ${fmt(last)} rows`, frame));
     }
@@ -623,6 +700,15 @@ async function main(): Promise<void> {
           .join(', ') || '—'
       }`,
     );
+    const t = scroll.tracedTasks;
+    say(
+      `  renderer main-thread tasks over 50 ms while scrolling (trace; the workbench's too): ${t.length} by wall clock, ${t.filter((x) => x.cpuMs > 50).length} with over 50 ms of CPU`,
+    );
+    for (const x of t
+      .slice()
+      .sort((a, b) => b.cpuMs - a.cpuMs)
+      .slice(0, 12))
+      say(`    ${x.wallMs} ms wall, ${x.cpuMs} ms CPU: ${x.parts}`);
   }
   if (scroll?.trajectory.length) {
     say(`  memory while scrolling (every 50 screenfuls; row reached: exthost RSS / largest renderer RSS / webview JS heap):`);

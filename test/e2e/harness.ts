@@ -383,7 +383,14 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
 
     // 2. Chromium. launch() gives every run a fresh temporary profile; it never downloads anything
     //    because we name the executable.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const ownOrigin = process.env.LANCE_E2E_WEBVIEW_ORIGIN === 'own';
+    // (A page fulfilled by the route below does not count as loaded from the loopback address, so
+    // Chromium's Local Network Access checks would block its websocket to code-server.)
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ownOrigin ? [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks'] : CHROMIUM_ARGS,
+      headless: true,
+    });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
@@ -405,6 +412,27 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
 
     // 3. The workbench: localhost (a secure context) so webviews get their service worker.
     const url = new URL(`http://127.0.0.1:${port}/`);
+    // LANCE_E2E_WEBVIEW_ORIGIN=own (a diagnostic): webviews from http://<id>.localhost:<port>, another site
+    // than the workbench, so Chromium gives them their own renderer process, as desktop VS Code does
+    // (code-server serves them from its own origin: one process and one JS heap with the workbench).
+    // The workbench's HTML is rewritten on its way: its webview endpoint and its CSP's frame-src.
+    if (ownOrigin) {
+      await page.route(
+        (u) => u.host === url.host && u.pathname === '/',
+        async (route) => {
+          const res = await route.fetch();
+          const text = (await res.text()).replace(/(&quot;webviewEndpoint&quot;:&quot;)([^&]*)/, (_m, k: string, v: string) => {
+            const abs = new URL(v, url).pathname;
+            console.log(`[e2e] webview endpoint ${v} -> http://{{uuid}}.localhost:${port}${abs}`);
+            return `${k}http://{{uuid}}.localhost:${port}${abs}`;
+          });
+          // The workbench's CSP allows frames from itself and *.vscode-cdn.net: and now from *.localhost.
+          const csp = (v: string) => v.replace(/frame-src 'self'/g, `frame-src 'self' http://*.localhost:${port}`);
+          const headers = Object.fromEntries(Object.entries(res.headers()).map(([k, v]) => [k, csp(v)]));
+          await route.fulfill({ response: res, body: csp(text), headers });
+        },
+      );
+    }
     url.searchParams.set('folder', workspace);
     if (opts.extensionDevelopmentPath) {
       const dev = `vscode-remote://127.0.0.1:${port}${path.resolve(opts.extensionDevelopmentPath)}`;

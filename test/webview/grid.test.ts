@@ -313,6 +313,41 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     await wv.close();
   });
 
+  test('a row on its way is one placeholder cell, and its page fills that same row element in place', async () => {
+    const wv = await mount('placeholder-in-place');
+    const { page } = wv;
+    await page.waitForSelector(loadedRow(0));
+    const held = gate();
+    const base = wv.host.handlers.rows!;
+    wv.host.handlers.rows = async (p, req) => {
+      if ((p as RowsRequest).offset === 20_000) await held.wait;
+      return base(p, req);
+    };
+    await page.evaluate(() => (window as any).__rows.goToRow(20_010));
+    const row = `[data-testid=grid-row][data-index="20010"]`;
+    await page.waitForSelector(`${row}.loading`);
+    // One cell across the row (not one per column): rows on their way are made and dropped while scrolling.
+    assert.deepEqual(await page.$eval(row, (r) => [r.querySelectorAll('[role=gridcell]').length, r.querySelectorAll('.skeleton').length, r.getAttribute('aria-busy')]), [
+      1,
+      1,
+      'true',
+    ]);
+    await page.$eval(row, (r) => ((r as unknown as { __mark: number }).__mark = 1));
+    held.open();
+    await page.waitForSelector(loadedRow(20_010));
+    const filled = await page.$eval(row, (r) => ({
+      same: (r as unknown as { __mark?: number }).__mark === 1,
+      cells: r.querySelectorAll('[role=gridcell]').length,
+      busy: r.getAttribute('aria-busy'),
+      loading: r.classList.contains('loading'),
+      index: r.querySelector('[role=rowheader]')?.textContent,
+    }));
+    const columns = await page.$$eval('.grid-header [role=columnheader][data-column]', (h) => h.length);
+    assert.deepEqual(filled, { same: true, cells: columns, busy: null, loading: false, index: '20,010' });
+    assert.deepEqual(wv.consoleErrors(), []);
+    await wv.close();
+  });
+
   test("a late reply for an old filter is dropped: the grid shows the new filter's rows", async () => {
     const wv = await mount('late-filter');
     const { page } = wv;

@@ -161,12 +161,17 @@ export class VirtualGrid {
     this.element.classList.toggle('wrap', on);
   }
 
-  /** Rows in [from, to] may have new data (a page arrived): render those still showing placeholders. */
+  /** Rows in [from, to] may have new data (a page arrived): fills those still showing placeholders. */
   refresh(from: number, to: number): void {
     for (const [i, r] of this.rendered) {
-      if (i >= from && i <= to && !r.loaded) this.removeRow(i);
+      if (i < from || i > to || r.loaded) continue;
+      r.images.revokeAll();
+      // The placeholder's cells go; the row element, its place and its index cell stay.
+      while (r.el.childElementCount > 1) r.el.lastElementChild!.remove();
+      r.el.classList.remove('loading', 'row-error');
+      r.el.removeAttribute('aria-busy');
+      this.fillRow(i, r.el);
     }
-    this.render();
   }
 
   /** Re-render every row (the data behind them changed). */
@@ -422,8 +427,6 @@ export class VirtualGrid {
   }
 
   private buildRow(i: number): Rendered {
-    const state = this.cb.row(i);
-    const images = new ImageUrls();
     const el = h('div', {
       class: 'grid-row',
       role: 'row',
@@ -433,6 +436,17 @@ export class VirtualGrid {
       'aria-selected': 'false',
     });
     el.append(h('div', { class: 'grid-cell index', role: 'rowheader', 'aria-colindex': 1 }, formatCount(i)));
+    return this.fillRow(i, el);
+  }
+
+  /**
+   * Puts row i's cells (its data, placeholders, or its error) into `el`, which holds only the index
+   * cell: a new row, or a placeholder row whose page arrived (filled in place, so that needs neither a
+   * new row nor the geometry, whose reading would force a layout after the DOM changed).
+   */
+  private fillRow(i: number, el: HTMLElement): Rendered {
+    const state = this.cb.row(i);
+    const images = new ImageUrls();
     if (state.kind === 'row') {
       el.dataset.rowid = state.rowId;
       state.cells.forEach((cell, j) => {
@@ -444,18 +458,14 @@ export class VirtualGrid {
         if (cond) {
           cellEl.classList.add('filterable');
           cellEl.append(
-            h(
-              'button',
-              {
-                class: 'cell-filter',
-                type: 'button',
-                tabindex: -1,
-                title: `Filter: ${truncate(cond, 200)} (or Alt+click the value)`,
-                'aria-label': `Filter by ${truncate(cond, 200)}`,
-                'data-testid': 'cell-filter',
-              },
-              funnelIcon(),
-            ),
+            h('button', {
+              class: 'cell-filter',
+              type: 'button',
+              tabindex: -1,
+              title: `Filter: ${truncate(cond, 200)} (or Alt+click the value)`,
+              'aria-label': `Filter by ${truncate(cond, 200)}`,
+              'data-testid': 'cell-filter',
+            }),
           );
         }
         el.append(cellEl);
@@ -463,7 +473,9 @@ export class VirtualGrid {
     } else if (state.kind === 'loading') {
       el.classList.add('loading');
       el.setAttribute('aria-busy', 'true');
-      this.columns.forEach((_, j) => el.append(h('div', { class: 'grid-cell placeholder', role: 'gridcell', 'aria-colindex': j + 2 }, h('span', { class: 'skeleton' }))));
+      // One cell across the row, not one per column: a row on its way is made and dropped within a
+      // screenful of scrolling, and each element (and each pulsing bar's layer) is work for the renderer.
+      el.append(h('div', { class: 'grid-cell placeholder', role: 'gridcell', 'aria-colindex': 2 }, h('span', { class: 'skeleton' })));
     } else {
       el.classList.add('row-error');
       el.append(h('div', { class: 'grid-cell error', role: 'gridcell', 'aria-colindex': 2 }, state.message));
@@ -612,15 +624,4 @@ function shortType(f: SchemaField): string {
 
 function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
-}
-
-function funnelIcon(): SVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 16 16');
-  svg.setAttribute('aria-hidden', 'true');
-  const p = document.createElementNS(ns, 'path');
-  p.setAttribute('d', 'M1.5 2h13l-5 6v5.5l-3 1.5V8z');
-  svg.appendChild(p);
-  return svg;
 }
