@@ -332,6 +332,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
       1,
       'true',
     ]);
+    await wv.screenshot('01-row-on-its-way');
     await page.$eval(row, (r) => ((r as unknown as { __mark: number }).__mark = 1));
     held.open();
     await page.waitForSelector(loadedRow(20_010));
