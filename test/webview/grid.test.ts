@@ -132,6 +132,17 @@ const blobStats = (page: Page) =>
   });
 const rowsRequests = (wv: Webview) => wv.host.requests('rows').map((r) => ({ id: r.id, ...(r.params as RowsRequest) }));
 
+/** Holds the host's answer for the page of rows at `offset` until the gate returned is opened. */
+function holdPage(wv: Webview, offset: number): ReturnType<typeof gate> {
+  const held = gate();
+  const base = wv.host.handlers.rows!;
+  wv.host.handlers.rows = async (p, req) => {
+    if ((p as RowsRequest).offset === offset) await held.wait;
+    return base(p, req);
+  };
+  return held;
+}
+
 async function scrollGridTo(page: Page, top: number): Promise<void> {
   await page.evaluate((t) => {
     document.querySelector('[data-testid=rows-grid]')!.scrollTop = t;
@@ -283,12 +294,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     const wv = await mount('late-page');
     const { page } = wv;
     await page.waitForSelector(loadedRow(0));
-    const held = gate();
-    const base = wv.host.handlers.rows!;
-    wv.host.handlers.rows = async (p, req) => {
-      if ((p as RowsRequest).offset === 500) await held.wait;
-      return base(p, req);
-    };
+    const held = holdPage(wv, 500);
     await page.evaluate(() => (window as any).__rows.goToRow(510));
     await until('the request for rows 500–549', () => rowsRequests(wv).some((r) => r.offset === 500));
     const slow = rowsRequests(wv).find((r) => r.offset === 500)!;
@@ -317,12 +323,7 @@ describe('Rows grid (virtualised, fake host, 50,000 rows)', () => {
     const wv = await mount('placeholder-in-place');
     const { page } = wv;
     await page.waitForSelector(loadedRow(0));
-    const held = gate();
-    const base = wv.host.handlers.rows!;
-    wv.host.handlers.rows = async (p, req) => {
-      if ((p as RowsRequest).offset === 20_000) await held.wait;
-      return base(p, req);
-    };
+    const held = holdPage(wv, 20_000);
     await page.evaluate(() => (window as any).__rows.goToRow(20_010));
     const row = `[data-testid=grid-row][data-index="20010"]`;
     await page.waitForSelector(`${row}.loading`);
