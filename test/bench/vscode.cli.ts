@@ -199,6 +199,8 @@ interface TracedTask {
   cpuMs: number;
   /** What took the time inside it (the longest of layout, paint, GC, script…), with their wall ms. */
   parts: string;
+  /** Whose renderer ran it: 'workbench', 'panel' (the webview's frames), or both when they share one. */
+  where: string;
 }
 
 /** Trace events inside a task worth naming (the rest are wrappers or too short to matter). */
@@ -232,10 +234,19 @@ const TASK_PARTS = new Set([
  */
 async function traceTasks(v: VSCodeSession): Promise<() => Promise<TracedTask[]>> {
   const cdp = await v.page.context().newCDPSession(v.page);
-  type Ev = { ph: string; name: string; cat: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+  type Ev = { ph: string; name: string; cat: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { url?: string } } };
   const kept: Ev[] = [];
+  // Whose scripts each process ran (script calls of any length): the webviews' frames load from VS Code's
+  // webview loader (…/webview/browser/pre/), the workbench from its own bundle.
+  const whose = new Map<number, Set<string>>();
   cdp.on('Tracing.dataCollected', (e) => {
-    for (const x of e.value as unknown as Ev[]) if (x.ph === 'M' || (x.ph === 'X' && (x.dur ?? 0) >= 2000)) kept.push(x);
+    for (const x of e.value as unknown as Ev[]) {
+      if (x.ph === 'M' || (x.ph === 'X' && (x.dur ?? 0) >= 2000)) kept.push(x);
+      const url = x.name === 'FunctionCall' ? x.args?.data?.url : undefined;
+      if (!url) continue;
+      const who = url.includes('/webview/browser/pre/') ? 'panel' : url.includes('workbench') ? 'workbench' : undefined;
+      if (who) whose.set(x.pid, (whose.get(x.pid) ?? new Set()).add(who));
+    }
   });
   await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'v8'] } });
   return async () => {
@@ -259,7 +270,8 @@ async function traceTasks(v: VSCodeSession): Promise<() => Promise<TracedTask[]>
         .sort((a, b) => b[1] - a[1])
         .map(([n, ms]) => `${n} ${Math.round(ms)}`)
         .join(', ');
-      return { wallMs: Math.round(t.dur! / 1000), cpuMs: Math.round((t.tdur ?? t.dur!) / 1000), parts: parts || 'nothing over 2 ms named' };
+      const where = [...(whose.get(t.pid) ?? [])].sort().reverse().join(' + ') || `pid ${t.pid}`;
+      return { wallMs: Math.round(t.dur! / 1000), cpuMs: Math.round((t.tdur ?? t.dur!) / 1000), parts: parts || 'nothing over 2 ms named', where };
     });
   };
 }
@@ -701,14 +713,17 @@ async function main(): Promise<void> {
       }`,
     );
     const t = scroll.tracedTasks;
-    say(
-      `  renderer main-thread tasks over 50 ms while scrolling (trace; the workbench's too): ${t.length} by wall clock, ${t.filter((x) => x.cpuMs > 50).length} with over 50 ms of CPU`,
-    );
-    for (const x of t
+    say(`  renderer main-thread tasks over 50 ms while scrolling (trace; the workbench's too), by wall clock / with over 50 ms of CPU:`);
+    for (const where of [...new Set(t.map((x) => x.where))]) {
+      const mine = t.filter((x) => x.where === where);
+      say(`    ${where}: ${mine.length} / ${mine.filter((x) => x.cpuMs > 50).length}`);
+    }
+    if (!t.length) say('    none');
+    const longest = t
       .slice()
       .sort((a, b) => b.cpuMs - a.cpuMs)
-      .slice(0, 12))
-      say(`    ${x.wallMs} ms wall, ${x.cpuMs} ms CPU: ${x.parts}`);
+      .slice(0, 12);
+    for (const x of longest) say(`    ${x.wallMs} ms wall, ${x.cpuMs} ms CPU (${x.where}): ${x.parts}`);
   }
   if (scroll?.trajectory.length) {
     say(`  memory while scrolling (every 50 screenfuls; row reached: exthost RSS / largest renderer RSS / webview JS heap):`);
