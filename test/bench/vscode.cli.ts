@@ -448,7 +448,7 @@ async function main(): Promise<void> {
         /** The renderer main thread's tasks over 50 ms of wall clock (the workbench's too), from a trace. */
         tracedTasks: TracedTask[];
         /** Memory every 50 screenfuls: is it a plateau or a climb? (largest renderer = the workbench's, with the webview) */
-        trajectory: { row: number; exthostRss?: number; rendererRss?: number; webviewHeap?: number }[];
+        trajectory: { row: number; exthostRss?: number; exthostAnon?: number; rendererRss?: number; webviewHeap?: number }[];
       }
     | undefined;
   const failures: string[] = [];
@@ -559,7 +559,7 @@ async function main(): Promise<void> {
         last = r!.last;
         if (stepMs.length % 50 === 0) {
           const p = await memPoint(v, `scroll step ${stepMs.length}, rows ${r!.first}–${r!.last}`, frame);
-          trajectory.push({ row: r!.last, exthostRss: p.exthost?.rss, rendererRss: p.renderers[0]?.rss, webviewHeap: p.webviewHeap?.used });
+          trajectory.push({ row: r!.last, exthostRss: p.exthost?.rss, exthostAnon: p.exthost?.anon, rendererRss: p.renderers[0]?.rss, webviewHeap: p.webviewHeap?.used });
         }
       }
       await profiled?.('the scroll');
@@ -726,16 +726,16 @@ async function main(): Promise<void> {
     for (const x of longest) say(`    ${x.wallMs} ms wall, ${x.cpuMs} ms CPU (${x.where}): ${x.parts}`);
   }
   if (scroll?.trajectory.length) {
-    say(`  memory while scrolling (every 50 screenfuls; row reached: exthost RSS / largest renderer RSS / webview JS heap):`);
-    say(`    ${scroll.trajectory.map((t) => `${fmt(t.row)}: ${fmtMB(t.exthostRss)} / ${fmtMB(t.rendererRss)} / ${fmtMB(t.webviewHeap)}`).join('; ')}`);
+    say(`  memory while scrolling (every 50 screenfuls; row reached: exthost RSS (anon) / largest renderer RSS / webview JS heap):`);
+    say(`    ${scroll.trajectory.map((t) => `${fmt(t.row)}: ${fmtMB(t.exthostRss)} (${fmtMB(t.exthostAnon)}) / ${fmtMB(t.rendererRss)} / ${fmtMB(t.webviewHeap)}`).join('; ')}`);
   }
   say();
   say(
     table([
-      ['memory', 'exthost VmRSS', 'exthost VmHWM', 'webview JS heap', 'renderers RSS (largest first)', 'load1'],
+      ['memory', 'exthost VmRSS (anon / file)', 'exthost VmHWM', 'webview JS heap', 'renderers RSS (largest first)', 'load1'],
       ...mem.map((m) => [
         m.when,
-        fmtMB(m.exthost?.rss),
+        m.exthost ? `${fmtMB(m.exthost.rss)} (${fmtMB(m.exthost.anon)} / ${fmtMB(m.exthost.file)})` : '—',
         fmtMB(m.exthost?.hwm),
         m.webviewHeap ? `${fmtMB(m.webviewHeap.used)} / ${fmtMB(m.webviewHeap.total)}` : '—',
         m.renderers.length ? m.renderers.map((r) => fmtMB(r.rss)).join(' + ') : '—',
@@ -745,6 +745,7 @@ async function main(): Promise<void> {
   );
   const host = mem.find((m) => m.exthost)?.exthost;
   say(`  extension host: pid ${host?.pid ?? '?'} (the --type=extensionHost process under this code-server); VmHWM = the kernel's peak RSS over its life.`);
+  say(`  anon = RssAnon (heaps, the engine's buffers); file = RssFile (code and mapped files, e.g. the engine's native library as its code is first run).`);
   say(`  webview JS heap = performance.memory in the panel frame (used / total); renderers = every Chromium renderer of this run.`);
   if (webviewSite)
     say(

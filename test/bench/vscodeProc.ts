@@ -58,13 +58,20 @@ export interface Mem {
   rss: number;
   /** The kernel's high-water mark of the RSS over the process's life (VmHWM), bytes. */
   hwm: number;
+  /**
+   * The RSS's anonymous part (RssAnon: heaps, the engine's buffers), and its file-backed part (RssFile:
+   * code and other mapped files, e.g. the engine's ~190 MB native library, paged in as its code is first
+   * run; clean, shared with the page cache), bytes.
+   */
+  anon: number;
+  file: number;
 }
 
 export function memOf(pid: number): Mem | undefined {
   try {
     const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
   } catch {
     return undefined;
   }
