@@ -2,7 +2,7 @@
 // every URL made here is revoked through the ImageUrls that made it when its rows go away.
 import type { Cell, WireFloat } from '../shared/types';
 import { floatDisplay, fromWire } from '../shared/floats';
-import { devicePx, formatBytes, h } from './ui/dom';
+import { devicePx, formatBytes, formatCount, h } from './ui/dom';
 import { markFirstImages } from './marks';
 
 /**
@@ -131,11 +131,11 @@ export function renderCell(cell: Cell, opts: RenderOptions): HTMLElement {
         'span',
         {
           class: 'cell-text cell-capped',
-          title: `${cell.length.toLocaleString('en-US')} characters; the first ${cell.v.length.toLocaleString('en-US')} were sent (the preview shows all)`,
+          title: `${formatCount(cell.length)} characters; the first ${formatCount(cell.v.length)} were sent (the preview shows all)`,
           dir: 'auto',
         },
         cell.v.slice(0, 500) + '…',
-        h('span', { class: 'muted cell-capped-len' }, ` (${cell.length.toLocaleString('en-US')} chars)`),
+        h('span', { class: 'muted cell-capped-len' }, ` (${formatCount(cell.length)} chars)`),
       );
     case 'time':
       return h('span', { class: 'cell-time', title: cell.type }, cell.v);

@@ -1,7 +1,7 @@
 // Which columns the grid shows by default and how wide each kind of column is.
 import type { SchemaField } from '../../shared/types';
 import { uiSettings } from '../settings';
-import { devicePx } from '../ui/dom';
+import { devicePx, formatCount } from '../ui/dom';
 
 /** Thumbnail edge: the lanceInspector.thumbnailSize setting. */
 export const thumbPx = (): number => uiSettings.thumbnailSize;
@@ -53,7 +53,7 @@ export function trackFor(field: SchemaField | undefined): Track {
 }
 
 export function indexTrack(total: number): Track {
-  const digits = Math.max(1, Math.max(0, total - 1).toLocaleString('en-US').length);
+  const digits = Math.max(1, formatCount(Math.max(0, total - 1)).length);
   const px = Math.max(48, digits * 8 + 20);
   return { track: `${px}px`, minPx: px };
 }

@@ -166,10 +166,8 @@ export class VirtualGrid {
     for (const [i, r] of this.rendered) {
       if (i < from || i > to || r.loaded) continue;
       r.images.revokeAll();
-      // The placeholder's cells go; the row element, its place and its index cell stay.
+      // The placeholder's cell goes; the row element, its place and its index cell stay.
       while (r.el.childElementCount > 1) r.el.lastElementChild!.remove();
-      r.el.classList.remove('loading', 'row-error');
-      r.el.removeAttribute('aria-busy');
       this.fillRow(i, r.el);
     }
   }
@@ -447,6 +445,9 @@ export class VirtualGrid {
   private fillRow(i: number, el: HTMLElement): Rendered {
     const state = this.cb.row(i);
     const images = new ImageUrls();
+    el.classList.toggle('loading', state.kind === 'loading');
+    if (state.kind === 'loading') el.setAttribute('aria-busy', 'true');
+    else el.removeAttribute('aria-busy');
     if (state.kind === 'row') {
       el.dataset.rowid = state.rowId;
       state.cells.forEach((cell, j) => {
@@ -471,8 +472,6 @@ export class VirtualGrid {
         el.append(cellEl);
       });
     } else if (state.kind === 'loading') {
-      el.classList.add('loading');
-      el.setAttribute('aria-busy', 'true');
       // One cell across the row, not one per column: a row on its way is made and dropped within a
       // screenful of scrolling, and each element (and each pulsing bar's layer) is work for the renderer.
       el.append(h('div', { class: 'grid-cell placeholder', role: 'gridcell', 'aria-colindex': 2 }, h('span', { class: 'skeleton' })));

@@ -11,7 +11,7 @@ import { uiSettings } from '../settings';
 import type { Cell, ErrorInfo, SchemaField, SimilarRequest, SimilarResult } from '../../shared/types';
 import { ImageUrls, renderCell } from '../cells';
 import { mark } from '../marks';
-import { clear, devicePx, formatDistance, formatMs, h } from '../ui/dom';
+import { clear, devicePx, formatCount, formatDistance, formatMs, h } from '../ui/dom';
 import { button, checkbox, dropdown, progressRing, textField, type CheckboxControl, type ValueControl } from '../ui/toolkit';
 import type { PanelContext, SimilarViewApi } from './context';
 
@@ -255,7 +255,7 @@ export function similarView(ctx: PanelContext): SimilarViewApi {
     const k = parseIntIn(kField.value, 1, MAX_K);
     if (k === undefined) return `k must be a whole number from 1 to ${MAX_K}.`;
     const nprobes = parseIntIn(nprobesField.value, 1, MAX_NPROBES);
-    if (nprobes === undefined) return `nprobes must be a whole number from 1 to ${MAX_NPROBES.toLocaleString('en-US')}.`;
+    if (nprobes === undefined) return `nprobes must be a whole number from 1 to ${formatCount(MAX_NPROBES)}.`;
     const refineText = refineField.value.trim();
     const refine = refineText === '' ? 1 : parseIntIn(refineText, 1, MAX_REFINE);
     if (refine === undefined) return `The refine factor must be empty (none) or a whole number from 1 to ${MAX_REFINE}.`;

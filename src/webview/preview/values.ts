@@ -3,7 +3,7 @@
 import type { Cell, SchemaField } from '../../shared/types';
 import { floatDisplay, fromWire } from '../../shared/floats';
 import type { ImageUrls } from '../cells';
-import { formatBytes, h } from '../ui/dom';
+import { formatBytes, formatCount, h } from '../ui/dom';
 
 /** Text longer than this shows its start and a "show all" expander. */
 const LONG_TEXT = 4000;
@@ -89,7 +89,7 @@ export function renderValue(c: Cell, opts: ValueOptions): HTMLElement {
         'div',
         { class: 'pv-capped', 'data-testid': 'preview-capped' },
         h('div', { class: 'pv-text', dir: 'auto' }, c.v.slice(0, LONG_TEXT) + '…'),
-        h('div', { class: 'muted pv-capped-note' }, `The first ${c.v.length.toLocaleString('en-US')} of ${c.length.toLocaleString('en-US')} characters were sent.`),
+        h('div', { class: 'muted pv-capped-note' }, `The first ${formatCount(c.v.length)} of ${formatCount(c.length)} characters were sent.`),
       );
     case 'time':
       return h('span', { class: 'cell-time', title: c.type }, c.v);
@@ -118,7 +118,7 @@ export function renderValue(c: Cell, opts: ValueOptions): HTMLElement {
 
 function longText(s: string): HTMLElement {
   if (s.length <= LONG_TEXT) return h('div', { class: 'pv-text', dir: 'auto' }, s);
-  const rest = h('details', { class: 'pv-more' }, h('summary', {}, `Show all ${s.length.toLocaleString('en-US')} characters`));
+  const rest = h('details', { class: 'pv-more' }, h('summary', {}, `Show all ${formatCount(s.length)} characters`));
   rest.addEventListener('toggle', () => {
     if (rest.open && !rest.querySelector('.pv-text')) rest.append(h('div', { class: 'pv-text', dir: 'auto' }, s));
   });
@@ -262,7 +262,7 @@ function sparkline(values: number[]): SVGElement {
 function list(c: Extract<Cell, { t: 'list' }>, opts: ValueOptions): HTMLElement {
   const shown = c.items.slice(0, LIST_ITEMS);
   const more = c.length - shown.length;
-  const tail = more > 0 ? h('span', { class: 'muted' }, ` … ${more.toLocaleString('en-US')} more not shown`) : null;
+  const tail = more > 0 ? h('span', { class: 'muted' }, ` … ${formatCount(more)} more not shown`) : null;
   if (c.length === 0) return h('span', { class: 'muted' }, '[] (empty list)');
   if (shown.every(isScalar)) {
     const parts = shown.flatMap((it, i) => {
