@@ -491,18 +491,24 @@ export async function startVSCode(opts: StartOptions): Promise<VSCodeSession> {
           () => page.locator('.command-center .search-label, .command-center-center').first().click(),
         ];
         // The palette can also close again before it is typed into, when focus moves on (once in a
-        // clean-clone run, right after the tree had opened a panel): then it is opened again.
+        // clean-clone run, right after the tree had opened a panel), or not open within any attempt's
+        // wait (once, right after go to row in the 2,000-column panel, whose renderer the workbench
+        // shares in code-server): then all attempts again, each waiting longer, three rounds at most.
         for (let round = 1; ; round++) {
+          let shown = await quickInput.isVisible();
           for (const attempt of attempts) {
-            if (await quickInput.isVisible()) break;
+            if (shown) break;
             await attempt();
-            const shown = await quickInput.waitFor({ state: 'visible', timeout: 3_000 }).then(
+            shown = await quickInput.waitFor({ state: 'visible', timeout: 3_000 * round }).then(
               () => true,
               () => false,
             );
-            if (shown) break;
           }
-          await quickInput.waitFor({ state: 'visible' });
+          if (!shown) {
+            if (round === 3) throw new Error(`the command palette did not open for "${title}" (F1, status bar then F1, command center; three rounds)`);
+            console.log(`[e2e] the command palette did not open for "${title}" (round ${round}): trying again`);
+            continue;
+          }
           const typed = await quickInputBox.fill(`>${title}`, { timeout: 5_000 }).then(
             () => true,
             (err: Error) => {
